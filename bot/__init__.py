@@ -1,0 +1,1 @@
+"""nastavnik: a Telegram bot for a teachers' mentoring program."""

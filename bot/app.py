@@ -1,0 +1,59 @@
+"""The running application: engine, bot and dispatcher built from settings."""
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.dispatcher import create_bot, create_dispatcher
+from bot.i18n import I18n
+from bot.menus import set_default_menu
+from bot.services.clock import Clock
+from bot.settings import Settings
+from db.engine import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BotApp:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bot: Bot
+    dispatcher: Dispatcher
+
+    @classmethod
+    def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None) -> BotApp:
+        engine = create_engine(settings.db.url, echo=settings.db.echo)
+        sessionmaker = create_sessionmaker(engine)
+        dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage)
+        return cls(settings, engine, sessionmaker, create_bot(settings), dispatcher)
+
+    @property
+    def i18n(self) -> I18n:
+        return self.dispatcher["i18n"]
+
+    async def run_polling(self, *, handle_as_tasks: bool = True, handle_signals: bool = True,
+                          polling_timeout: int = 10) -> None:
+        """Long polling until stopped (SIGINT/SIGTERM or `stop()`); always releases what it holds."""
+        try:
+            await set_default_menu(self.bot, self.i18n)
+            await self.dispatcher.start_polling(
+                self.bot,
+                handle_as_tasks=handle_as_tasks,
+                handle_signals=handle_signals,
+                polling_timeout=polling_timeout,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+        finally:
+            await self.bot.session.close()
+            await self.engine.dispose()
+
+    async def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):  # not polling (yet): nothing to stop
+            await self.dispatcher.stop_polling()

@@ -1,0 +1,75 @@
+"""The one dispatcher factory, used by `python -m bot` and by the tests alike."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType, ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import ErrorEvent
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.handlers import get_routers
+from bot.i18n import I18n
+from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware
+from bot.services.clock import Clock
+from bot.settings import Settings
+
+log = logging.getLogger("nastavnik.errors")
+
+
+def create_bot(settings: Settings) -> Bot:
+    if settings.bot.token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base))
+    return Bot(
+        token=settings.bot.token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+async def _on_error(event: ErrorEvent, i18n: I18n) -> None:
+    """Log an unexpected failure and tell the user, without letting it escape."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    update = event.update
+    t = i18n.get(None)
+    try:
+        if update.message is not None:
+            await update.message.answer(t("error.internal"))
+        elif update.callback_query is not None:
+            await update.callback_query.answer(t.plain("error.internal"), show_alert=True)
+    except Exception:  # noqa: BLE001 - the reply is a courtesy; the failure is logged above
+        log.warning("could not tell the user about the failure", exc_info=True)
+
+
+def create_dispatcher(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock | None = None,
+    storage: BaseStorage | None = None,
+    i18n: I18n | None = None,
+) -> Dispatcher:
+    i18n = i18n or I18n(default=settings.defaults.locale)
+    dp = Dispatcher(
+        storage=storage or MemoryStorage(),
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock or Clock(),
+        i18n=i18n,
+    )
+    # The bot works in private chats only; in groups it stays silent.
+    dp.message.filter(F.chat.type == ChatType.PRIVATE)
+    dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(ActorMiddleware(i18n))
+    dp.message.middleware(DomainErrorMiddleware())
+    dp.callback_query.middleware(DomainErrorMiddleware())
+    dp.include_routers(*get_routers())
+    dp.errors.register(_on_error)
+    return dp

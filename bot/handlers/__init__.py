@@ -1,0 +1,11 @@
+"""One router per feature. Each module's `create_router()` lists its routes; a fresh router
+is made for every dispatcher, so tests can build as many dispatchers as they need."""
+from aiogram import Router
+
+
+def get_routers() -> list[Router]:
+    from bot.handlers import common, consent, fallback, invites, onboarding, profile, registry
+
+    # common first (/cancel and /help work inside any dialog), fallback last
+    modules = [common, onboarding, profile, consent, invites, registry, fallback]
+    return [module.create_router() for module in modules]

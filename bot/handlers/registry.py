@@ -1,0 +1,103 @@
+"""/registry: the bank of mentors and mentees of the curator's organisation."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards
+from bot.callbacks import OrgPickCb, PersonCardCb, RegistryCb, RegistrySearchCb
+from bot.i18n import Translator
+from bot.services import registry as registry_service
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied
+from bot.states import RegistryForm
+from bot.ui import person_text, registry_text, show
+from db.models import Role
+
+
+def _role(code: str) -> Role | None:
+    if code == "all":
+        return None
+    try:
+        return Role(code)
+    except ValueError:
+        raise AccessDenied() from None
+
+
+async def _page(session: AsyncSession, actor: Actor, state: FSMContext, org: int, role: str, page: int,
+                search: bool) -> registry_service.RegistryPage:
+    query = (await state.get_data()).get("registry_query") if search else None
+    return await registry_service.registry_page(session, actor, org, role=_role(role), query=query, page=page)
+
+
+async def registry(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
+                   t: Translator) -> None:
+    orgs = actor.orgs_where(*registry_service.READERS)
+    if not orgs:
+        raise AccessDenied("registry.only_curators")
+    if len(orgs) > 1:
+        await message.answer(t("org.pick"), reply_markup=keyboards.org_pick(orgs, "registry"))
+        return
+    page = await _page(session, actor, state, orgs[0][0], "all", 0, False)
+    await message.answer(registry_text(t, page), reply_markup=keyboards.registry(t, page))
+
+
+async def org_picked(callback: CallbackQuery, callback_data: OrgPickCb, session: AsyncSession, actor: Actor,
+                     state: FSMContext, t: Translator) -> None:
+    page = await _page(session, actor, state, callback_data.org, "all", 0, False)
+    await callback.answer()
+    await show(callback, registry_text(t, page), keyboards.registry(t, page))
+
+
+async def navigate(callback: CallbackQuery, callback_data: RegistryCb, session: AsyncSession, actor: Actor,
+                   state: FSMContext, t: Translator) -> None:
+    page = await _page(session, actor, state, callback_data.org, callback_data.role, callback_data.page,
+                       callback_data.search)
+    await callback.answer()
+    await show(callback, registry_text(t, page), keyboards.registry(t, page))
+
+
+async def card(callback: CallbackQuery, callback_data: PersonCardCb, session: AsyncSession, actor: Actor,
+               t: Translator) -> None:
+    view = await registry_service.person_card(session, actor, callback_data.org, callback_data.person)
+    await callback.answer()
+    await show(callback, person_text(t, view, "registry.card_title"), keyboards.card_back(t, callback_data))
+
+
+async def ask_query(callback: CallbackQuery, callback_data: RegistrySearchCb, actor: Actor, state: FSMContext,
+                    t: Translator) -> None:
+    if not actor.has_role(callback_data.org, *registry_service.READERS):
+        raise AccessDenied()
+    _role(callback_data.role)
+    await state.set_state(RegistryForm.query)
+    await state.update_data(registry_org=callback_data.org, registry_role=callback_data.role)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("registry.ask_query"))  # type: ignore[union-attr]
+
+
+async def search(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
+    query = registry_service.clean_query(message.text or "")
+    data = await state.get_data()
+    await state.set_state(None)
+    await state.update_data(registry_query=query)
+    page = await _page(session, actor, state, data["registry_org"], data["registry_role"], 0, True)
+    await message.answer(registry_text(t, page), reply_markup=keyboards.registry(t, page))
+
+
+async def search_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("profile.text_expected"))
+
+
+def create_router() -> Router:
+    router = Router(name="registry")
+    router.message.register(registry, Command("registry"))
+    router.callback_query.register(org_picked, OrgPickCb.filter(F.purpose == "registry"))
+    router.callback_query.register(navigate, RegistryCb.filter())
+    router.callback_query.register(card, PersonCardCb.filter())
+    router.callback_query.register(ask_query, RegistrySearchCb.filter())
+    router.message.register(search, RegistryForm.query, F.text, ~F.text.startswith("/"))
+    router.message.register(search_not_text, RegistryForm.query)
+    return router

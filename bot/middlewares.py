@@ -1,0 +1,60 @@
+"""Outer middlewares: a database session per update, the acting person and their language;
+an inner one that turns domain errors into polite answers."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import I18n, Translator
+from bot.services.actor import load_actor
+from bot.services.errors import DomainError
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessionmaker() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Loads who is acting (`actor`) and their translator (`t`)."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self.i18n = i18n
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        actor = await load_actor(data["session"], user.id)
+        data["actor"] = actor
+        data["t"] = self.i18n.get(actor.locale)
+        return await handler(event, data)
+
+
+class DomainErrorMiddleware(BaseMiddleware):
+    """A service said no: tell the user why, in their language, and change nothing."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            t: Translator = data["t"]
+            text = t(error.key, **error.params)
+            if isinstance(event, CallbackQuery):
+                await event.answer(t.plain(error.key, **error.params)[:200], show_alert=True)
+            elif isinstance(event, Message):
+                await event.answer(text)
+            return None

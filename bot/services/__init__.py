@@ -1,0 +1,1 @@
+"""Business rules and transactions. Handlers call these; these call repositories."""

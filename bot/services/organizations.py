@@ -1,0 +1,52 @@
+"""Organisations and their catalogue of professional difficulties/competencies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput
+from db.repositories import OrganizationRepo
+
+# The starting catalogue, from the difficulties the regulations name (seeds 000, 001, 004).
+# Mentees pick their difficulties from it, mentors their competencies, so pairs can be matched.
+DEFAULT_TOPICS = (
+    "Планирование уроков и занятий, рабочая программа",
+    "Методика преподавания предмета",
+    "Управление классом (группой), дисциплина",
+    "Оценивание и контроль результатов",
+    "Работа с родителями (законными представителями)",
+    "Инклюзия, дети с ОВЗ",
+    "Воспитательная работа, классное руководство",
+    "Цифровые и дистанционные технологии",
+    "Проектная и исследовательская деятельность",
+    "Педагогическая документация, ФГОС",
+    "Подготовка к аттестации и конкурсам профмастерства",
+    "Профессиональное выгорание, психологическая поддержка",
+)
+
+
+@dataclass(frozen=True)
+class OrganizationInfo:
+    id: int
+    name: str
+    timezone: str
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("error.timezone", zone=name) from None
+    return name
+
+
+async def create_organization(session: AsyncSession, name: str, timezone: str) -> OrganizationInfo:
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 300:
+        raise InvalidInput("error.org_name")
+    check_timezone(timezone)
+    org = await OrganizationRepo(session).add(name, timezone, DEFAULT_TOPICS)
+    await session.commit()
+    return OrganizationInfo(org.id, org.name, org.timezone)

@@ -1,0 +1,77 @@
+"""Settings read from the environment and `.env` (see `.env.example`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'nastavnik.sqlite3'}"
+OFFICIAL_API_BASE = "https://api.telegram.org"
+
+
+def _config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=prefix, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+
+class BotSettings(BaseSettings):
+    """BOT_TOKEN, BOT_USERNAME."""
+
+    model_config = _config("BOT_")
+    token: SecretStr | None = None
+    # Optional: the bot's @username, used for invite links when getMe cannot be asked.
+    username: str | None = None
+
+
+class DatabaseSettings(BaseSettings):
+    """DATABASE_URL."""
+
+    model_config = _config("DATABASE_")
+    url: str = DEFAULT_SQLITE_URL
+    echo: bool = False
+
+
+class TelegramSettings(BaseSettings):
+    """TELEGRAM_API_BASE."""
+
+    model_config = _config("TELEGRAM_")
+    api_base: str = OFFICIAL_API_BASE
+
+
+class LocaleSettings(BaseSettings):
+    """DEFAULT_TIMEZONE, DEFAULT_LOCALE."""
+
+    model_config = _config("DEFAULT_")
+    timezone: str = "Europe/Moscow"
+    locale: str = "ru"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, use an IANA name like Europe/Moscow") from exc
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("ru", "en"):
+            raise ValueError("DEFAULT_LOCALE must be ru or en")
+        return value
+
+
+class Settings(BaseSettings):
+    """All settings; each group reads its own prefix, so `.env` keys stay flat."""
+
+    model_config = _config("")
+    bot: BotSettings = Field(default_factory=BotSettings)
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    defaults: LocaleSettings = Field(default_factory=LocaleSettings)
+    log_level: str = "INFO"

@@ -1,0 +1,102 @@
+"""Rendering: texts of cards, lists and pages, and a safe way to edit a message."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.i18n import Safe, Translator
+from bot.services.profile import PersonView
+from bot.services.registry import RegistryPage
+from db.models import Role
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+
+
+def local_date(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y")
+
+
+def roles_text(t: Translator, roles: list[Role]) -> str:
+    return ", ".join(t.plain(f"role.{r.value}") for r in roles)
+
+
+def _value(t: Translator, value: object) -> str:
+    if value is None or value == "" or value == []:
+        return t("profile.empty")
+    if isinstance(value, bool):
+        return t("btn.yes") if value else t("btn.no")
+    return html.escape(str(value), quote=False)
+
+
+def person_text(t: Translator, view: PersonView, title_key: str = "profile.title") -> str:
+    lines = [t(title_key)]
+    if not view.complete:
+        lines.append(t("profile.incomplete"))
+    lines += [
+        "",
+        t("profile.field.full_name", value=Safe(_value(t, view.full_name))),
+        t("profile.field.position", value=Safe(_value(t, view.position))),
+        t("profile.field.subject", value=Safe(_value(t, view.subject))),
+        t("profile.field.experience", value=Safe(_value(t, view.experience_years))),
+        t("profile.field.under_35", value=Safe(_value(t, view.under_35))),
+    ]
+    for part in view.roles:
+        lines += ["", t("profile.role_in_org", role=t.plain(f"role.{part.role.value}"), org=part.organization_name)]
+        if part.role == Role.MENTEE:
+            category = t(f"category.{part.mentee_category.value}") if part.mentee_category else None
+            lines.append(t("profile.field.category", value=Safe(_value(t, category and Safe(category)))))
+            lines.append(t("profile.field.difficulties", value=Safe(_value(t, "; ".join(part.topics)))))
+            lines.append(t("profile.field.note", value=Safe(_value(t, part.difficulties_note))))
+        elif part.role == Role.MENTOR:
+            lines.append(t("profile.field.competencies", value=Safe(_value(t, "; ".join(part.topics)))))
+            lines.append(t("profile.field.capacity", value=Safe(_value(t, part.capacity))))
+    return "\n".join(lines)
+
+
+def registry_text(t: Translator, page: RegistryPage) -> str:
+    lines = [t("registry.title", org=page.organization_name)]
+    filter_name = t.plain(f"registry.filter.{page.role.value if page.role else 'all'}")
+    lines.append(t("registry.filter_line", name=filter_name))
+    if page.query:
+        lines.append(t("registry.search_line", query=page.query))
+    lines.append(t("registry.count_line", total=page.total, page=page.page + 1, pages=page.pages))
+    lines.append("")
+    if not page.rows:
+        lines.append(t("registry.empty"))
+    for number, row in enumerate(page.rows, start=page.page * 8 + 1):
+        name = row.full_name or t.plain("registry.no_name")
+        mark = "" if row.complete else " " + t.plain("registry.incomplete_mark")
+        lines.append(t("registry.row", n=number, name=name, roles=roles_text(t, row.roles), mark=mark))
+    return "\n".join(lines)
+
+
+def plain_of(text: str) -> str:
+    """What Telegram shows for our HTML (tags gone, entities decoded)."""
+    return html.unescape(_TAGS.sub("", text))
+
+
+async def show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the message the button belongs to; skip edits that would change nothing
+    (Telegram answers those with 400), and send anew when the message is gone."""
+    message = callback.message
+    if isinstance(message, Message) and message.text is not None:
+        if message.text == plain_of(text) and message.reply_markup == markup:
+            return
+        await message.edit_text(text, reply_markup=markup)
+        return
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def drop_buttons(callback: CallbackQuery) -> None:
+    """Remove the keyboard under an answered question so it cannot be pressed again."""
+    message = callback.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await message.edit_reply_markup(reply_markup=None)

@@ -1,0 +1,1 @@
+"""Database layer: models, repositories, engine factory and Alembic migrations."""

@@ -1,0 +1,142 @@
+"""Fixtures: the Bot API emulator, a migrated database, and the real bot polling the emulator."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import BotApp
+from bot.services.clock import FrozenClock
+from bot.settings import BotSettings, DatabaseSettings, LocaleSettings, Settings, TelegramSettings
+from db.engine import create_engine, create_sessionmaker
+from db.migrate import upgrade
+from tests.emulator import BotAPIEmulator, ScriptedUser
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+LINK_RE = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
+
+
+def make_settings(db_url: str, api_base: str, token: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot=BotSettings(_env_file=None, token=token),
+        db=DatabaseSettings(_env_file=None, url=db_url),
+        telegram=TelegramSettings(_env_file=None, api_base=api_base),
+        defaults=LocaleSettings(_env_file=None),
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator()
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def settings(db_url: str, emulator: BotAPIEmulator) -> Settings:
+    return make_settings(db_url, emulator.base_url, emulator.token)
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated database and a session factory for arranging and asserting."""
+    await upgrade(db_url)
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+class ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def error_log() -> AsyncIterator[ErrorLog]:
+    handler = ErrorLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield handler
+    root.removeHandler(handler)
+
+
+@pytest.fixture
+async def bot_app(settings: Settings, db, clock: FrozenClock, emulator: BotAPIEmulator,
+                  error_log: ErrorLog) -> AsyncIterator[BotApp]:
+    """The production application, polling the emulator; updates handled one by one so tests can wait.
+
+    After the test: no handler raised, and the emulator rejected no request."""
+    app = BotApp.create(settings, clock=clock)
+    task = asyncio.create_task(app.run_polling(handle_as_tasks=False, handle_signals=False, polling_timeout=1))
+    await emulator.wait_polling()
+    yield app
+    await app.stop()
+    await asyncio.wait_for(task, 10)
+    assert [r.getMessage() for r in error_log.records] == [], "a handler failed"
+    assert [(c.method, c.description) for c in emulator.rejections] == [], "the Bot API rejected a request"
+
+
+async def count(sessionmaker: async_sessionmaker[AsyncSession], model, *where) -> int:
+    async with sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def link_token(text: str) -> str:
+    match = LINK_RE.search(text)
+    assert match, f"no invite link in {text!r}"
+    return match.group(2)
+
+
+async def onboard(user: ScriptedUser, token: str, *, name: str, role: str = "curator",
+                  position: str = "учитель", subject: str = "математика", experience: str = "12",
+                  under_35: bool = False, topics: tuple[str, ...] = ("Инклюзия",), capacity: str = "2",
+                  category: str = "молодой педагог") -> None:
+    """Walk a person through consent and the whole profile, as they would."""
+    reply = await user.send(f"/start {token}")
+    assert "Согласие на обработку персональных данных" in reply.text, reply.text
+    await user.press("✅ Даю согласие")
+    assert "ФИО" in user.last().text or "фамилию" in (user.last().text or "")
+    await user.send(name)
+    await user.send(position)
+    await user.send(subject)
+    await user.send(experience)
+    await user.press("Да" if under_35 else "Нет")
+    if role == "mentee":
+        await user.press(category)
+        for topic in topics:
+            await user.press(lambda text, topic=topic: topic in text)
+        await user.press(lambda text: text.startswith("Готово"))
+        await user.press("Пропустить")
+    elif role == "mentor":
+        for topic in topics:
+            await user.press(lambda text, topic=topic: topic in text)
+        await user.press(lambda text: text.startswith("Готово"))
+        await user.press(capacity)
+    assert "Анкета заполнена" in (user.last().text or ""), user.last().text
+
+
+def pg_url() -> str | None:
+    return os.environ.get("TEST_POSTGRES_URL") or None

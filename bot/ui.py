@@ -78,6 +78,10 @@ def registry_text(t: Translator, page: RegistryPage) -> str:
     return "\n".join(lines)
 
 
+def _dump(markup: InlineKeyboardMarkup | None) -> dict | None:
+    return markup.model_dump(exclude_none=True) if markup is not None else None
+
+
 def plain_of(text: str) -> str:
     """What Telegram shows for our HTML (tags gone, entities decoded)."""
     return html.unescape(_TAGS.sub("", text))
@@ -88,7 +92,7 @@ async def show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
     (Telegram answers those with 400), and send anew when the message is gone."""
     message = callback.message
     if isinstance(message, Message) and message.text is not None:
-        if message.text == plain_of(text) and message.reply_markup == markup:
+        if message.text == plain_of(text) and _dump(message.reply_markup) == _dump(markup):
             return
         await message.edit_text(text, reply_markup=markup)
         return

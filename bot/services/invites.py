@@ -100,17 +100,20 @@ async def create_invite(
     return CreatedInvite(token, org.id, org.name, role, max_uses, invite.expires_at, org.timezone)
 
 
-async def inspect_invite(session: AsyncSession, token: str, now: datetime) -> InviteInfo:
-    """What an invite token grants; raises InvalidInvite for unknown, expired or used-up ones."""
+async def inspect_invite(session: AsyncSession, token: str, now: datetime, actor: Actor | None = None) -> InviteInfo:
+    """What an invite token grants; raises InvalidInvite for unknown, expired or used-up ones,
+    and, when `actor` is given, for a role they hold already (said first: it is what they need to know)."""
     if not TOKEN_RE.match(token or ""):
         raise InvalidInvite()
     invite = await InviteRepo(session).by_hash(hash_token(token))
     if invite is None or invite.revoked_at is not None:
         raise InvalidInvite()
+    org = await OrganizationRepo(session).get(invite.organization_id)
+    assert org is not None
+    if actor is not None and actor.has_role(org.id, invite.role):
+        raise InvalidInvite("invite.already_member", role=invite.role.value, org=org.name)
     if invite.expires_at <= now:
         raise InvalidInvite("invite.expired")
     if invite.used_count >= invite.max_uses:
         raise InvalidInvite("invite.used_up")
-    org = await OrganizationRepo(session).get(invite.organization_id)
-    assert org is not None
     return InviteInfo(invite.id, org.id, org.name, invite.role)

@@ -35,10 +35,7 @@ async def needs_consent(session: AsyncSession, actor: Actor, org_id: int) -> boo
 
 
 async def check_invite_for(session: AsyncSession, actor: Actor, token: str, now: datetime) -> InviteInfo:
-    info = await inspect_invite(session, token, now)
-    if actor.has_role(info.organization_id, info.role):
-        raise InvalidInvite("invite.already_member", role=info.role.value, org=info.organization_name)
-    return info
+    return await inspect_invite(session, token, now, actor)
 
 
 async def join(

@@ -33,9 +33,26 @@ def make_settings(db_url: str, api_base: str, token: str) -> Settings:
     )
 
 
-@pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+async def reset_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request, tmp_path) -> str:
+    """Every test that touches the database runs on SQLite, and on PostgreSQL when TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+    url = pg_url()
+    if url is None:
+        pytest.skip("TEST_POSTGRES_URL is not set (.ci/run sets it)")
+    await reset_postgres(url)
+    return url
 
 
 @pytest.fixture

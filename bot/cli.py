@@ -160,6 +160,7 @@ def _explain(exc: Exception) -> str:
 async def cmd_demo(settings: Settings) -> None:
     from bot.demo import run_demo
 
+    logging.getLogger().setLevel(logging.WARNING)  # the conversation is the output
     await run_demo()
 
 

@@ -24,7 +24,7 @@ from bot.services.profile import (
     split_step,
 )
 from bot.states import ProfileForm
-from bot.ui import drop_buttons, person_text
+from bot.ui import mark_answered, person_text
 
 
 async def begin(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,
@@ -135,7 +135,7 @@ async def choice(callback: CallbackQuery, callback_data: StepChoiceCb, state: FS
         value = int(callback_data.value) if callback_data.value.isdigit() else 0
     await profile_service.save_answer(session, actor, callback_data.step, value)
     await callback.answer()
-    await drop_buttons(callback)
+    await mark_answered(callback)
     await _advance(bot, callback.from_user.id, state, session, actor, t, clock)
 
 
@@ -150,7 +150,7 @@ async def topic_toggle(callback: CallbackQuery, callback_data: StepTopicCb, stat
     if callback_data.topic == 0:
         await profile_service.save_answer(session, actor, step, sorted(selected))
         await callback.answer()
-        await drop_buttons(callback)
+        await mark_answered(callback)
         await _advance(bot, callback.from_user.id, state, session, actor, t, clock)
         return
     if callback_data.topic not in {topic_id for topic_id, _ in choices}:
@@ -170,7 +170,7 @@ async def skip(callback: CallbackQuery, callback_data: StepSkipCb, state: FSMCon
         return
     await profile_service.save_answer(session, actor, callback_data.step, "")
     await callback.answer()
-    await drop_buttons(callback)
+    await mark_answered(callback)
     await _advance(bot, callback.from_user.id, state, session, actor, t, clock)
 
 

@@ -32,12 +32,14 @@ class Reply:
 
 class ScriptedUser:
     def __init__(self, emulator: BotAPIEmulator, user_id: int, first_name: str,
-                 last_name: str | None = None, language_code: str | None = "ru") -> None:
+                 last_name: str | None = None, language_code: str | None = "ru",
+                 transcript: list[tuple[str, str]] | None = None) -> None:
         self.emulator = emulator
         self.id = user_id
         self.first_name = first_name
         emulator.user(user_id, first_name, last_name, language_code=language_code)
-        self.transcript: list[tuple[str, str]] = []
+        # who said what, in order; several users may share one list to make a conversation
+        self.transcript: list[tuple[str, str]] = transcript if transcript is not None else []
 
     # ------------------------------------------------------------------ acting
     async def _wait(self, update_id: int) -> Reply:

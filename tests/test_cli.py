@@ -1,0 +1,78 @@
+"""`python -m bot` as an operator runs it: clear one-line errors, and the real process against the emulator."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.emulator import ScriptedUser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "DEFAULT_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+async def _run(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=tmp_path, env=_env(tmp_path, **extra),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def test_without_a_token_it_says_what_to_put_in_env(tmp_path):
+    code, out, err = await _run(tmp_path, "run")
+    assert code == 2
+    assert "BOT_TOKEN is not set" in err and "BOT_TOKEN=123456789:" in err and ".env" in err
+    assert "Traceback" not in err
+    code, _, err = await _run(tmp_path, BOT_TOKEN="not-a-token")
+    assert code == 2 and "BOT_TOKEN looks malformed" in err and "Traceback" not in err
+
+
+async def test_bad_settings_and_arguments_are_one_line(tmp_path):
+    code, _, err = await _run(tmp_path, "org", "add", "Школа", "--tz", "Mars/Olympus")
+    assert code == 2 and "Unknown time zone: Mars/Olympus" in err and "Traceback" not in err
+    code, _, err = await _run(tmp_path, "invite", "--org", "42", "--role", "mentor")
+    assert code == 2 and "Organisation 42 not found" in err
+    code, _, err = await _run(tmp_path, "migrate", DEFAULT_TIMEZONE="Nowhere/City")
+    assert code == 2 and "unknown time zone" in err and "Traceback" not in err
+
+
+async def test_invite_without_a_reachable_api_still_prints_the_token(tmp_path):
+    code, out, _ = await _run(tmp_path, "org", "add", "Школа № 1")
+    org_id = out.strip().splitlines()[-1]
+    code, out, _ = await _run(tmp_path, "invite", "--org", org_id, "--role", "curator", BOT_USERNAME="my_school_bot")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[-2] == f"https://t.me/my_school_bot?start={lines[-1]}"
+
+
+async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emulator):
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env=_env(tmp_path, BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await emulator.wait_polling(timeout=90)
+        user = ScriptedUser(emulator, 900, "Гость")
+        await emulator.push_message(user.id, text="/start")
+        for _ in range(200):
+            if user.messages():
+                break
+            await asyncio.sleep(0.05)
+        assert "только по приглашениям" in user.last().text
+        assert [c["command"] for c in emulator.commands[("default", "")]] == ["start", "help"]
+        assert emulator.commands[("default", "en")][0]["description"] == "Start with an invitation"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()
+    assert "Traceback" not in err.decode()
+    assert emulator.rejections == []

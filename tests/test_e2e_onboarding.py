@@ -151,3 +151,32 @@ async def test_withdrawal_erases_personal_fields(emulator, db, bot_app):
     assert await count(db, MembershipTopic) == 0
     assert "Сначала войдите" in (await user.send("/profile")).text
     assert [c["command"] for c in emulator.commands[(f"chat:{user.id}", "")]] == ["start", "help"]
+
+
+async def test_profile_editing_and_english(emulator, db, bot_app):
+    org_id = await make_org(db)
+    user = ScriptedUser(emulator, 601, "Вера")
+    await onboard(user, await make_invite(db, org_id, Role.MENTEE), name="Верина Вера Васильевна", role="mentee",
+                  topics=("Оценивание",))
+    await user.send("/profile")
+    await user.press("ФИО")
+    assert "Слишком длинно" in (await user.send("В" * 201)).text
+    reply = await user.send("Верина-Петрова Вера Васильевна")
+    assert "Сохранено" in reply.text and "ФИО: Верина-Петрова Вера Васильевна" in reply.text
+    await user.press("Затруднения")
+    await user.press(lambda text: "Оценивание" in text)  # unmark the old one
+    await user.press(lambda text: "Инклюзия" in text)
+    reply = await user.press(lambda text: text.startswith("Готово"))
+    assert "Затруднения: Инклюзия, дети с ОВЗ" in reply.text
+    await user.press("Категория")
+    reply = await user.press("новая должность")
+    assert "Категория: новая должность" in reply.text
+
+    await user.send("/language")
+    reply = await user.press("English")
+    assert "Interface language: English" in reply.text
+    assert (await user.send("/profile")).text.startswith("Your profile")
+    assert emulator.commands[(f"chat:{user.id}", "")][0]["description"] == "My profile"
+    async with db() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == 601))
+        assert person.full_name == "Верина-Петрова Вера Васильевна" and person.locale == "en"

@@ -146,7 +146,8 @@ async def topic_toggle(callback: CallbackQuery, callback_data: StepTopicCb, stat
         await callback.answer(t.plain("error.stale_button"))
         return
     choices, chosen = await profile_service.topic_choices(session, actor, step)
-    selected = set((await state.get_data()).get("selected") or chosen)
+    kept = (await state.get_data()).get("selected")
+    selected = set(chosen if kept is None else kept)
     if callback_data.topic == 0:
         await profile_service.save_answer(session, actor, step, sorted(selected))
         await callback.answer()

@@ -12,7 +12,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, BotSettings, DatabaseSettings, LocaleSettings, Settings, TelegramSettings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def _emulator():
@@ -44,10 +44,7 @@ async def run_demo(out_dir: Path | None = None) -> list[tuple[str, str]]:
     emulator = BotAPIEmulator()
     await emulator.start()
     url = f"sqlite+aiosqlite:///{workdir / 'demo.sqlite3'}"
-    settings = Settings(_env_file=None, bot=BotSettings(_env_file=None, token=emulator.token),
-                        db=DatabaseSettings(_env_file=None, url=url),
-                        telegram=TelegramSettings(_env_file=None, api_base=emulator.base_url),
-                        defaults=LocaleSettings(_env_file=None))
+    settings = Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url)
     await upgrade(url)
     app = BotApp.create(settings)
     async with app.sessionmaker() as session:

@@ -75,3 +75,14 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     defaults: LocaleSettings = Field(default_factory=LocaleSettings)
     log_level: str = "INFO"
+
+    @classmethod
+    def explicit(cls, *, token: str, db_url: str, api_base: str) -> Settings:
+        """Settings from these values and the defaults only, ignoring `.env` (the demo and tests)."""
+        return cls(
+            _env_file=None,
+            bot=BotSettings(_env_file=None, token=token),
+            db=DatabaseSettings(_env_file=None, url=db_url),
+            telegram=TelegramSettings(_env_file=None, api_base=api_base),
+            defaults=LocaleSettings(_env_file=None),
+        )

@@ -14,23 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
 from bot.services.clock import FrozenClock
-from bot.settings import BotSettings, DatabaseSettings, LocaleSettings, Settings, TelegramSettings
+from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
 from tests.emulator import BotAPIEmulator, ScriptedUser
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 LINK_RE = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
-
-
-def make_settings(db_url: str, api_base: str, token: str) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot=BotSettings(_env_file=None, token=token),
-        db=DatabaseSettings(_env_file=None, url=db_url),
-        telegram=TelegramSettings(_env_file=None, api_base=api_base),
-        defaults=LocaleSettings(_env_file=None),
-    )
 
 
 async def reset_postgres(url: str) -> None:
@@ -70,7 +60,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def settings(db_url: str, emulator: BotAPIEmulator) -> Settings:
-    return make_settings(db_url, emulator.base_url, emulator.token)
+    return Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url)
 
 
 @pytest.fixture

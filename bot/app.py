@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.dispatcher import create_bot, create_dispatcher
 from bot.i18n import I18n
 from bot.menus import set_default_menu
+from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
@@ -26,13 +27,17 @@ class BotApp:
     sessionmaker: async_sessionmaker[AsyncSession]
     bot: Bot
     dispatcher: Dispatcher
+    backbone: NotificationBackbone
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None) -> BotApp:
+        clock = clock or Clock()
         engine = create_engine(settings.db.url, echo=settings.db.echo)
         sessionmaker = create_sessionmaker(engine)
-        dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage)
-        return cls(settings, engine, sessionmaker, create_bot(settings), dispatcher)
+        bot = create_bot(settings)
+        backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock)
+        dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone)
+        return cls(settings, engine, sessionmaker, bot, dispatcher, backbone)
 
     @property
     def i18n(self) -> I18n:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.handlers import get_routers
 from bot.i18n import I18n
 from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware
+from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
 
@@ -54,7 +55,10 @@ def create_dispatcher(
     clock: Clock | None = None,
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
+    backbone: NotificationBackbone | None = None,
 ) -> Dispatcher:
+    """The dispatcher with every router and middleware. With a `backbone`, the scheduler and the
+    notification sender start and stop with it, and updates that queued notifications wake the sender."""
     i18n = i18n or I18n(default=settings.defaults.locale)
     dp = Dispatcher(
         storage=storage or MemoryStorage(),
@@ -62,11 +66,15 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock or Clock(),
         i18n=i18n,
+        backbone=backbone,
     )
+    if backbone is not None:
+        dp.startup.register(backbone.start)
+        dp.shutdown.register(backbone.stop)
     # The bot works in private chats only; in groups it stays silent.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None))
     dp.update.outer_middleware(ActorMiddleware(i18n))
     dp.message.middleware(DomainErrorMiddleware())
     dp.callback_query.middleware(DomainErrorMiddleware())

@@ -105,11 +105,16 @@ def org_pick(orgs: list[tuple[int, str]], purpose: str) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-REGISTRY_FILTERS: tuple[str, ...] = ("all", "mentee", "mentor", "curator", "head")
+UNREACHABLE = "unreachable"
+REGISTRY_FILTERS: tuple[str, ...] = ("all", "mentee", "mentor", "curator", "head", UNREACHABLE)
+
+
+def registry_filter(page: RegistryPage) -> str:
+    return UNREACHABLE if page.unreachable else page.role.value if page.role else "all"
 
 
 def registry(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup:
-    current = page.role.value if page.role else "all"
+    current = registry_filter(page)
     searching = page.query is not None
     kb = InlineKeyboardBuilder()
     for code in REGISTRY_FILTERS:
@@ -119,7 +124,7 @@ def registry(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup:
         else:
             kb.button(text=text, callback_data=RegistryCb(org=page.organization_id, role=code, page=0,
                                                           search=searching))
-    sizes = [3, 2]
+    sizes = [3, 3]
     for row in page.rows:
         kb.button(text=label(row.full_name or t.plain("registry.no_name")),
                   callback_data=PersonCardCb(org=page.organization_id, person=row.person_id, role=current,

@@ -13,19 +13,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import I18n, Translator
 from bot.services.actor import load_actor
 from bot.services.errors import DomainError
+from bot.services.notifications import WAKE_FLAG, mark_reachable
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """A session per update; when the update queued notifications, the sender is woken."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
+                 wake_sender: Callable[[], None] | None = None) -> None:
         self.sessionmaker = sessionmaker
+        self.wake_sender = wake_sender
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
             data["session"] = session
-            return await handler(event, data)
+            try:
+                return await handler(event, data)
+            finally:
+                if session.info.pop(WAKE_FLAG, False) and self.wake_sender is not None:
+                    self.wake_sender()
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -39,6 +48,9 @@ class ActorMiddleware(BaseMiddleware):
         if user is None or user.is_bot:
             return await handler(event, data)
         actor = await load_actor(data["session"], user.id)
+        if actor.unreachable and actor.person_id is not None:
+            await mark_reachable(data["session"], actor.person_id)  # they wrote, so they can be written to
+            actor.unreachable = False
         data["actor"] = actor
         data["t"] = self.i18n.get(actor.locale)
         return await handler(event, data)

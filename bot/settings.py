@@ -66,6 +66,26 @@ class LocaleSettings(BaseSettings):
         return value
 
 
+class NotifySettings(BaseSettings):
+    """NOTIFY_*: how the outbox is delivered within Telegram's limits."""
+
+    model_config = _config("NOTIFY_")
+    # messages a second overall; Telegram allows about 30, a little under keeps every second within it
+    rate: float = Field(default=29.5, gt=0, le=30)
+    # seconds between two messages into one chat (Telegram: about 1)
+    chat_interval: float = Field(default=1.0, ge=0)
+    # requests in flight at once (Telegram answers in ~0.1 s, so a few are needed to reach the rate)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    # retries of 5xx and network errors: first delay, its cap, and how many attempts in all
+    retry_base: float = Field(default=2.0, gt=0)
+    retry_max: float = Field(default=300.0, gt=0)
+    max_attempts: int = Field(default=12, ge=1)
+    # seconds to wait for Telegram's answer to one message
+    request_timeout: float = Field(default=15.0, gt=0)
+    # seconds between looks at the outbox when nothing woke the sender
+    poll_interval: float = Field(default=1.0, gt=0)
+
+
 class Settings(BaseSettings):
     """All settings; each group reads its own prefix, so `.env` keys stay flat."""
 
@@ -74,10 +94,11 @@ class Settings(BaseSettings):
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     defaults: LocaleSettings = Field(default_factory=LocaleSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     log_level: str = "INFO"
 
     @classmethod
-    def explicit(cls, *, token: str, db_url: str, api_base: str) -> Settings:
+    def explicit(cls, *, token: str, db_url: str, api_base: str, **notify: float) -> Settings:
         """Settings from these values and the defaults only, ignoring `.env` (the demo and tests)."""
         return cls(
             _env_file=None,
@@ -85,4 +106,5 @@ class Settings(BaseSettings):
             db=DatabaseSettings(_env_file=None, url=db_url),
             telegram=TelegramSettings(_env_file=None, api_base=api_base),
             defaults=LocaleSettings(_env_file=None),
+            notify=NotifySettings(_env_file=None, **notify),
         )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Safe, Translator
+from bot.keyboards import registry_filter
 from bot.services.profile import PersonView
 from bot.services.registry import RegistryPage
 from db.models import Role
@@ -40,6 +41,8 @@ def person_text(t: Translator, view: PersonView, title_key: str = "profile.title
     lines = [t(title_key)]
     if not view.complete:
         lines.append(t("profile.incomplete"))
+    if view.unreachable_since is not None:
+        lines.append(t("profile.unreachable", date=local_date(view.unreachable_since, "UTC")))
     lines += [
         "",
         t("profile.field.full_name", value=Safe(_value(t, view.full_name))),
@@ -63,7 +66,7 @@ def person_text(t: Translator, view: PersonView, title_key: str = "profile.title
 
 def registry_text(t: Translator, page: RegistryPage) -> str:
     lines = [t("registry.title", org=page.organization_name)]
-    filter_name = t.plain(f"registry.filter.{page.role.value if page.role else 'all'}")
+    filter_name = t.plain(f"registry.filter.{registry_filter(page)}")
     lines.append(t("registry.filter_line", name=filter_name))
     if page.query:
         lines.append(t("registry.search_line", query=page.query))
@@ -74,6 +77,8 @@ def registry_text(t: Translator, page: RegistryPage) -> str:
     for number, row in enumerate(page.rows, start=page.page * 8 + 1):
         name = row.full_name or t.plain("registry.no_name")
         mark = "" if row.complete else " " + t.plain("registry.incomplete_mark")
+        if row.unreachable:
+            mark += " " + t.plain("registry.unreachable_mark")
         lines.append(t("registry.row", n=number, name=name, roles=roles_text(t, row.roles), mark=mark))
     return "\n".join(lines)
 

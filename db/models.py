@@ -11,12 +11,17 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -139,6 +144,8 @@ class Person(Base):
     profile_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # set when Telegram answered 403 (the person blocked the bot); cleared when they write again
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", order_by="Membership.id"
@@ -212,3 +219,48 @@ class Invite(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationStatus(str, enum.Enum):
+    PENDING = "pending"  # waiting for its time or for a retry
+    SENDING = "sending"  # handed to Telegram; if the process dies now, the outcome is in doubt
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # the person blocked the bot (403)
+    FAILED = "failed"  # Telegram refused it (400) or retries ran out
+
+
+class Notification(Base):
+    """The outbox: written in the same transaction as the change that causes it, delivered by
+    the sender. `parts_sent` makes a long text split into several messages resumable."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    reply_markup: Mapped[str | None] = mapped_column(Text)  # JSON
+    # the same key is enqueued once: a job that fires twice after a restart sends once
+    dedup_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    status: Mapped[NotificationStatus] = mapped_column(
+        _str_enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+# APScheduler's job store table, created by our migrations so Alembic owns the whole schema.
+# The layout is APScheduler 3's SQLAlchemyJobStore's own.
+scheduler_jobs = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", String(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

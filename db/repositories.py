@@ -201,7 +201,7 @@ class RegistryRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _people(self, org_id: int, role: Role | None, search: str | None):
+    def _people(self, org_id: int, role: Role | None, search: str | None, unreachable: bool = False):
         conditions = [
             Membership.organization_id == org_id,
             Membership.ended_at.is_(None),
@@ -209,18 +209,20 @@ class RegistryRepo:
         ]
         if role is not None:
             conditions.append(Membership.role == role)
+        if unreachable:
+            conditions.append(Person.unreachable_at.is_not(None))
         if search:
             conditions.append(Person.search_name.like(like_pattern(search), escape="\\"))
         return select(Person.id).join(Membership, Membership.person_id == Person.id).where(and_(*conditions))
 
-    async def count(self, org_id: int, role: Role | None, search: str | None) -> int:
-        ids = self._people(org_id, role, search).distinct().subquery()
+    async def count(self, org_id: int, role: Role | None, search: str | None, unreachable: bool = False) -> int:
+        ids = self._people(org_id, role, search, unreachable).distinct().subquery()
         return await self.session.scalar(select(func.count()).select_from(ids)) or 0
 
     async def page(
-        self, org_id: int, role: Role | None, search: str | None, offset: int, limit: int
+        self, org_id: int, role: Role | None, search: str | None, offset: int, limit: int, unreachable: bool = False
     ) -> Sequence[Person]:
-        ids = self._people(org_id, role, search).distinct().subquery()
+        ids = self._people(org_id, role, search, unreachable).distinct().subquery()
         rows = await self.session.scalars(
             select(Person)
             .where(Person.id.in_(select(ids.c.id)))

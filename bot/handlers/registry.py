@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
+from bot.keyboards import UNREACHABLE
 from bot.callbacks import OrgPickCb, PersonCardCb, RegistryCb, RegistrySearchCb
 from bot.i18n import Translator
 from bot.services import registry as registry_service
@@ -18,19 +19,22 @@ from bot.ui import person_text, registry_text, show
 from db.models import Role
 
 
-def _role(code: str) -> Role | None:
-    if code == "all":
-        return None
+def _filter(code: str) -> tuple[Role | None, bool]:
+    """A filter button's code: "all", a role, or "unreachable" (people who blocked the bot)."""
+    if code in ("all", UNREACHABLE):
+        return None, code == UNREACHABLE
     try:
-        return Role(code)
+        return Role(code), False
     except ValueError:
         raise AccessDenied() from None
 
 
-async def _page(session: AsyncSession, actor: Actor, state: FSMContext, org: int, role: str, page: int,
+async def _page(session: AsyncSession, actor: Actor, state: FSMContext, org: int, code: str, page: int,
                 search: bool) -> registry_service.RegistryPage:
     query = (await state.get_data()).get("registry_query") if search else None
-    return await registry_service.registry_page(session, actor, org, role=_role(role), query=query, page=page)
+    role, unreachable = _filter(code)
+    return await registry_service.registry_page(session, actor, org, role=role, query=query, page=page,
+                                                unreachable=unreachable)
 
 
 async def registry(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
@@ -71,7 +75,7 @@ async def ask_query(callback: CallbackQuery, callback_data: RegistrySearchCb, ac
                     t: Translator) -> None:
     if not actor.has_role(callback_data.org, *registry_service.READERS):
         raise AccessDenied()
-    _role(callback_data.role)
+    _filter(callback_data.role)
     await state.set_state(RegistryForm.query)
     await state.update_data(registry_org=callback_data.org, registry_role=callback_data.role)
     await callback.answer()

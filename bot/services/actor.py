@@ -23,6 +23,7 @@ class Actor:
     person_id: int | None = None
     locale: str | None = None
     profile_complete: bool = False
+    unreachable: bool = False
     roles: list[RoleInOrg] = field(default_factory=list)
 
     @property
@@ -55,6 +56,7 @@ async def load_actor(session: AsyncSession, telegram_id: int) -> Actor:
         person_id=person.id,
         locale=person.locale,
         profile_complete=person.profile_completed_at is not None,
+        unreachable=person.unreachable_at is not None,
         roles=[
             RoleInOrg(m.id, m.organization_id, m.organization.name, m.role)
             for m in person.memberships

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound
+from bot.services.notifications import erase_for_person
 from db.repositories import Repos
 
 
@@ -50,9 +51,10 @@ async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now
         person = await repos.people.get(actor.person_id)
         assert person is not None
         await repos.memberships.erase_personal_parts(person.id)
+        await erase_for_person(session, person.id)
         await repos.memberships.end_in_org(person.id, None, now)
         for attr in ("telegram_id", "full_name", "search_name", "position", "subject",
-                     "experience_years", "under_35", "locale"):
+                     "experience_years", "under_35", "locale", "unreachable_at"):
             setattr(person, attr, None)
         person.erased_at = now
     await session.commit()

@@ -123,6 +123,7 @@ class PersonView:
     under_35: bool | None
     complete: bool
     roles: list[RolePart]
+    unreachable_since: datetime | None = None
 
 
 def person_view(person: Person, org_id: int | None = None) -> PersonView:
@@ -134,6 +135,7 @@ def person_view(person: Person, org_id: int | None = None) -> PersonView:
         experience_years=person.experience_years,
         under_35=person.under_35,
         complete=person.profile_completed_at is not None,
+        unreachable_since=person.unreachable_at,
         roles=[
             RolePart(
                 membership_id=m.id,

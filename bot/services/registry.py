@@ -23,6 +23,7 @@ class RegistryRow:
     full_name: str | None
     roles: list[Role]
     complete: bool
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class RegistryPage:
     organization_name: str
     role: Role | None
     query: str | None
+    unreachable: bool
     page: int
     pages: int
     total: int
@@ -59,21 +61,25 @@ async def registry_page(
     role: Role | None = None,
     query: str | None = None,
     page: int = 0,
+    unreachable: bool = False,
 ) -> RegistryPage:
+    """One page of the registry; `unreachable` shows only people who blocked the bot."""
     _check_reader(actor, org_id)
     repos = Repos(session)
     org = await repos.organizations.get(org_id)
     if org is None:
         raise NotFound()
-    total = await repos.registry.count(org_id, role, query)
+    total = await repos.registry.count(org_id, role, query, unreachable)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    people = await repos.registry.page(org_id, role, query, page * PAGE_SIZE, PAGE_SIZE)
+    people = await repos.registry.page(org_id, role, query, page * PAGE_SIZE, PAGE_SIZE, unreachable)
     roles = await repos.registry.roles(org_id, [p.id for p in people])
     rows = [
-        RegistryRow(p.id, p.full_name, roles[p.id], p.profile_completed_at is not None) for p in people
+        RegistryRow(p.id, p.full_name, roles[p.id], p.profile_completed_at is not None,
+                    p.unreachable_at is not None)
+        for p in people
     ]
-    return RegistryPage(org.id, org.name, role, query, page, pages, total, rows)
+    return RegistryPage(org.id, org.name, role, query, unreachable, page, pages, total, rows)
 
 
 async def person_card(session: AsyncSession, actor: Actor, org_id: int, person_id: int) -> PersonView:

@@ -1,0 +1,150 @@
+"""APScheduler 3.11 with its job store in the bot's own database.
+
+Jobs carry ids and are added with `replace_existing`, so a restart never duplicates them. Times
+are computed in the organisation's time zone (zoneinfo) and stored in UTC. The scheduler reads
+time from the app's `Clock`, so tests move time forward instead of sleeping.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import apscheduler.schedulers.base as aps_base
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from db.models import scheduler_jobs
+
+log = logging.getLogger(__name__)
+
+
+def sync_url(url: str) -> str:
+    """The job store is synchronous: the same database through a synchronous driver."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = {"sqlite": "pysqlite", "postgresql": "psycopg"}.get(backend)
+    if driver is None:
+        raise ValueError(f"no synchronous driver known for {backend}")
+    return parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def _apscheduler_time(clock: Clock) -> Iterator[None]:
+    """Make APScheduler's `datetime.now()` read the app's clock (only a test clock needs it)."""
+    if type(clock) is Clock:
+        yield
+        return
+
+    class ClockDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            moment = clock.now()
+            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+
+    original = aps_base.datetime
+    aps_base.datetime = ClockDatetime  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        aps_base.datetime = original  # type: ignore[misc]
+
+
+class ClockedScheduler(AsyncIOScheduler):
+    def __init__(self, clock: Clock, **options: Any) -> None:
+        self.clock = clock
+        super().__init__(**options)
+
+    def _process_jobs(self):  # type: ignore[no-untyped-def]
+        with _apscheduler_time(self.clock):
+            return super()._process_jobs()
+
+    def _real_add_job(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with _apscheduler_time(self.clock):
+            return super()._real_add_job(*args, **kwargs)
+
+    def run_due_now(self) -> None:
+        """Process due jobs at once (after a test moved the clock)."""
+        self.wakeup()
+
+
+def create_scheduler(db_url: str, clock: Clock) -> ClockedScheduler:
+    store = SQLAlchemyJobStore(url=sync_url(db_url), tablename=scheduler_jobs.name)
+    return ClockedScheduler(
+        clock,
+        jobstores={"default": store},
+        timezone=timezone.utc,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in the organisation's zone, as a UTC instant."""
+    if local.tzinfo is not None:
+        raise ValueError("give the local wall-clock time without a zone")
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+# ---------------------------------------------------------------------------- jobs
+# Job functions are module-level (the job store keeps references to them) and find the
+# running application's database through this runtime, set when the scheduler starts.
+
+@dataclass
+class JobRuntime:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    wake_sender: Any  # callable
+
+
+_runtime: JobRuntime | None = None
+
+
+def set_runtime(runtime: JobRuntime | None) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def runtime() -> JobRuntime:
+    if _runtime is None:
+        raise RuntimeError("the scheduler's runtime is not set")
+    return _runtime
+
+
+async def send_scheduled_notification(*, chat_id: int, person_id: int | None, kind: str, text: str,
+                                      dedup_key: str) -> None:
+    """A notification planned for later: at its time it enters the outbox (once, by its key)."""
+    from bot.services.notifications import enqueue
+
+    rt = runtime()
+    async with rt.sessionmaker() as session:
+        added = await enqueue(session, chat_id=chat_id, person_id=person_id, kind=kind, text=text,
+                              dedup_key=dedup_key, now=rt.clock.now())
+        await session.commit()
+    if added is not None:
+        rt.wake_sender()
+
+
+def schedule_notification(scheduler: AsyncIOScheduler, *, job_id: str, run_at: datetime, chat_id: int,
+                          person_id: int | None, kind: str, text: str) -> None:
+    """Plan a notification for `run_at` (aware). The job id is also the outbox key: one delivery."""
+    if run_at.tzinfo is None:
+        raise ValueError("run_at must be timezone-aware")
+    scheduler.add_job(
+        send_scheduled_notification, DateTrigger(run_date=run_at.astimezone(timezone.utc)), id=job_id,
+        replace_existing=True,
+        kwargs={"chat_id": chat_id, "person_id": person_id, "kind": kind, "text": text, "dedup_key": job_id},
+    )
+
+
+def weekly_trigger(zone: str, day_of_week: str, hour: int, minute: int) -> CronTrigger:
+    """Every week at a local time of the organisation (daylight saving included)."""
+    return CronTrigger(day_of_week=day_of_week, hour=hour, minute=minute, timezone=ZoneInfo(zone))

@@ -1,0 +1,209 @@
+"""Delivers the outbox within Telegram's limits.
+
+- about 30 messages a second overall and 1 a second into one chat (aiolimiter leaky buckets),
+  never more than `concurrency` requests in flight and never two at once into one chat;
+- 429: everything waits `retry_after`, the message is retried; 5xx, timeouts and network errors:
+  retried with exponential backoff (persisted in `next_attempt_at`), up to `max_attempts`;
+- 403 (blocked by the user) and "chat not found": the person is marked unreachable and nothing
+  more is sent to them; other 400s: failed, logged, not retried;
+- a text over 4096 characters goes as several messages, each recorded as sent (`parts_sent`), so a
+  restart resumes after the last part delivered.
+
+Each message's delivery is committed right after Telegram answers. A row left `sending` by a
+process that died was handed to Telegram with no answer recorded: it is in doubt, and is sent
+again on start (at least once for those, logged as such; exactly once for everything else).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from aiolimiter import AsyncLimiter
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.clock import Clock
+from bot.services.message_split import split_message
+from bot.services.notifications import mark_unreachable
+from bot.settings import NotifySettings
+from db.models import Notification, NotificationStatus
+
+log = logging.getLogger(__name__)
+BATCH = 200
+UNREACHABLE_ERRORS = ("chat not found", "user is deactivated", "bot was blocked")
+
+
+class NotificationSender:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], bot: Bot, settings: NotifySettings,
+                 clock: Clock) -> None:
+        self.sessionmaker = sessionmaker
+        self.bot = bot
+        self.settings = settings
+        self.clock = clock
+        self._rate = AsyncLimiter(1, 1 / settings.rate)  # a bucket of one: evenly spaced, no bursts
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self._wake = asyncio.Event()
+        self._paused_until = 0.0
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._busy_chats: set[int] = set()
+        self._busy_ids: set[int] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self.in_doubt = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Rows a dead process left `sending` go back to the queue (see the module's notes)."""
+        async with self.sessionmaker() as session:
+            result = await session.execute(
+                update(Notification).where(Notification.status == NotificationStatus.SENDING)
+                .values(status=NotificationStatus.PENDING)
+            )
+            await session.commit()
+        self.in_doubt = result.rowcount or 0
+        if self.in_doubt:
+            log.warning("%d notification(s) were being sent when the last process stopped; sending them again",
+                        self.in_doubt)
+        return self.in_doubt
+
+    async def run(self) -> None:
+        await self.recover()
+        try:
+            while True:
+                started = await self.run_once()
+                if not started:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
+                    self._wake.clear()
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def run_once(self) -> int:
+        """Start delivering what is due now; returns how many deliveries were started."""
+        async with self.sessionmaker() as session:
+            rows = (await session.execute(
+                select(Notification.id, Notification.chat_id)
+                .where(Notification.status == NotificationStatus.PENDING,
+                       Notification.next_attempt_at <= self.clock.now())
+                .order_by(Notification.next_attempt_at, Notification.id)
+                .limit(BATCH)
+            )).all()
+        started = 0
+        for notification_id, chat_id in rows:
+            if notification_id in self._busy_ids or chat_id in self._busy_chats:
+                continue  # one message at a time into a chat keeps them in order
+            await self._slots.acquire()
+            self._busy_ids.add(notification_id)
+            self._busy_chats.add(chat_id)
+            task = asyncio.create_task(self._deliver_and_release(notification_id, chat_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            started += 1
+        return started
+
+    async def drain(self) -> None:
+        """Wait for the deliveries in flight (tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _deliver_and_release(self, notification_id: int, chat_id: int) -> None:
+        try:
+            await self.deliver(notification_id)
+        except Exception:  # noqa: BLE001 - one failed delivery must not stop the others
+            log.exception("delivering notification %s failed", notification_id)
+        finally:
+            self._busy_ids.discard(notification_id)
+            self._busy_chats.discard(chat_id)
+            self._slots.release()
+            self._wake.set()
+
+    async def _throttle(self, chat_id: int) -> None:
+        while (delay := self._paused_until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        if self.settings.chat_interval > 0:
+            limiter = self._chat_limiters.get(chat_id)
+            if limiter is None:
+                if len(self._chat_limiters) > 10_000:
+                    self._chat_limiters.clear()  # idle buckets hold no state worth keeping
+                limiter = self._chat_limiters[chat_id] = AsyncLimiter(1, self.settings.chat_interval)
+            await limiter.acquire()
+        await self._rate.acquire()
+
+    def _backoff(self, attempts: int) -> timedelta:
+        delay = min(self.settings.retry_base * 2 ** max(attempts - 1, 0), self.settings.retry_max)
+        return timedelta(seconds=delay * random.uniform(0.8, 1.2))
+
+    async def deliver(self, notification_id: int) -> None:
+        async with self.sessionmaker() as session:
+            n = await session.get(Notification, notification_id)
+            if n is None or n.status != NotificationStatus.PENDING:
+                return
+            n.status = NotificationStatus.SENDING
+            n.attempts += 1
+            await session.commit()
+            parts = split_message(n.text)
+            markup = InlineKeyboardMarkup.model_validate(json.loads(n.reply_markup)) if n.reply_markup else None
+            try:
+                for index in range(n.parts_sent, len(parts)):
+                    await self._throttle(n.chat_id)
+                    last = index == len(parts) - 1
+                    await self.bot.send_message(
+                        n.chat_id, parts[index], reply_markup=markup if last else None,
+                        request_timeout=max(1, round(self.settings.request_timeout)))
+                    n.parts_sent = index + 1
+                    if last:
+                        n.status = NotificationStatus.SENT
+                        n.sent_at = self.clock.now()
+                        n.last_error = None
+                    await session.commit()
+            except TelegramRetryAfter as error:
+                self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
+                log.warning("Telegram asks to wait %s s", error.retry_after)
+                n.status = NotificationStatus.PENDING
+                n.attempts -= 1  # flood control is not the message's fault
+                n.next_attempt_at = self.clock.now() + timedelta(seconds=error.retry_after)
+                n.last_error = str(error)[:300]
+            except TelegramForbiddenError as error:
+                await self._unreachable(session, n, str(error))
+            except TelegramBadRequest as error:
+                if any(reason in error.message for reason in UNREACHABLE_ERRORS):
+                    await self._unreachable(session, n, str(error))
+                else:
+                    log.error("Telegram refused notification %s: %s", n.id, error.message)
+                    n.status = NotificationStatus.FAILED
+                    n.last_error = str(error)[:300]
+            except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError, TelegramAPIError) as error:
+                n.last_error = f"{type(error).__name__}: {error}"[:300]
+                if n.attempts >= self.settings.max_attempts or not isinstance(
+                        error, (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError)):
+                    log.error("giving up notification %s after %d attempts: %s", n.id, n.attempts, n.last_error)
+                    n.status = NotificationStatus.FAILED
+                else:
+                    n.status = NotificationStatus.PENDING
+                    n.next_attempt_at = self.clock.now() + self._backoff(n.attempts)
+            await session.commit()
+
+    async def _unreachable(self, session: AsyncSession, n: Notification, error: str) -> None:
+        log.info("chat %s cannot be reached (%s)", n.chat_id, error)
+        await mark_unreachable(session, n.chat_id, self.clock.now(), error)
+        n.status = NotificationStatus.UNREACHABLE
+        n.last_error = error[:300]

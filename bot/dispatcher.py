@@ -8,6 +8,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import ErrorEvent
@@ -18,6 +19,7 @@ from bot.i18n import I18n
 from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
+from bot.services.notifications import mark_unreachable
 from bot.settings import Settings
 
 log = logging.getLogger("nastavnik.errors")
@@ -34,10 +36,20 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-async def _on_error(event: ErrorEvent, i18n: I18n) -> None:
+async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionmaker[AsyncSession],
+                    clock: Clock) -> None:
     """Log an unexpected failure and tell the user, without letting it escape."""
-    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     update = event.update
+    if isinstance(event.exception, TelegramForbiddenError):
+        # they blocked the bot between writing and our answer: nothing to tell them, mark them
+        user = update.event.from_user if hasattr(update.event, "from_user") else None
+        log.info("update %s: the user blocked the bot", update.update_id)
+        if user is not None:
+            async with sessionmaker() as session:
+                await mark_unreachable(session, user.id, clock.now(), str(event.exception))
+                await session.commit()
+        return
+    log.error("update %s failed", update.update_id, exc_info=event.exception)
     t = i18n.get(None)
     try:
         if update.message is not None:

@@ -34,8 +34,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.services.clock import Clock
 from bot.services.message_split import split_message
@@ -99,18 +100,32 @@ class NotificationSender:
 
     async def run_once(self) -> int:
         """Start delivering what is due now; returns how many deliveries were started."""
+        earlier = aliased(Notification)
+        # an older message into the same chat that is being retried goes first: order is kept
+        retrying_before = exists().where(
+            earlier.chat_id == Notification.chat_id,
+            earlier.id < Notification.id,
+            or_(earlier.status == NotificationStatus.SENDING,
+                and_(earlier.status == NotificationStatus.PENDING, earlier.last_error.is_not(None))),
+        )
         async with self.sessionmaker() as session:
             rows = (await session.execute(
                 select(Notification.id, Notification.chat_id)
                 .where(Notification.status == NotificationStatus.PENDING,
-                       Notification.next_attempt_at <= self.clock.now())
+                       Notification.next_attempt_at <= self.clock.now(),
+                       ~retrying_before)
                 .order_by(Notification.next_attempt_at, Notification.id)
                 .limit(BATCH)
             )).all()
         started = 0
+        seen: set[int] = set()
         for notification_id, chat_id in rows:
-            if notification_id in self._busy_ids or chat_id in self._busy_chats:
-                continue  # one message at a time into a chat keeps them in order
+            # one message at a time into a chat, and only a chat's oldest of this batch: the batch
+            # may be stale by the time a slot is free, so a later message must not overtake
+            first_of_chat = chat_id not in seen
+            seen.add(chat_id)
+            if not first_of_chat or notification_id in self._busy_ids or chat_id in self._busy_chats:
+                continue
             await self._slots.acquire()
             self._busy_ids.add(notification_id)
             self._busy_chats.add(chat_id)

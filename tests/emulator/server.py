@@ -74,6 +74,7 @@ class Call:
     params: dict
     ok: bool
     description: str | None = None
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass
@@ -155,6 +156,14 @@ class BotAPIEmulator:
             user["language_code"] = language_code
         self.users[user_id] = user
         return user
+
+    def open_chat(self, user_id: int, first_name: str) -> None:
+        """A user who pressed Start some time ago: the bot may write to them."""
+        self.user(user_id, first_name)
+        self.messages.setdefault(user_id, {})
+
+    def delivered(self, method: str = "sendMessage") -> list[Call]:
+        return [c for c in self.calls if c.ok and c.method == method]
 
     def _chat(self, chat_id: int) -> dict:
         if chat_id < 0:
@@ -258,6 +267,7 @@ class BotAPIEmulator:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
+        arrived = time.monotonic()
         params = await self._params(request)
         seq = self.next_seq()
         try:
@@ -270,7 +280,7 @@ class BotAPIEmulator:
                 raise TelegramError(404, "Not Found")
             result = await handler(params)
         except TelegramError as exc:
-            call = Call(seq, method, params, False, exc.description)
+            call = Call(seq, method, params, False, exc.description, arrived)
             self.calls.append(call)
             if exc.code not in (429, 403) and not (exc.code >= 500):
                 self.rejections.append(call)
@@ -278,7 +288,7 @@ class BotAPIEmulator:
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return web.json_response(body, status=exc.code)
-        self.calls.append(Call(seq, method, params, True))
+        self.calls.append(Call(seq, method, params, True, None, arrived))
         return web.json_response({"ok": True, "result": result})
 
     async def _params(self, request: web.Request) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.app import BotApp
@@ -23,8 +22,7 @@ from bot.services.organizations import create_organization
 from bot.services.profile import normalize_name
 from bot.services.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.settings import Settings
-from db.engine import create_engine, create_sessionmaker
-from db.migrate import upgrade
+from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog
 from tests.emulator import ScriptedUser

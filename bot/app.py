@@ -35,8 +35,10 @@ class BotApp:
         engine = create_engine(settings.db.url, echo=settings.db.echo)
         sessionmaker = create_sessionmaker(engine)
         bot = create_bot(settings)
-        backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock)
-        dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone)
+        i18n = I18n(default=settings.defaults.locale)
+        backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock, i18n)
+        dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone,
+                                       i18n=i18n)
         return cls(settings, engine, sessionmaker, bot, dispatcher, backbone)
 
     @property

@@ -67,3 +67,73 @@ class LanguageCb(CallbackData, prefix="lg"):
 
 NOOP = "noop"  # a button that only shows state (current page, current filter)
 KEEP_CONSENT = "wdk"  # "no, keep my consent"
+
+
+# ------------------------------------------------------------------ pairs, groups, programs
+class PairMenteeCb(CallbackData, prefix="pm"):
+    org: int
+    mentee: int
+
+
+class PairMentorCb(CallbackData, prefix="pk"):
+    mentor: int
+
+
+class PairAddCb(CallbackData, prefix="pa"):
+    mentee: int  # 0: no more mentees, go on
+
+
+class PairFormCb(CallbackData, prefix="pf"):
+    form: str
+
+
+class PairKindCb(CallbackData, prefix="pq"):
+    kind: str
+
+
+class MentorshipAnswerCb(CallbackData, prefix="ma"):
+    mentorship: int
+    accept: bool
+
+
+class ProgramCb(CallbackData, prefix="pg"):
+    mentorship: int
+    action: str  # show | create | item | extend | complete | ask_replace | replace
+
+
+class ItemDoneCb(CallbackData, prefix="pi"):
+    item: int
+
+
+class ExtendCb(CallbackData, prefix="xm"):
+    program: int
+    months: int
+
+
+class ExtensionAnswerCb(CallbackData, prefix="xa"):
+    extension: int
+    accept: bool
+
+
+class CompleteCb(CallbackData, prefix="cr"):
+    mentorship: int
+    reason: str
+
+
+class GroundCb(CallbackData, prefix="gr"):
+    mentorship: int
+    ground: str
+    replace: bool  # the curator replaces now (else: a participant asks for it)
+
+
+class ReplaceMentorCb(CallbackData, prefix="rm"):
+    mentorship: int
+    ground: str
+    mentor: int
+
+
+class ProgramMonthsCb(CallbackData, prefix="pl"):
+    months: int
+
+
+SKIP_NOTE = "skipnote"

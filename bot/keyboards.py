@@ -181,3 +181,22 @@ def languages() -> InlineKeyboardMarkup:
     kb.button(text="English", callback_data=LanguageCb(code="en"))
     return kb.adjust(2).as_markup()
 
+
+
+# ------------------------------------------------------------------ pairs, groups, programs
+def mentorship_answer(t: Translator, mentorship_id: int) -> InlineKeyboardMarkup:
+    from bot.callbacks import MentorshipAnswerCb
+
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.agree"), callback_data=MentorshipAnswerCb(mentorship=mentorship_id, accept=True))
+    kb.button(text=t.plain("btn.refuse"), callback_data=MentorshipAnswerCb(mentorship=mentorship_id, accept=False))
+    return kb.adjust(2).as_markup()
+
+
+def extension_answer(t: Translator, extension_id: int) -> InlineKeyboardMarkup:
+    from bot.callbacks import ExtensionAnswerCb
+
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.agree"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=True))
+    kb.button(text=t.plain("btn.refuse"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=False))
+    return kb.adjust(2).as_markup()

@@ -10,8 +10,10 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.CURATOR: ("registry", "invite"),
-    Role.HEAD: ("registry", "invite"),
+    Role.MENTEE: ("program",),
+    Role.MENTOR: ("program",),
+    Role.CURATOR: ("registry", "pair", "program", "invite"),
+    Role.HEAD: ("registry", "program", "invite"),
 }
 
 

@@ -118,3 +118,51 @@ async def mark_answered(callback: CallbackQuery) -> None:
         await message.edit_reply_markup(reply_markup=None)
         return
     await message.edit_text(f"{message.html_text}\n→ <b>{html.escape(answer, quote=False)}</b>", reply_markup=None)
+
+
+# ------------------------------------------------------------------ pairs, groups, programs
+CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def program_text(t: Translator, v) -> str:  # v: MentorshipView
+    from bot.services.message_split import visible_length
+
+    head = [
+        t("program.title"),
+        t("program.meta", org=v.organization_name, form=t.plain(f"form.{v.form.value}"),
+          kind=t.plain(f"kind.{v.kind.value}")),
+        t("program.mentor_line", name=v.mentor.name if v.mentor else "—"),
+        t("program.mentees_line", names=", ".join(m.name for m in v.mentees) or "—"),
+        t("program.status_line", status=t.plain(f"mstatus.{v.status.value}")),
+    ]
+    if v.completion_reason is not None:
+        head.append(t("program.reason_line", reason=t.plain(f"completion.{v.completion_reason.value}")))
+    for ref, ground in v.past_mentors:
+        head.append(t("program.past_mentor", name=ref.name,
+                      ground=t.plain(f"ground.{ground.value}") if ground else "—"))
+    if v.program_id is None:
+        head += ["", t("program.no_program")]
+        return "\n".join(head)
+    head += [
+        t("program.period", start=v.start_date.strftime("%d.%m.%Y"), end=v.end_date.strftime("%d.%m.%Y")),
+        t("program.goals_line", goals=_short(v.goals, 600)),
+        t("program.difficulties_line", difficulties=_short(v.difficulties, 400)),
+        "", t("program.plan_title") if v.items else t("program.plan_empty"),
+    ]
+    text = "\n".join(head)
+    for number, item in enumerate(v.items, start=1):
+        mark = "✅" if item.done else "⚠️" if item.overdue else "▫️"
+        line = t("program.item", n=number, mark=mark, activity=_short(item.activity),
+                 due=item.due_date.strftime("%d.%m.%Y"), expected=_short(item.expected_result))
+        if item.completion_note:
+            line += "\n" + t("program.item_note", note=_short(item.completion_note))
+        if visible_length(text + "\n" + line) > CARD_BUDGET:
+            text += "\n" + t("program.more_items", count=len(v.items) - number + 1)
+            break
+        text += "\n" + line
+    return text

@@ -6,12 +6,13 @@ a person are nullable: they are filled only after consent and erased on withdraw
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -264,3 +265,166 @@ scheduler_jobs = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+
+# ------------------------------------------------------------------ pairs, groups, programs
+class MentoringForm(str, enum.Enum):
+    """Forms of mentoring (who with whom), seeds 000 §2.3, 002."""
+
+    TEACHER_TEACHER = "teacher_teacher"  # «педагог – педагог»
+    HEAD_TEACHER = "head_teacher"  # «руководитель образовательной организации – педагог»
+    EMPLOYER_STUDENT = "employer_student"  # «работодатель – студент»
+    UNIVERSITY_TEACHER = "university_teacher"  # «педагог вуза/колледжа – молодой педагог»
+    PARTNER_TEACHER = "partner_teacher"  # «социальный партнёр – педагог»
+    SCHOOL_SCHOOL = "school_school"  # «школа – школа»
+
+
+class MentoringKind(str, enum.Enum):
+    """Kinds of mentoring (how), seeds 000, 001, 004."""
+
+    TRADITIONAL = "traditional"
+    GROUP = "group"
+    SHORT_TERM = "short_term"
+    REVERSE = "reverse"
+    SITUATIONAL = "situational"
+    SPEED = "speed"
+    VIRTUAL = "virtual"
+    PARTNER = "partner"
+    SELF_REGULATED = "self_regulated"
+
+
+class MentorshipStatus(str, enum.Enum):
+    PROPOSED = "proposed"  # waiting for the mentor's and every mentee's consent
+    ACTIVE = "active"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+
+
+class CompletionReason(str, enum.Enum):
+    """Seed 004 §VII, 000 §4: how a program ends."""
+
+    PLAN_DONE = "plan_done"  # the plan carried out in full
+    MENTOR_INITIATIVE = "mentor_initiative"
+    MENTEE_INITIATIVE = "mentee_initiative"
+    CURATOR_FORCE_MAJEURE = "curator_force_majeure"
+
+
+class ReplacementGround(str, enum.Enum):
+    """Seed 004 §III.9: grounds for replacing a mentor."""
+
+    MENTEE_APPLICATION = "mentee_application"
+    MENTOR_APPLICATION = "mentor_application"
+    LONG_ABSENCE = "long_absence"  # illness, leave up to a year, training
+    DISMISSAL_TRANSFER = "dismissal_transfer"
+    DISCIPLINARY = "disciplinary"
+    INCOMPATIBILITY = "incompatibility"  # psychological incompatibility
+
+
+class Mentorship(Base):
+    """A pair (one mentee) or a group (2–6 mentees) with one mentor at a time. Never deleted."""
+
+    __tablename__ = "mentorships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    form: Mapped[MentoringForm] = mapped_column(_str_enum(MentoringForm, "mentoring_form"))
+    kind: Mapped[MentoringKind] = mapped_column(_str_enum(MentoringKind, "mentoring_kind"))
+    status: Mapped[MentorshipStatus] = mapped_column(_str_enum(MentorshipStatus, "mentorship_status"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_reason: Mapped[CompletionReason | None] = mapped_column(
+        _str_enum(CompletionReason, "completion_reason"))
+    end_note: Mapped[str | None] = mapped_column(Text)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="mentorship", order_by="Participant.id")
+    program: Mapped[Program | None] = relationship(back_populates="mentorship", uselist=False)
+
+
+class Participant(Base):
+    """Who takes part in a mentorship, from when to when: mentor rows keep the history of
+    who mentored whom, with the ground of each replacement."""
+
+    __tablename__ = "mentorship_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[Role] = mapped_column(_str_enum(Role, "role"))  # mentor or mentee
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the written consent the regulations require: when the person agreed
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replacement_ground: Mapped[ReplacementGround | None] = mapped_column(
+        _str_enum(ReplacementGround, "replacement_ground"))
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship()
+
+
+class Program(Base):
+    """A personalised mentoring program (3 to 12 months, extendable by mutual consent)."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), unique=True)
+    goals: Mapped[str] = mapped_column(Text)
+    difficulties: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="program")
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="program", order_by="(PlanItem.due_date, PlanItem.id)")
+
+
+class PlanItem(Base):
+    __tablename__ = "plan_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    activity: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    expected_result: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    program: Mapped[Program] = relationship(back_populates="items")
+
+
+class ProgramExtension(Base):
+    """A proposal to move a program's end, in force once every other participant agrees."""
+
+    __tablename__ = "program_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    old_end_date: Mapped[date] = mapped_column(Date)
+    new_end_date: Mapped[date] = mapped_column(Date)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    agreed_by: Mapped[str] = mapped_column(Text, default="")  # person ids, comma-separated
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ReplacementRequest(Base):
+    """A mentee's (or mentor's) application to replace the mentor; the curator decides."""
+
+    __tablename__ = "replacement_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    ground: Mapped[ReplacementGround] = mapped_column(_str_enum(ReplacementGround, "replacement_ground"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -176,7 +176,8 @@ async def test_profile_editing_and_english(emulator, db, bot_app):
     reply = await user.press("English")
     assert "Interface language: English" in reply.text
     assert (await user.send("/profile")).text.startswith("Your profile")
-    assert emulator.commands[(f"chat:{user.id}", "")][0]["description"] == "My profile"
+    menu = {c["command"]: c["description"] for c in emulator.commands[(f"chat:{user.id}", "")]}
+    assert menu["profile"] == "My profile" and menu["program"] == "Mentoring program"
     async with db() as session:
         person = await session.scalar(select(Person).where(Person.telegram_id == 601))
         assert person.full_name == "Верина-Петрова Вера Васильевна" and person.locale == "en"

@@ -11,7 +11,15 @@ from bot.i18n import I18n
 from bot.keyboards import REGISTRY_FILTERS
 from bot.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.services.profile import COMMON_STEPS, ROLE_STEPS
-from db.models import MenteeCategory, Role
+from db.models import (
+    CompletionReason,
+    MenteeCategory,
+    MentoringForm,
+    MentoringKind,
+    MentorshipStatus,
+    ReplacementGround,
+    Role,
+)
 from tests.emulator.telegram_html import parse_html, utf16_len
 
 I18N = I18n()
@@ -50,6 +58,9 @@ def test_every_key_the_code_names_exists():
     assert used and used <= known, sorted(used - known)
     # keys the code builds from values
     built = {f"role.{r.value}" for r in Role} | {f"category.{c.value}" for c in MenteeCategory}
+    for prefix, members in [("form", MentoringForm), ("kind", MentoringKind), ("mstatus", MentorshipStatus),
+                            ("completion", CompletionReason), ("ground", ReplacementGround)]:
+        built |= {f"{prefix}.{m.value}" for m in members}
     steps = set(COMMON_STEPS) | {s for steps in ROLE_STEPS.values() for s in steps}
     built |= {f"ask.{s}" for s in steps} | {f"btn.edit.{s}" for s in steps}
     built |= {f"profile.field.{s}" for s in COMMON_STEPS} | {f"help.{r.value}" for r in Role}

@@ -4,8 +4,8 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from bot.handlers import common, consent, fallback, invites, onboarding, profile, registry
+    from bot.handlers import common, consent, fallback, invites, mentorships, onboarding, profile, registry
 
     # common first (/cancel and /help work inside any dialog), fallback last
-    modules = [common, onboarding, profile, consent, invites, registry, fallback]
+    modules = [common, onboarding, profile, consent, invites, registry, mentorships, fallback]
     return [module.create_router() for module in modules]

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
 from bot.services.leader import LeaderLock
-from bot.services.scheduler import ClockedScheduler, JobRuntime, create_scheduler, set_runtime
+from bot.i18n import I18n
+from bot.services.scheduler import ClockedScheduler, JobRuntime, add_standing_jobs, create_scheduler, set_runtime
 from bot.services.sender import NotificationSender
 from bot.settings import Settings
 
@@ -21,12 +22,13 @@ LEADER_RETRY_SECONDS = 5.0
 
 class NotificationBackbone:
     def __init__(self, settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
-                 bot: Bot, clock: Clock) -> None:
+                 bot: Bot, clock: Clock, i18n: I18n) -> None:
         self.sender = NotificationSender(sessionmaker, bot, settings.notify, clock)
         self.scheduler: ClockedScheduler = create_scheduler(settings.db.url, clock)
         self.leader = LeaderLock(engine)
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.i18n = i18n
         self._task: asyncio.Task | None = None
         self.leading = asyncio.Event()
 
@@ -40,8 +42,9 @@ class NotificationBackbone:
     async def _run(self) -> None:
         while not await self.leader.try_acquire():
             await asyncio.sleep(LEADER_RETRY_SECONDS)
-        set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake))
+        set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake, self.i18n))
         self.scheduler.start()
+        add_standing_jobs(self.scheduler)
         self.leading.set()
         await self.sender.run()
 

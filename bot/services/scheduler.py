@@ -6,11 +6,12 @@ time from the app's `Clock`, so tests move time forward instead of sleeping.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -103,6 +105,7 @@ class JobRuntime:
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock
     wake_sender: Any  # callable
+    i18n: Any = None  # bot.i18n.I18n: jobs write notifications in each person's language
 
 
 _runtime: JobRuntime | None = None
@@ -148,3 +151,28 @@ def schedule_notification(scheduler: AsyncIOScheduler, *, job_id: str, run_at: d
 def weekly_trigger(zone: str, day_of_week: str, hour: int, minute: int) -> CronTrigger:
     """Every week at a local time of the organisation (daylight saving included)."""
     return CronTrigger(day_of_week=day_of_week, hour=hour, minute=minute, timezone=ZoneInfo(zone))
+
+
+PLAN_REMINDERS_JOB = "plan-reminders"
+
+
+async def plan_reminders_job() -> None:
+    """Every quarter of an hour: due-soon and overdue plan items (see mentorships.send_plan_reminders)."""
+    from bot.services.mentorships import send_plan_reminders
+
+    rt = runtime()
+    try:
+        async with rt.sessionmaker() as session:
+            if await send_plan_reminders(session, rt.clock.now(), rt.i18n):
+                rt.wake_sender()
+    except asyncio.CancelledError:
+        # the bot is stopping; nothing half-done is kept (one transaction), the next run redoes it
+        log.info("plan reminders interrupted by shutdown")
+
+
+def add_standing_jobs(scheduler: ClockedScheduler) -> None:
+    """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
+    given: left out, it would be taken from the wall clock, not the scheduler's.)"""
+    first = scheduler.clock.now() + timedelta(minutes=1)
+    scheduler.add_job(plan_reminders_job, IntervalTrigger(minutes=15, start_date=first),
+                      id=PLAN_REMINDERS_JOB, replace_existing=True)

@@ -1,0 +1,220 @@
+"""End to end: a group formed from a suggestion, consents, a program, reminders, an extension,
+a replacement and a completion, through the emulator; and what a stranger to the pair cannot see."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot.services.organizations import create_organization
+from bot.services.profile import normalize_name
+from db.models import (
+    CompletionReason,
+    Membership,
+    MembershipTopic,
+    Mentorship,
+    MentorshipStatus,
+    MentoringForm,
+    MentoringKind,
+    Participant,
+    Person,
+    Program,
+    ReplacementGround,
+    Role,
+    Topic,
+)
+from tests.conftest import START
+from tests.emulator import ScriptedUser
+from tests.emulator.server import StoredMessage
+
+
+async def seed(db, org_id: int, telegram_id: int, name: str, role: Role, topics: list[str] = (),
+               capacity: int | None = None) -> int:
+    async with db() as session:
+        person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
+                        position="учитель", subject="математика", experience_years=5, under_35=True,
+                        profile_completed_at=START)
+        session.add(person)
+        await session.flush()
+        membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity)
+        session.add(membership)
+        await session.flush()
+        for title in topics:
+            topic_id = await session.scalar(select(Topic.id).where(
+                Topic.organization_id == org_id, Topic.title.startswith(title)))
+            session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+        await session.commit()
+        return person.id
+
+
+async def wait_text(user: ScriptedUser, needle: str, timeout: float = 15) -> StoredMessage:
+    """Notifications come from the sender in the background: wait for one to arrive."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        for message in reversed(user.messages()):
+            if needle in (message.text or ""):
+                return message
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{user.first_name} got no message with {needle!r}: {[m.text for m in user.messages()]}")
+
+
+async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock):
+    async with db() as session:
+        org_id = (await create_organization(session, "Гимназия № 3", "Europe/Moscow")).id
+    ids = {}
+    ids["curator"] = await seed(db, org_id, 700, "Куратор Кира Константиновна", Role.CURATOR)
+    for tid, name in [(701, "Алексеева Анна"), (702, "Борисов Богдан"), (703, "Васильева Вера")]:
+        ids[tid] = await seed(db, org_id, tid, name, Role.MENTEE, ["Инклюзия", "Оценивание"])
+    ids[704] = await seed(db, org_id, 704, "Григорьев Глеб", Role.MENTEE, ["Инклюзия"])
+    ids[710] = await seed(db, org_id, 710, "Полнов Пётр (занят)", Role.MENTOR, ["Инклюзия", "Оценивание"], 1)
+    ids[711] = await seed(db, org_id, 711, "Лучшева Лидия", Role.MENTOR, ["Инклюзия", "Оценивание"], 3)
+    ids[712] = await seed(db, org_id, 712, "Запасов Захар", Role.MENTOR, ["Инклюзия"], 5)
+    async with db() as session:  # Полнов already mentors Григорьев: he is at capacity
+        busy = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
+                          kind=MentoringKind.TRADITIONAL, status=MentorshipStatus.ACTIVE, started_at=START)
+        session.add(busy)
+        await session.flush()
+        session.add_all([Participant(mentorship_id=busy.id, person_id=ids[710], role=Role.MENTOR, confirmed_at=START),
+                         Participant(mentorship_id=busy.id, person_id=ids[704], role=Role.MENTEE, confirmed_at=START)])
+        await session.commit()
+        busy_id = busy.id
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
+             [(700, "Кира"), (701, "Анна"), (702, "Богдан"), (703, "Вера"), (704, "Глеб"), (711, "Лидия"),
+              (712, "Захар")]}
+    curator, anna, bogdan, vera, gleb, lidia, zakhar = users.values()
+    for user in users.values():  # they joined long ago: their chats with the bot exist
+        emulator.open_chat(user.id, user.first_name)
+
+    # --- a group formed from the suggestion
+    reply = await curator.send("/pair")
+    assert "Григорьев" not in reply.text  # already has a mentor
+    reply = await curator.press("Алексеева Анна")
+    assert "Лучшева Лидия</b> — совпадений 2 из 2" not in reply.text  # HTML is not shown as text
+    assert "1. Лучшева Лидия — совпадений 2 из 2" in reply.text and "свободно мест 3 из 3" in reply.text
+    assert "2. Запасов Захар — совпадений 1 из 2" in reply.text
+    assert "Полнов" not in reply.text  # at capacity: never suggested
+    await curator.press("1. Лучшева Лидия")
+    await curator.press("➕ Борисов Богдан")
+    reply = await curator.press("➕ Васильева Вера")
+    assert "ещё мест: 0" in reply.text and "➕" not in " ".join(curator.buttons())
+    await curator.press("Далее ▶")
+    await curator.press("педагог – педагог")
+    reply = await curator.press("групповое")
+    assert "Предложение отправлено" in reply.text
+
+    # --- everyone consents; the mentor's consent is recorded with its date
+    for user in (lidia, anna, bogdan, vera):
+        invitation = await wait_text(user, "Согласны?")
+        await user.press("✅ Согласен(на)", invitation)
+    for user in (curator, lidia, anna, bogdan, vera):
+        await wait_text(user, "Наставничество началось")
+    async with db() as session:
+        group = await session.scalar(select(Mentorship).where(Mentorship.id != busy_id))
+        assert group.status == MentorshipStatus.ACTIVE and group.kind == MentoringKind.GROUP
+        mentor_row = await session.scalar(select(Participant).where(
+            Participant.mentorship_id == group.id, Participant.role == Role.MENTOR))
+        assert mentor_row.person_id == ids[711] and mentor_row.confirmed_at == START
+        group_id = group.id
+
+    # --- the program: goals, 6 months, three plan items
+    reply = await lidia.send("/program")
+    assert "Программа ещё не составлена" in reply.text
+    await lidia.press("📝 Составить программу")
+    await lidia.send("Освоить <инклюзивные> практики & оценивание")
+    reply = await lidia.press("6 мес.")
+    assert "Срок: 23.11.2026 — 23.05.2027" in reply.text
+    assert "Цели: Освоить <инклюзивные> практики & оценивание" in reply.text
+    assert "Затруднения: Оценивание и контроль результатов; Инклюзия, дети с ОВЗ" in reply.text
+    items = [("Посетить урок наставника", "25.11.2026", "Анализ урока"),
+             ("Провести открытый урок", "26.11.2026", "Самоанализ урока"),
+             ("Разработать КИМ", "30.12.2026", "Комплект заданий")]
+    for activity, due, expected in items:
+        await lidia.press("➕ Пункт плана")
+        await lidia.send(activity)
+        if activity == "Разработать КИМ":
+            assert "в пределах программы" in (await lidia.send("01.01.2030")).text
+            assert "ДД.ММ.ГГГГ" in (await lidia.send("завтра")).text
+        await lidia.send(due)
+        reply = await lidia.send(expected)
+        assert "Пункт добавлен" in reply.text
+    assert "3. ▫️ Разработать КИМ — до 30.12.2026" in reply.text
+
+    # --- a mentee marks one item done
+    await anna.send("/program")
+    await anna.press("✅ 1. Посетить урок наставника")
+    reply = await anna.send("Посетила, анализ в папке")
+    assert "1. ✅ Посетить урок наставника" in reply.text and "Посетила, анализ в папке" in reply.text
+
+    # --- reminders: due in 3 days to the participants, overdue to the curator
+    clock.advance(timedelta(minutes=20))
+    bot_app.backbone.scheduler.run_due_now()
+    for user in (lidia, anna, bogdan, vera):
+        await wait_text(user, "Через 3 дня срок пункта плана «Провести открытый урок»")
+    assert all("Посетить урок" not in (m.text or "") for m in anna.messages() if "Через 3 дня" in (m.text or ""))
+    clock.advance(datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc) - clock.now())  # 10:00 in Moscow
+    bot_app.backbone.scheduler.run_due_now()
+    notice = await wait_text(curator, "Просрочен пункт плана «Провести открытый урок»")
+    assert "Лучшева Лидия → Алексеева Анна, Борисов Богдан, Васильева Вера" in notice.text
+    bot_app.backbone.scheduler.run_due_now()  # runs again: the notice is not repeated
+    await asyncio.sleep(0.5)
+    assert sum("Просрочен" in (m.text or "") for m in curator.messages()) == 1
+    reply = await lidia.send("/program")
+    assert "2. ⚠️ Провести открытый урок" in reply.text
+
+    # --- an extension by mutual consent
+    await lidia.press("📅 Продлить")
+    assert "отправлено" in (await lidia.press("3 мес.")).text
+    for user in (anna, bogdan, vera):
+        proposal = await wait_text(user, "предлагает продлить программу с 23.05.2027 до 23.08.2027")
+        await user.press("✅ Согласен(на)", proposal)
+    await wait_text(curator, "продлена до 23.08.2027")
+    async with db() as session:
+        assert await session.scalar(select(Program.end_date)) == date(2027, 8, 23)
+
+    # --- a mentee asks for a replacement; the curator replaces the mentor
+    await bogdan.send("/program")
+    await bogdan.press("🔁 Попросить замену наставника")
+    assert "отправлена куратору" in (await bogdan.press("психологическая несовместимость")).text
+    await wait_text(curator, "Борисов Богдан просит заменить наставника")
+    reply = await curator.send("/program")
+    await curator.press(lambda text: text.startswith("Лучшева Лидия"))
+    await curator.press("🔁 Заменить наставника")
+    reply = await curator.press("психологическая несовместимость")
+    assert "Запасов Захар" in reply.text and "Полнов" not in reply.text and "Лучшева" not in reply.text
+    assert "заменён" in (await curator.press("1. Запасов Захар")).text
+    await wait_text(lidia, "Вы больше не наставник")
+    invitation = await wait_text(zakhar, "Согласны?")
+    await zakhar.press("✅ Согласен(на)", invitation)
+    await wait_text(anna, "Новый наставник Запасов Захар")
+    reply = await zakhar.send("/program")
+    assert "Наставник: Запасов Захар" in reply.text
+    assert "Прежний наставник: Лучшева Лидия (замена: психологическая несовместимость)" in reply.text
+    assert "нет пар и групп" in (await lidia.send("/program")).text  # no longer her group
+
+    # --- completion by the curator
+    await curator.send("/program")
+    await curator.press(lambda text: text.startswith("Запасов Захар"))
+    await curator.press("🏁 Завершить")
+    reply = await curator.press("по решению куратора (форс-мажор)")
+    assert "Статус: завершена" in reply.text and "форс-мажор" in reply.text
+    await wait_text(anna, "Наставничество завершено")
+    async with db() as session:
+        group = await session.get(Mentorship, group_id)
+        assert group.status == MentorshipStatus.COMPLETED
+        assert group.completion_reason == CompletionReason.CURATOR_FORCE_MAJEURE
+        history = (await session.scalars(select(Participant).where(
+            Participant.mentorship_id == group_id, Participant.role == Role.MENTOR).order_by(Participant.id))).all()
+        assert [(p.person_id, p.replacement_ground) for p in history] == [
+            (ids[711], ReplacementGround.INCOMPATIBILITY), (ids[712], None)]
+        assert history[0].left_at is not None and history[1].confirmed_at is not None
+
+    # --- someone from another pair cannot see or touch this one
+    async with db() as session:
+        item_id = (await session.scalars(select(Program.id))).first()
+    for data in (f"pg:{group_id}:show", f"pg:{group_id}:item", f"pg:{group_id}:replace", f"pi:{item_id}",
+                 f"cr:{group_id}:mentee_initiative", f"ma:{group_id}:1", f"gr:{group_id}:incompatibility:0"):
+        reply = await gleb.press_data(data, (await gleb.send("/help")).messages[0].message_id)
+        assert reply.alerts, data
+        assert all("Освоить" not in t and "Алексеева" not in t for t in reply.texts + reply.alerts), data

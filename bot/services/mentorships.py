@@ -136,13 +136,13 @@ def current_mentees(m: Mentorship) -> list[Participant]:
     return [p for p in m.participants if p.role == Role.MENTEE and p.left_at is None and p.declined_at is None]
 
 
-async def _load(session: AsyncSession, mentorship_id: int, refresh: bool = False) -> Mentorship:
-    query = select(Mentorship).where(Mentorship.id == mentorship_id).options(
-        selectinload(Mentorship.participants).selectinload(Participant.person),
-        selectinload(Mentorship.program).selectinload(Program.items))
-    if refresh:  # reload the collections too, after rows were added in this session
-        query = query.execution_options(populate_existing=True)
-    m = await session.scalar(query)
+async def _load(session: AsyncSession, mentorship_id: int) -> Mentorship:
+    # populate_existing: collections loaded earlier in this session are reloaded too
+    m = await session.scalar(
+        select(Mentorship).where(Mentorship.id == mentorship_id).options(
+            selectinload(Mentorship.participants).selectinload(Participant.person),
+            selectinload(Mentorship.program).selectinload(Program.items))
+        .execution_options(populate_existing=True))
     if m is None:
         raise NotFound()
     return m
@@ -293,7 +293,7 @@ async def propose(session: AsyncSession, actor: Actor, *, org_id: int, mentor_id
     session.add_all(Participant(mentorship_id=m.id, person_id=pid, role=Role.MENTEE, invited_at=now)
                     for pid in mentee_ids)
     await session.flush()
-    m = await _load(session, m.id, refresh=True)
+    m = await _load(session, m.id)
     for participant in m.participants:
         await _notify_invitation(session, m, participant, now, i18n)
     await session.commit()
@@ -622,7 +622,7 @@ async def replace_mentor(session: AsyncSession, actor: Actor, mentorship_id: int
         request.decided_at = now
     session.add(Participant(mentorship_id=m.id, person_id=new_mentor_id, role=Role.MENTOR, invited_at=now))
     await session.flush()
-    m = await _load(session, m.id, refresh=True)
+    m = await _load(session, m.id)
     new = current_mentor(m)
     assert new is not None
     await _notify_invitation(session, m, new, now, i18n)

@@ -1,0 +1,185 @@
+"""Pairs, groups and programs at the service level: the rules the chat relies on."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.i18n import I18n
+from bot.services import mentorships as svc
+from bot.services.actor import load_actor
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.organizations import create_organization
+from db.models import (
+    CompletionReason,
+    MentoringForm,
+    MentoringKind,
+    MentorshipStatus,
+    Notification,
+    Program,
+    Role,
+)
+from tests.conftest import START
+from tests.test_e2e_mentorships import seed
+
+I18N = I18n()
+
+
+async def _world(db):
+    async with db() as session:
+        org = (await create_organization(session, "Школа № 12", "Asia/Novosibirsk")).id
+        other = (await create_organization(session, "Школа № 13", "Asia/Novosibirsk")).id
+    people = {
+        "curator": await seed(db, org, 1, "Куратор", Role.CURATOR),
+        "m1": await seed(db, org, 11, "Наставник Один", Role.MENTOR, ["Инклюзия"], 1),
+        "m2": await seed(db, org, 12, "Наставник Два", Role.MENTOR, ["Оценивание"], 2),
+        "a": await seed(db, org, 21, "Наставляемая А", Role.MENTEE, ["Инклюзия"]),
+        "b": await seed(db, org, 22, "Наставляемый Б", Role.MENTEE, ["Оценивание"]),
+        "c": await seed(db, org, 23, "Наставляемая В", Role.MENTEE, ["Оценивание"]),
+        "stranger": await seed(db, other, 31, "Чужой Куратор", Role.CURATOR),
+    }
+    return org, people
+
+
+async def _actor(db, telegram_id: int):
+    async with db() as session:
+        return await load_actor(session, telegram_id)
+
+
+async def _propose(db, org, mentor, mentees, kind=MentoringKind.TRADITIONAL):
+    async with db() as session:
+        return await svc.propose(session, await _actor(db, 1), org_id=org, mentor_id=mentor, mentee_ids=mentees,
+                                 form=MentoringForm.TEACHER_TEACHER, kind=kind, now=START, i18n=I18N)
+
+
+async def _answer(db, telegram_id, mentorship_id, accept=True, reason=None):
+    async with db() as session:
+        return await svc.respond(session, await _actor(db, telegram_id), mentorship_id, accept=accept, now=START,
+                                 i18n=I18N, reason=reason)
+
+
+async def test_suggestions_rank_by_overlap_and_never_exceed_capacity(db):
+    org, p = await _world(db)
+    curator = await _actor(db, 1)
+    async with db() as session:
+        ranked = await svc.suggest_mentors(session, curator, org, [p["b"]])
+        assert [s.name for s in ranked] == ["Наставник Два", "Наставник Один"]
+        assert ranked[0].overlap == ["Оценивание и контроль результатов"] and ranked[1].overlap == []
+        assert [s.name for s in await svc.suggest_mentors(session, curator, org, [p["a"], p["b"], p["c"]])] == []
+        with pytest.raises(AccessDenied):
+            await svc.suggest_mentors(session, await _actor(db, 31), org, [p["a"]])
+    pair = await _propose(db, org, p["m1"], [p["a"]])
+    async with db() as session:  # m1 (capacity 1) is full while the proposal is open
+        assert "Наставник Один" not in [s.name for s in await svc.suggest_mentors(session, curator, org, [p["b"]])]
+    with pytest.raises(InvalidInput, match="pairs.mentor_full"):
+        await _propose(db, org, p["m1"], [p["b"]])
+    with pytest.raises(InvalidInput, match="pairs.mentee_taken"):
+        await _propose(db, org, p["m2"], [p["a"]])
+    with pytest.raises(InvalidInput, match="pairs.group_needs_two"):
+        await _propose(db, org, p["m2"], [p["b"]], MentoringKind.GROUP)
+    assert pair
+
+
+async def test_declines_go_back_to_the_curator_with_the_reason(db):
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["b"], p["c"]], MentoringKind.GROUP)
+    assert await _answer(db, 22, group, accept=False, reason="Нет времени <сейчас>") == MentorshipStatus.PROPOSED
+    assert await _answer(db, 12, group) == MentorshipStatus.PROPOSED
+    assert await _answer(db, 23, group) == MentorshipStatus.ACTIVE  # the rest agreed
+    with pytest.raises(InvalidInput):
+        await _answer(db, 23, group)  # twice
+    with pytest.raises(AccessDenied):
+        await _answer(db, 22, group)  # left
+    async with db() as session:
+        texts = (await session.scalars(select(Notification.text).where(Notification.chat_id == 1))).all()
+    assert any("Нет времени &lt;сейчас&gt;" in t for t in texts)  # the reason, escaped for HTML
+    pair = await _propose(db, org, p["m1"], [p["a"]])
+    assert await _answer(db, 11, pair, accept=False, reason="Болею") == MentorshipStatus.DECLINED
+
+
+async def test_program_length_plan_and_completion_rules(db):
+    org, p = await _world(db)
+    pair = await _propose(db, org, p["m1"], [p["a"]])
+    await _answer(db, 11, pair)
+    await _answer(db, 21, pair)
+    mentor, mentee, curator = await _actor(db, 11), await _actor(db, 21), await _actor(db, 1)
+    async with db() as session:
+        for months in (2, 13, 24):
+            with pytest.raises(InvalidInput, match="program.bad_length"):
+                await svc.create_program(session, mentor, pair, goals="Цели", months=months, now=START)
+        with pytest.raises(AccessDenied):
+            await svc.create_program(session, mentee, pair, goals="Цели", months=3, now=START)
+        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START)
+        program = await session.get(Program, program_id)
+        assert (program.start_date, program.end_date) == (date(2026, 11, 23), date(2027, 2, 23))
+        with pytest.raises(InvalidInput, match="program.due_outside"):
+            await svc.add_item(session, mentee, program_id, activity="Урок", due=date(2027, 3, 1), expected="Итог",
+                               now=START)
+        with pytest.raises(AccessDenied):
+            await svc.add_item(session, curator, program_id, activity="Урок", due=date(2027, 1, 1),
+                               expected="Итог", now=START)
+        item = await svc.add_item(session, mentee, program_id, activity="Урок", due=date(2027, 1, 1),
+                                  expected="Итог", now=START)
+        with pytest.raises(InvalidInput, match="program.plan_not_done"):
+            await svc.complete(session, mentor, pair, reason=CompletionReason.PLAN_DONE, now=START, i18n=I18N)
+        with pytest.raises(AccessDenied):
+            await svc.complete(session, mentee, pair, reason=CompletionReason.CURATOR_FORCE_MAJEURE, now=START,
+                               i18n=I18N)
+        await svc.complete_item(session, mentee, item, note=None, now=START)
+        with pytest.raises(InvalidInput):
+            await svc.complete_item(session, mentor, item, note=None, now=START)
+        await svc.complete(session, mentor, pair, reason=CompletionReason.PLAN_DONE, now=START, i18n=I18N)
+        view = await svc.view(session, curator, pair, START)
+        assert view.status == MentorshipStatus.COMPLETED and view.completion_reason == CompletionReason.PLAN_DONE
+        with pytest.raises(AccessDenied):
+            await svc.view(session, await _actor(db, 31), pair, START)  # another organisation's curator
+        with pytest.raises(AccessDenied):
+            await svc.view(session, await _actor(db, 22), pair, START)  # another mentee
+
+
+async def test_an_extension_needs_every_other_participant_and_has_a_ceiling(db):
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["b"], p["c"]], MentoringKind.GROUP)
+    for telegram_id in (12, 22, 23):
+        await _answer(db, telegram_id, group)
+    mentor = await _actor(db, 12)
+    async with db() as session:
+        program_id = await svc.create_program(session, mentor, group, goals="Цели", months=12, now=START)
+        extension = await svc.request_extension(session, mentor, program_id, months=6, now=START, i18n=I18N)
+        assert await svc.answer_extension(session, await _actor(db, 22), extension, accept=True, now=START,
+                                          i18n=I18N) is None
+        with pytest.raises(AccessDenied):
+            await svc.answer_extension(session, mentor, extension, accept=True, now=START, i18n=I18N)
+        assert await svc.answer_extension(session, await _actor(db, 23), extension, accept=True, now=START,
+                                          i18n=I18N) is True
+        program = await session.get(Program, program_id)
+        await session.refresh(program)
+        assert program.end_date == date(2028, 5, 23)
+        with pytest.raises(InvalidInput, match="program.too_long"):
+            await svc.request_extension(session, mentor, program_id, months=12, now=START, i18n=I18N)
+        refused = await svc.request_extension(session, mentor, program_id, months=1, now=START, i18n=I18N)
+        assert await svc.answer_extension(session, await _actor(db, 22), refused, accept=False, now=START,
+                                          i18n=I18N) is False
+        await session.refresh(program)
+        assert program.end_date == date(2028, 5, 23)
+
+
+async def test_reminders_wait_for_nine_local_and_go_once(db):
+    org, p = await _world(db)  # Asia/Novosibirsk, UTC+7
+    pair = await _propose(db, org, p["m1"], [p["a"]])
+    await _answer(db, 11, pair)
+    await _answer(db, 21, pair)
+    mentor = await _actor(db, 11)
+    async with db() as session:
+        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START)
+        await svc.add_item(session, mentor, program_id, activity="Срок скоро", due=date(2026, 11, 27),
+                           expected="Итог", now=START)
+        early = START.replace(hour=1)  # 08:00 in Novosibirsk on 23.11: not yet
+        assert await svc.send_plan_reminders(session, early, I18N) == 0
+        on_time = START.replace(day=24, hour=2)  # 09:00 on 24.11: due 27.11, in 3 days
+        await svc.send_plan_reminders(session, on_time, I18N)
+        await svc.send_plan_reminders(session, on_time + timedelta(hours=1), I18N)
+        count = await session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "program", Notification.text.contains("Через 3 дня")))
+        assert count == 2  # mentor and mentee, once each

@@ -166,3 +166,18 @@ def program_text(t: Translator, v) -> str:  # v: MentorshipView
             break
         text += "\n" + line
     return text
+
+
+def history_text(t: Translator, entries) -> str:  # entries: list[mentorships.HistoryEntry]
+    if not entries:
+        return ""
+    lines = ["", t("history.title")]
+    for e in entries:
+        key = "history.as_mentor" if e.role == Role.MENTOR else "history.as_mentee"
+        line = t(key, others=e.others, status=t.plain(f"mstatus.{e.status.value}"))
+        if e.replaced is not None:
+            line += " " + t("history.replaced", ground=t.plain(f"ground.{e.replaced.value}"))
+        if e.reason is not None:
+            line += " " + t("history.reason", reason=t.plain(f"completion.{e.reason.value}"))
+        lines.append(line)
+    return "\n".join(lines)

@@ -210,6 +210,15 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
             (ids[711], ReplacementGround.INCOMPATIBILITY), (ids[712], None)]
         assert history[0].left_at is not None and history[1].confirmed_at is not None
 
+    # --- the registry keeps the history
+    await curator.send("/registry")
+    reply = await curator.press("Лучшева Лидия")
+    assert "наставник для: Алексеева Анна, Борисов Богдан, Васильева Вера — завершена" in reply.text
+    assert "(заменён: психологическая несовместимость)" in reply.text
+    await curator.press("◀ К списку")
+    reply = await curator.press("Алексеева Анна")
+    assert "наставляемый у: Запасов Захар — завершена (по решению куратора (форс-мажор))" in reply.text
+
     # --- someone from another pair cannot see or touch this one
     async with db() as session:
         item_id = (await session.scalars(select(Program.id))).first()

@@ -15,7 +15,8 @@ from bot.services import registry as registry_service
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied
 from bot.states import RegistryForm
-from bot.ui import person_text, registry_text, show
+from bot.services import mentorships
+from bot.ui import history_text, person_text, registry_text, show
 from db.models import Role
 
 
@@ -67,8 +68,10 @@ async def navigate(callback: CallbackQuery, callback_data: RegistryCb, session: 
 async def card(callback: CallbackQuery, callback_data: PersonCardCb, session: AsyncSession, actor: Actor,
                t: Translator) -> None:
     view = await registry_service.person_card(session, actor, callback_data.org, callback_data.person)
+    history = await mentorships.history_for(session, callback_data.person, callback_data.org)
     await callback.answer()
-    await show(callback, person_text(t, view, "registry.card_title"), keyboards.card_back(t, callback_data))
+    await show(callback, person_text(t, view, "registry.card_title") + history_text(t, history),
+               keyboards.card_back(t, callback_data))
 
 
 async def ask_query(callback: CallbackQuery, callback_data: RegistrySearchCb, actor: Actor, state: FSMContext,

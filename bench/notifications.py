@@ -24,18 +24,9 @@ from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
 from tests.emulator import BotAPIEmulator
+from tests.emulator.server import max_in_any_second
 
 TELEGRAM_CAP = 30.0
-
-
-def max_in_any_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def main(count: int, overrides: dict[str, float]) -> None:

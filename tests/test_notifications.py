@@ -26,7 +26,7 @@ from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog
 from tests.emulator import ScriptedUser
-from tests.emulator.server import TelegramError
+from tests.emulator.server import TelegramError, max_in_any_second
 from tests.emulator.telegram_html import parse_html, utf16_len
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,16 +94,6 @@ async def _wait_settled(db, timeout: float = 90) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{left} notifications still undelivered")
-
-
-def max_in_any_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def test_every_notification_arrives_once_despite_429_500_timeouts_and_a_blocked_user(

@@ -44,6 +44,21 @@ PARTICIPANT_GROUNDS = {
 }
 
 
+def _suggestions(t: Translator, title: str, suggestions: list[svc.MentorSuggestion], button) -> tuple[
+        str, InlineKeyboardMarkup | None]:
+    """The ranked mentors, one line each explaining the match, and a button each (`button(s)`)."""
+    shown = suggestions[:8]
+    lines = [title]
+    for n, s in enumerate(shown, start=1):
+        lines.append(t("pairs.suggestion_line", n=n, name=s.name, matched=len(s.overlap), wanted=s.wanted,
+                       topics="; ".join(s.overlap) or t.plain("pairs.no_overlap"), free=s.free,
+                       capacity=s.capacity))
+    if not shown:
+        lines.append(t("pairs.no_mentors"))
+    markup = _kb([(f"{n}. {s.name}", button(s)) for n, s in enumerate(shown, start=1)]) if shown else None
+    return "\n".join(lines), markup
+
+
 def _kb(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for text, data in buttons:
@@ -76,16 +91,8 @@ async def pick_mentee(callback: CallbackQuery, callback_data: PairMenteeCb, sess
     await state.update_data(pair_org=callback_data.org, pair_mentees=[callback_data.mentee], pair_mentor=None)
     suggestions = await svc.suggest_mentors(session, actor, callback_data.org, [callback_data.mentee])
     await callback.answer()
-    lines = [t("pairs.suggestions", mentee=mentees[callback_data.mentee].name)]
-    for n, s in enumerate(suggestions[:8], start=1):
-        lines.append(t("pairs.suggestion_line", n=n, name=s.name, matched=len(s.overlap), wanted=s.wanted,
-                       topics="; ".join(s.overlap) or t.plain("pairs.no_overlap"), free=s.free,
-                       capacity=s.capacity))
-    if not suggestions:
-        lines.append(t("pairs.no_mentors"))
-    await show(callback, "\n".join(lines),
-               _kb([(f"{n}. {s.name}", PairMentorCb(mentor=s.person_id).pack())
-                    for n, s in enumerate(suggestions[:8], start=1)]) if suggestions else None)
+    await show(callback, *_suggestions(t, t("pairs.suggestions", mentee=mentees[callback_data.mentee].name),
+                                       suggestions, lambda s: PairMentorCb(mentor=s.person_id).pack()))
 
 
 async def _group_step(callback: CallbackQuery, session: AsyncSession, actor: Actor, state: FSMContext,
@@ -389,16 +396,9 @@ async def ground_picked(callback: CallbackQuery, callback_data: GroundCb, sessio
     suggestions = await svc.suggest_mentors(session, actor, v.organization_id, [m.person_id for m in v.mentees],
                                             exclude=[v.mentor.person_id] if v.mentor else [])
     await callback.answer()
-    lines = [t("replace.pick_mentor")]
-    for n, s in enumerate(suggestions[:8], start=1):
-        lines.append(t("pairs.suggestion_line", n=n, name=s.name, matched=len(s.overlap), wanted=s.wanted,
-                       topics="; ".join(s.overlap) or t.plain("pairs.no_overlap"), free=s.free,
-                       capacity=s.capacity))
-    if not suggestions:
-        lines.append(t("pairs.no_mentors"))
-    await show(callback, "\n".join(lines), _kb(
-        [(f"{n}. {s.name}", ReplaceMentorCb(mentorship=v.id, ground=ground.value, mentor=s.person_id).pack())
-         for n, s in enumerate(suggestions[:8], start=1)]) if suggestions else None)
+    await show(callback, *_suggestions(
+        t, t("replace.pick_mentor"), suggestions,
+        lambda s: ReplaceMentorCb(mentorship=v.id, ground=ground.value, mentor=s.person_id).pack()))
 
 
 async def replace_mentor(callback: CallbackQuery, callback_data: ReplaceMentorCb, session: AsyncSession,

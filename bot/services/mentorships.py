@@ -357,15 +357,20 @@ async def _notify_all(session: AsyncSession, m: Mentorship, key: str, now: datet
 
 
 # ------------------------------------------------------------------------ confirmations
-async def check_pending(session: AsyncSession, actor: Actor, mentorship_id: int) -> None:
-    """The actor has a proposal here still to answer (before asking them for a reason)."""
-    m = await _load(session, mentorship_id)
+def _pending_answer(m: Mentorship, actor: Actor) -> Participant:
+    """The actor's row in a proposal they still have to answer."""
     mine = next((p for p in m.participants if p.person_id == actor.person_id and p.left_at is None
                  and p.declined_at is None), None)
     if mine is None:
         raise AccessDenied()
     if mine.confirmed_at is not None or m.status not in OPEN:
         raise InvalidInput("error.stale_button")
+    return mine
+
+
+async def check_pending(session: AsyncSession, actor: Actor, mentorship_id: int) -> None:
+    """The actor has a proposal here still to answer (before asking them for a reason)."""
+    _pending_answer(await _load(session, mentorship_id), actor)
 
 
 async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> int:
@@ -381,18 +386,12 @@ async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> 
     return m.id
 
 
-
 async def respond(session: AsyncSession, actor: Actor, mentorship_id: int, *, accept: bool, now: datetime,
                   i18n: I18n, reason: str | None = None) -> MentorshipStatus:
     """The mentor's or a mentee's answer to a proposal. The mentor's consent is recorded with
     its date (the written consent the regulations ask for)."""
     m = await _load(session, mentorship_id)
-    mine = next((p for p in m.participants if p.person_id == actor.person_id and p.left_at is None
-                 and p.declined_at is None), None)
-    if mine is None:
-        raise AccessDenied()
-    if mine.confirmed_at is not None or m.status not in OPEN:
-        raise InvalidInput("error.stale_button")
+    mine = _pending_answer(m, actor)
     if accept:
         mine.confirmed_at = now
     else:

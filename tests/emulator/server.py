@@ -32,6 +32,17 @@ JSON_FIELDS = {
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
+def max_in_any_second(times: list[float]) -> int:
+    """The most events within any one-second window (to check a rate cap)."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 class TelegramError(Exception):
     def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
         super().__init__(description)

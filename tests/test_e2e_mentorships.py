@@ -227,3 +227,48 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
         reply = await gleb.press_data(data, (await gleb.send("/help")).messages[0].message_id)
         assert reply.alerts, data
         assert all("Освоить" not in t and "Алексеева" not in t for t in reply.texts + reply.alerts), data
+
+
+async def test_hostile_input_in_pairing_and_programs(emulator, db, bot_app, clock):
+    async with db() as session:
+        org_id = (await create_organization(session, "Лицей № 1", "Europe/Moscow")).id
+        other_org = (await create_organization(session, "Лицей № 2", "Europe/Moscow")).id
+    await seed(db, org_id, 800, "Куратор <b>Жирный</b> & Ко", Role.CURATOR)
+    await seed(db, org_id, 801, "Ученица <script>", Role.MENTEE, ["Инклюзия"])
+    await seed(db, org_id, 802, "Учитель & Наставник", Role.MENTOR, ["Инклюзия"], 2)
+    foreign = await seed(db, other_org, 803, "Чужая Наставляемая", Role.MENTEE, ["Инклюзия"])
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in [(800, "К"), (801, "У"), (802, "Н")]}
+    for user in users.values():
+        emulator.open_chat(user.id, user.first_name)
+    curator, mentee, mentor = users.values()
+
+    # a mentee and a mentor cannot form pairs; a forged pick of another organisation's mentee fails
+    assert "может куратор" in (await mentee.send("/pair")).text
+    reply = await curator.send("/pair")
+    assert "Ученица <script>" in curator.buttons(reply.messages[0])
+    reply = await curator.press_data(f"pm:{other_org}:{foreign}")
+    assert reply.alerts and all("Чужая" not in text for text in reply.texts)
+    await curator.press("Ученица <script>")
+    assert "кнопкой" in (await curator.send("первый")).text  # buttons expected here
+    await curator.press("1. Учитель & Наставник")
+    await curator.press("Далее ▶")
+    stale_next = curator.last()
+    await curator.press("педагог – педагог")
+    assert "групповое" not in " ".join(curator.buttons())  # one mentee: not a group
+    await curator.press("традиционное (один на один)")
+    reply = await curator.press_data("pa:0", stale_next.message_id)  # "Далее ▶" again, after the proposal
+    assert "неактуальна" in reply.alerts[0]  # the dialog is over: the old button does nothing
+
+    # the mentor agrees twice (a stale second press), the mentee declines with a reason
+    invitation = await wait_text(mentor, "Согласны?")
+    agree = mentor.button_data("✅ Согласен(на)", invitation)
+    await mentor.press_data(agree, invitation.message_id)
+    reply = await mentor.press_data(agree, invitation.message_id)  # pressed again
+    assert reply.alerts and "неактуальна" in reply.alerts[0]
+    invitation = await wait_text(mentee, "Согласны?")
+    await mentee.press("❌ Отказаться", invitation)
+    assert "текстом" in (await mentee.send_sticker()).text
+    assert "Слишком длинно" in (await mentee.send("я" * 5000)).text
+    assert "Отказ отправлен" in (await mentee.send("Пока не готова <к> работе & учёбе")).text
+    notice = await wait_text(curator, "отказывается")
+    assert "Пока не готова <к> работе & учёбе" in notice.text and "Ученица <script>" in notice.text

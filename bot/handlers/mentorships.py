@@ -417,6 +417,10 @@ async def text_expected(message: Message, t: Translator) -> None:
     await message.answer(t("profile.text_expected"))
 
 
+async def buttons_expected(message: Message, t: Translator) -> None:
+    await message.answer(t("profile.use_buttons"))
+
+
 def create_router() -> Router:
     router = Router(name="mentorships")
     typed = (F.text, ~F.text.startswith("/"))
@@ -449,4 +453,6 @@ def create_router() -> Router:
     router.message.register(text_expected, ItemForm.due)
     router.message.register(text_expected, ItemForm.expected)
     router.message.register(text_expected, ItemDoneForm.note)
+    router.message.register(buttons_expected, PairForm.building, ~F.text.startswith("/"))
+    router.message.register(buttons_expected, ProgramForm.months, ~F.text.startswith("/"))
     return router

@@ -137,3 +137,28 @@ class ProgramMonthsCb(CallbackData, prefix="pl"):
 
 
 SKIP_NOTE = "skipnote"
+
+
+# ------------------------------------------------------------------ situational mentoring
+class HelpTopicCb(CallbackData, prefix="hq"):
+    topic: int  # 0: another topic
+
+
+class HelpTakeCb(CallbackData, prefix="ht"):
+    request: int
+
+
+class HelpReplyCb(CallbackData, prefix="hr"):
+    request: int
+
+
+class HelpCloseCb(CallbackData, prefix="hc"):
+    request: int
+
+
+class HelpRateCb(CallbackData, prefix="hg"):
+    request: int
+    rating: int
+
+
+SKIP_COMMENT = "skipcomment"

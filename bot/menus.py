@@ -10,10 +10,10 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MENTEE: ("program",),
-    Role.MENTOR: ("program",),
-    Role.CURATOR: ("registry", "pair", "program", "invite"),
-    Role.HEAD: ("registry", "program", "invite"),
+    Role.MENTEE: ("ask", "program"),
+    Role.MENTOR: ("requests", "program"),
+    Role.CURATOR: ("registry", "pair", "program", "requests", "invite"),
+    Role.HEAD: ("registry", "program", "requests", "invite"),
 }
 
 

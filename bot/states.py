@@ -35,3 +35,8 @@ class ItemForm(StatesGroup):
 
 class ItemDoneForm(StatesGroup):
     note = State()  # data: item, mentorship
+
+
+class HelpForm(StatesGroup):
+    text = State()  # data: help_topic
+    comment = State()  # data: help_rated

@@ -101,6 +101,8 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64))
+    # an unaccepted help request goes to the curator after this many working hours
+    help_escalation_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topics: Mapped[list[Topic]] = relationship(
@@ -228,6 +230,7 @@ class NotificationStatus(str, enum.Enum):
     SENT = "sent"
     UNREACHABLE = "unreachable"  # the person blocked the bot (403)
     FAILED = "failed"  # Telegram refused it (400) or retries ran out
+    CANCELLED = "cancelled"  # no longer needed before it went out (an offer someone else took)
 
 
 class Notification(Base):
@@ -254,6 +257,11 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # the message Telegram made of the last part: lets the bot edit what it sent (a taken offer)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # a copy of a user's message (a relayed photo or document) instead of text; `text` is its caption
+    copy_from_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # APScheduler's job store table, created by our migrations so Alembic owns the whole schema.
@@ -428,3 +436,38 @@ class ReplacementRequest(Base):
     ground: Mapped[ReplacementGround] = mapped_column(_str_enum(ReplacementGround, "replacement_ground"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# ------------------------------------------------------------------ situational mentoring
+class HelpRequestStatus(str, enum.Enum):
+    OPEN = "open"  # offered, nobody has taken it yet
+    TAKEN = "taken"  # a mentor took it; the conversation is relayed
+    CLOSED = "closed"
+
+
+class HelpRequest(Base):
+    """A mentee's request for help («ситуационное наставничество»). What the two then write to each
+    other is relayed, not stored; only times and the rating are kept for the figures."""
+
+    __tablename__ = "help_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    text: Mapped[str] = mapped_column(Text)
+    attachment_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the mentee's message with a file
+    attachment_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    own_mentor: Mapped[bool] = mapped_column(Boolean, default=False)  # sent to the mentee's mentor
+    status: Mapped[HelpRequestStatus] = mapped_column(
+        _str_enum(HelpRequestStatus, "help_request_status"), index=True)
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    escalate_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)

@@ -54,7 +54,7 @@ async def wait_text(user: ScriptedUser, needle: str, timeout: float = 15) -> Sto
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         for message in reversed(user.messages()):
-            if needle in (message.text or ""):
+            if needle in (message.text or message.caption or ""):
                 return message
         await asyncio.sleep(0.05)
     raise AssertionError(f"{user.first_name} got no message with {needle!r}: {[m.text for m in user.messages()]}")

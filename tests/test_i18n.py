@@ -13,6 +13,7 @@ from bot.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.services.profile import COMMON_STEPS, ROLE_STEPS
 from db.models import (
     CompletionReason,
+    HelpRequestStatus,
     MenteeCategory,
     MentoringForm,
     MentoringKind,
@@ -59,7 +60,8 @@ def test_every_key_the_code_names_exists():
     # keys the code builds from values
     built = {f"role.{r.value}" for r in Role} | {f"category.{c.value}" for c in MenteeCategory}
     for prefix, members in [("form", MentoringForm), ("kind", MentoringKind), ("mstatus", MentorshipStatus),
-                            ("completion", CompletionReason), ("ground", ReplacementGround)]:
+                            ("completion", CompletionReason), ("ground", ReplacementGround),
+                            ("hstatus", HelpRequestStatus)]:
         built |= {f"{prefix}.{m.value}" for m in members}
     steps = set(COMMON_STEPS) | {s for steps in ROLE_STEPS.values() for s in steps}
     built |= {f"ask.{s}" for s in steps} | {f"btn.edit.{s}" for s in steps}

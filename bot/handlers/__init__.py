@@ -4,8 +4,19 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from bot.handlers import common, consent, fallback, invites, mentorships, onboarding, profile, registry
+    from bot.handlers import (
+        common,
+        consent,
+        fallback,
+        help_requests,
+        invites,
+        mentorships,
+        onboarding,
+        profile,
+        registry,
+    )
 
-    # common first (/cancel and /help work inside any dialog), fallback last
-    modules = [common, onboarding, profile, consent, invites, registry, mentorships, fallback]
+    # common first (/cancel and /help work inside any dialog); the help requests' relay takes free text, so it
+    # comes after every dialog; fallback last
+    modules = [common, onboarding, profile, consent, invites, registry, mentorships, help_requests, fallback]
     return [module.create_router() for module in modules]

@@ -37,9 +37,11 @@ async def enqueue(
     markup: InlineKeyboardMarkup | dict[str, Any] | None = None,
     dedup_key: str | None = None,
     not_before: datetime | None = None,
+    copy_of: tuple[int, int] | None = None,
 ) -> Notification | None:
     """Add a notification to the caller's transaction. With a `dedup_key` seen before, nothing is
-    added and None is returned: enqueueing is idempotent per key."""
+    added and None is returned: enqueueing is idempotent per key. With `copy_of` (chat id, message
+    id) the user's message is copied (a photo, a document) and `text` becomes its caption."""
     if dedup_key is not None:
         exists = await session.scalar(select(Notification.id).where(Notification.dedup_key == dedup_key))
         if exists is not None:
@@ -56,6 +58,8 @@ async def enqueue(
         parts_sent=0,
         next_attempt_at=not_before or now,
         created_at=now,
+        copy_from_chat_id=copy_of[0] if copy_of else None,
+        copy_message_id=copy_of[1] if copy_of else None,
     )
     session.add(notification)
     await session.flush()

@@ -170,9 +170,27 @@ async def plan_reminders_job() -> None:
         log.info("plan reminders interrupted by shutdown")
 
 
+HELP_ESCALATION_JOB = "help-escalations"
+
+
+async def help_escalation_job() -> None:
+    """Every five minutes: unaccepted help requests to the curators, unanswered ones to their mentor."""
+    from bot.services.help_requests import escalate_due
+
+    rt = runtime()
+    try:
+        async with rt.sessionmaker() as session:
+            if await escalate_due(session, rt.clock.now(), rt.i18n):
+                rt.wake_sender()
+    except asyncio.CancelledError:
+        log.info("help escalations interrupted by shutdown")  # the next run redoes it
+
+
 def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
     given: left out, it would be taken from the wall clock, not the scheduler's.)"""
     first = scheduler.clock.now() + timedelta(minutes=1)
     scheduler.add_job(plan_reminders_job, IntervalTrigger(minutes=15, start_date=first),
                       id=PLAN_REMINDERS_JOB, replace_existing=True)
+    scheduler.add_job(help_escalation_job, IntervalTrigger(minutes=5, start_date=first),
+                      id=HELP_ESCALATION_JOB, replace_existing=True)

@@ -175,16 +175,23 @@ class NotificationSender:
             n.status = NotificationStatus.SENDING
             n.attempts += 1
             await session.commit()
-            parts = split_message(n.text)
+            # a copied message carries its caption (at most 1024 characters, cut by the caller)
+            parts = [n.text] if n.copy_message_id else split_message(n.text)
             markup = InlineKeyboardMarkup.model_validate(json.loads(n.reply_markup)) if n.reply_markup else None
+            timeout = max(1, round(self.settings.request_timeout))
             try:
                 for index in range(n.parts_sent, len(parts)):
                     await self._throttle(n.chat_id)
                     last = index == len(parts) - 1
-                    await self.bot.send_message(
-                        n.chat_id, parts[index], reply_markup=markup if last else None,
-                        request_timeout=max(1, round(self.settings.request_timeout)))
+                    if n.copy_message_id:
+                        sent = await self.bot.copy_message(
+                            n.chat_id, n.copy_from_chat_id, n.copy_message_id, caption=parts[index] or None,
+                            reply_markup=markup, request_timeout=timeout)
+                    else:
+                        sent = await self.bot.send_message(
+                            n.chat_id, parts[index], reply_markup=markup if last else None, request_timeout=timeout)
                     n.parts_sent = index + 1
+                    n.telegram_message_id = sent.message_id
                     if last:
                         n.status = NotificationStatus.SENT
                         n.sent_at = self.clock.now()

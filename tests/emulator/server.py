@@ -506,6 +506,26 @@ class BotAPIEmulator:
     async def api_sendphoto(self, params: dict) -> dict:
         return await self._send_file(params, "photo")
 
+    async def api_copymessage(self, params: dict) -> dict:
+        chat_id = self._target_chat(params)
+        source = self.messages.get(self._int(params, "from_chat_id"), {}).get(self._int(params, "message_id"))
+        if source is None or source.deleted:
+            raise bad_request("message to copy not found")
+        caption = params.get("caption")
+        plain_caption = source.caption
+        if caption is not None:
+            plain_caption = self._parse(caption, params.get("parse_mode"), CAPTION_LIMIT, "caption")
+        markup = self._check_markup(params.get("reply_markup"))
+        fields: dict[str, Any] = {"reply_markup": markup if markup and "inline_keyboard" in markup else None}
+        if source.text is not None:
+            fields.update(text=source.text, html=source.text)
+        else:
+            fields.update(caption=plain_caption, html=caption, document=source.document, photo=source.photo,
+                          sticker=source.sticker)
+        message = self._store(chat_id, True, **fields)
+        self._event("send", chat_id, message.message_id, message.text or plain_caption)
+        return {"message_id": message.message_id}
+
     async def api_editmessagetext(self, params: dict) -> dict:
         message = self._own_message(params, "message to edit not found")
         if message.text is None:

@@ -1,0 +1,191 @@
+"""/ask, /requests and the relayed conversation of situational mentoring."""
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import SKIP_COMMENT, HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb, HelpTopicCb
+from bot.i18n import I18n, Translator
+from bot.keyboards import label
+from bot.services import help_requests as svc
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.errors import AccessDenied
+from bot.states import HelpForm
+from bot.ui import local_time, mark_answered
+from db.models import Organization, Role
+
+CONVERSATION = "help_request"  # FSM data: the request the user's messages go to
+
+
+def _attachment(message: Message) -> tuple[int, int] | None:
+    return (message.chat.id, message.message_id) if (message.photo or message.document) else None
+
+
+async def ask(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
+    topics = await svc.topics(session, actor)
+    await state.set_state(None)
+    kb = InlineKeyboardBuilder()
+    for topic_id, title in topics:
+        kb.button(text=label(title, 60), callback_data=HelpTopicCb(topic=topic_id))
+    kb.button(text=t.plain("sit.other_topic"), callback_data=HelpTopicCb(topic=0))
+    await message.answer(t("sit.pick_topic"), reply_markup=kb.adjust(1).as_markup())
+
+
+async def topic_picked(callback: CallbackQuery, callback_data: HelpTopicCb, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator) -> None:
+    if callback_data.topic and callback_data.topic not in {tid for tid, _ in await svc.topics(session, actor)}:
+        raise AccessDenied()
+    await state.set_state(HelpForm.text)
+    await state.update_data(help_topic=callback_data.topic or None)
+    await callback.answer()
+    await mark_answered(callback)
+    await callback.bot.send_message(callback.from_user.id, t("sit.ask_text"))  # type: ignore[union-attr]
+
+
+async def request_text(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                       i18n: I18n, clock: Clock) -> None:
+    data = await state.get_data()
+    created = await svc.start_request(session, actor, topic_id=data.get("help_topic"),
+                                      text=message.text or message.caption or "", attachment=_attachment(message),
+                                      now=clock.now(), i18n=i18n)
+    await state.set_state(None)
+    await state.update_data({CONVERSATION: created.request_id})
+    key = "sit.sent_own" if created.own_mentor else "sit.sent_pool" if created.offered else "sit.sent_curator"
+    await message.answer(t(key, id=created.request_id, count=created.offered))
+
+
+async def request_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("sit.text_expected"))
+
+
+async def take(callback: CallbackQuery, callback_data: HelpTakeCb, session: AsyncSession, actor: Actor,
+               state: FSMContext, t: Translator, i18n: I18n, bot: Bot, clock: Clock) -> None:
+    taken = await svc.take(session, actor, callback_data.request, clock.now(), i18n)
+    await callback.answer()
+    await state.update_data({CONVERSATION: taken.request.id})
+    await mark_answered(callback)
+    await bot.send_message(callback.from_user.id, t("sit.taken_by_you", id=taken.request.id, name=taken.mentee_name,
+                                                    text=taken.request.text or "—"))
+    if taken.request.attachment_message_id:
+        await bot.copy_message(callback.from_user.id, taken.request.attachment_chat_id,  # type: ignore[arg-type]
+                               taken.request.attachment_message_id)
+    mentor_name = callback.from_user.full_name
+    for chat_id, message_id in taken.withdrawn:
+        t_other = i18n.get(None)
+        with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted by them: fine
+            await bot.edit_message_text(t_other("sit.offer_taken", id=taken.request.id, name=mentor_name),
+                                        chat_id=chat_id, message_id=message_id, reply_markup=None)
+
+
+async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session: AsyncSession, actor: Actor,
+                   state: FSMContext, t: Translator) -> None:
+    request = await svc.conversation(session, actor, callback_data.request)
+    if request is None or request.id != callback_data.request:
+        raise AccessDenied()
+    await state.update_data({CONVERSATION: request.id})
+    await callback.answer(t.plain("sit.replying_to", id=request.id))
+
+
+async def relay(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                i18n: I18n, clock: Clock) -> None:
+    request = await svc.conversation(session, actor, (await state.get_data()).get(CONVERSATION))
+    if request is None:
+        await message.answer(t("fallback.member") if actor.registered else t("start.stranger"))
+        return
+    await svc.relay(session, actor, request, text=message.text or message.caption, copy_of=_attachment(message),
+                    now=clock.now(), i18n=i18n)
+
+
+async def close(callback: CallbackQuery, callback_data: HelpCloseCb, session: AsyncSession, actor: Actor,
+                t: Translator, i18n: I18n, clock: Clock) -> None:
+    role = await svc.close(session, actor, callback_data.request, clock.now(), i18n)
+    await callback.answer()
+    if role == Role.MENTEE:
+        kb = InlineKeyboardBuilder()
+        for n in range(1, 6):
+            kb.button(text=str(n), callback_data=HelpRateCb(request=callback_data.request, rating=n))
+        await callback.bot.send_message(callback.from_user.id, t("sit.ask_rating", id=callback_data.request),  # type: ignore[union-attr]
+                                        reply_markup=kb.adjust(5).as_markup())
+    else:
+        await callback.bot.send_message(callback.from_user.id, t("sit.closed_you", id=callback_data.request))  # type: ignore[union-attr]
+
+
+async def rated(callback: CallbackQuery, callback_data: HelpRateCb, session: AsyncSession, actor: Actor,
+                state: FSMContext, t: Translator) -> None:
+    await svc.rate(session, actor, callback_data.request, callback_data.rating, None)
+    await state.set_state(HelpForm.comment)
+    await state.update_data(help_rated=callback_data.request)
+    await callback.answer()
+    await mark_answered(callback)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.skip"), callback_data=SKIP_COMMENT)
+    await callback.bot.send_message(callback.from_user.id, t("sit.ask_comment"), reply_markup=kb.as_markup())  # type: ignore[union-attr]
+
+
+async def comment(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
+    data = await state.get_data()
+    request = await svc.conversation(session, actor, data.get("help_rated"))
+    if request is None:
+        await state.set_state(None)
+        return
+    await svc.rate(session, actor, request.id, request.rating or 5, message.text or "")
+    await state.set_state(None)
+    await message.answer(t("sit.thanks"))
+
+
+async def comment_skipped(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.set_state(None)
+    await callback.answer()
+    await mark_answered(callback)
+    await callback.bot.send_message(callback.from_user.id, t("sit.thanks"))  # type: ignore[union-attr]
+
+
+async def requests(message: Message, session: AsyncSession, actor: Actor, t: Translator, clock: Clock) -> None:
+    curated = actor.orgs_where(Role.CURATOR, Role.HEAD)
+    if curated:
+        figures = await svc.curator_figures(session, actor, curated[0][0], clock.now())
+        org = await session.get(Organization, curated[0][0])
+        median = f"{figures.median_first_answer_minutes:.0f}" if figures.median_first_answer_minutes is not None \
+            else "—"
+        rating = f"{figures.mean_rating:.1f}" if figures.mean_rating is not None else "—"
+        lines = [t("sit.figures", org=figures.organization_name, total=figures.total, open=figures.open,
+                   taken=figures.taken, closed=figures.closed, overdue=figures.overdue, median=median,
+                   rating=rating)]
+        for line in figures.overdue_lines:
+            lines.append(t("sit.line", id=line.id, name=line.mentee, status=t.plain(f"hstatus.{line.status.value}"),
+                           date=local_time(line.created_at, org.timezone if org else "UTC"), text=line.text))
+        await message.answer("\n".join(lines))
+        return
+    lines = [t("sit.mine_title")]
+    for line in await svc.mentor_requests(session, actor):
+        lines.append(t("sit.line", id=line.id, name=line.mentee, status=t.plain(f"hstatus.{line.status.value}"),
+                       date=local_time(line.created_at, "Europe/Moscow"), text=line.text))
+    if len(lines) == 1:
+        lines.append(t("sit.none"))
+    await message.answer("\n".join(lines))
+
+
+def create_router() -> Router:
+    router = Router(name="help")
+    router.message.register(ask, Command("ask"))
+    router.message.register(requests, Command("requests"))
+    router.callback_query.register(topic_picked, HelpTopicCb.filter())
+    router.message.register(request_text, HelpForm.text, F.text & ~F.text.startswith("/") | F.photo | F.document)
+    router.message.register(request_not_text, HelpForm.text, ~F.text.startswith("/"))
+    router.callback_query.register(take, HelpTakeCb.filter())
+    router.callback_query.register(reply_to, HelpReplyCb.filter())
+    router.callback_query.register(close, HelpCloseCb.filter())
+    router.callback_query.register(rated, HelpRateCb.filter())
+    router.message.register(comment, HelpForm.comment, F.text, ~F.text.startswith("/"))
+    router.callback_query.register(comment_skipped, HelpForm.comment, F.data == SKIP_COMMENT)
+    # anything else a participant of a taken request writes goes to the other side
+    router.message.register(relay, StateFilter(None), F.text & ~F.text.startswith("/") | F.photo | F.document)
+    return router

@@ -1,0 +1,409 @@
+"""Situational mentoring: a mentee asks for help in chat and gets an immediate response.
+
+A request goes to the mentee's own mentor or, with no pair yet, to the organisation's mentors whose
+competencies match its topic and who have free places; the first to take it wins (an atomic update)
+and the other offers are withdrawn. The conversation is relayed through the bot (via the outbox);
+its contents are not stored. An unaccepted request goes to the curators after the organisation's
+number of working hours (Monday to Friday, 9:00–18:00 local time); a taken but unanswered one
+reminds the mentor. The mentee closes it with a 1–5 rating.
+"""
+from __future__ import annotations
+
+import html
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import I18n
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
+from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_load
+from bot.services.notifications import enqueue
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    Membership,
+    MembershipTopic,
+    Mentorship,
+    MentorshipStatus,
+    Notification,
+    NotificationStatus,
+    Organization,
+    Participant,
+    Person,
+    Role,
+    Topic,
+)
+
+TEXT_MAX = 3500
+CAPTION_MAX = 900
+WORKDAY = (time(9), time(18))
+MAX_OFFERS = 20
+
+
+def add_working_hours(start: datetime, hours: float, zone: str) -> datetime:
+    """`hours` of working time (Mon–Fri, 9:00–18:00 in `zone`) after `start`, as a UTC instant."""
+    tz = ZoneInfo(zone)
+    moment = start.astimezone(tz)
+    left = timedelta(hours=hours)
+    while left > timedelta(0):
+        day_start = datetime.combine(moment.date(), WORKDAY[0], tz)
+        day_end = datetime.combine(moment.date(), WORKDAY[1], tz)
+        if moment.weekday() >= 5 or moment >= day_end:
+            moment = datetime.combine(moment.date() + timedelta(days=1), WORKDAY[0], tz)
+            continue
+        moment = max(moment, day_start)
+        step = min(left, day_end - moment)
+        moment += step
+        left -= step
+    return moment.astimezone(timezone.utc)
+
+
+def _markup(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for text, data in buttons:
+        kb.button(text=text, callback_data=data)
+    return kb.adjust(len(buttons)).as_markup()
+
+
+def _offer_key(request_id: int, person_id: int) -> str:
+    return f"help:{request_id}:offer:{person_id}"
+
+
+@dataclass
+class Created:
+    request_id: int
+    own_mentor: bool
+    offered: int
+
+
+async def _mentee_org(session: AsyncSession, actor: Actor) -> int:
+    orgs = actor.orgs_where(Role.MENTEE)
+    if not orgs:
+        raise AccessDenied("sit.only_mentees")
+    return orgs[0][0]
+
+
+async def topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    org_id = await _mentee_org(session, actor)
+    rows = await session.execute(select(Topic.id, Topic.title).where(
+        Topic.organization_id == org_id, Topic.archived.is_(False)).order_by(Topic.position))
+    return [(tid, title) for tid, title in rows]
+
+
+async def _own_mentor(session: AsyncSession, person_id: int, org_id: int) -> Person | None:
+    ids = (await session.scalars(
+        select(Mentorship.id).join(Participant).where(
+            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
+            Participant.person_id == person_id, Participant.role == Role.MENTEE,
+            Participant.left_at.is_(None), Participant.declined_at.is_(None)))).all()
+    for mentorship_id in ids:
+        mentor = current_mentor(await _load(session, mentorship_id))
+        if mentor is not None and mentor.confirmed_at is not None:
+            return mentor.person
+    return None
+
+
+async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclude: int) -> list[Person]:
+    """Mentors with the topic among their competencies and a free place, reachable."""
+    query = select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id).where(
+        Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
+        Person.erased_at.is_(None), Person.unreachable_at.is_(None), Person.telegram_id.is_not(None),
+        Person.id != exclude)
+    if topic_id is not None:
+        query = query.where(Membership.id.in_(
+            select(MembershipTopic.membership_id).where(MembershipTopic.topic_id == topic_id)))
+    pool = []
+    for person, capacity in (await session.execute(query.order_by(Person.id))).all():
+        if await mentor_load(session, person.id) < (capacity or 0):
+            pool.append(person)
+    return pool[:MAX_OFFERS]
+
+
+async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | None, text: str,
+                        attachment: tuple[int, int] | None, now: datetime, i18n: I18n) -> Created:
+    org_id = await _mentee_org(session, actor)
+    text = (text or "").strip()
+    if not text and attachment is None:
+        raise InvalidInput("sit.empty")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput("profile.too_long", max=TEXT_MAX, got=len(text))
+    if topic_id is not None and await session.scalar(
+            select(Topic.id).where(Topic.id == topic_id, Topic.organization_id == org_id)) is None:
+        raise NotFound()
+    org = await session.get(Organization, org_id)
+    assert org is not None and actor.person_id is not None
+    mentee = await session.get(Person, actor.person_id)
+    own = await _own_mentor(session, actor.person_id, org_id)
+    mentors = [own] if own is not None else await _pool(session, org_id, topic_id, actor.person_id)
+    request = HelpRequest(organization_id=org_id, mentee_id=actor.person_id, topic_id=topic_id, text=text,
+                          attachment_chat_id=attachment[0] if attachment else None,
+                          attachment_message_id=attachment[1] if attachment else None,
+                          own_mentor=own is not None, status=HelpRequestStatus.OPEN, created_at=now,
+                          escalate_at=add_working_hours(now, org.help_escalation_hours, org.timezone))
+    session.add(request)
+    await session.flush()
+    topic = await session.scalar(select(Topic.title).where(Topic.id == topic_id)) if topic_id else None
+    for mentor in mentors:
+        t = i18n.get(mentor.locale)
+        await enqueue(session, chat_id=mentor.telegram_id, person_id=mentor.id, kind="help",  # type: ignore[arg-type]
+                      text=t("sit.offer_own" if own else "sit.offer_pool", id=request.id,
+                             name=mentee.full_name or "—", topic=topic or t.plain("sit.no_topic"),
+                             text=_excerpt(text, 600), file=t.plain("sit.has_file") if attachment else ""),
+                      markup=_markup([(t.plain("btn.take"), HelpTakeCb(request=request.id).pack())]),
+                      dedup_key=_offer_key(request.id, mentor.id), now=now)
+    if not mentors:
+        await _escalate(session, request, now, i18n)
+    await session.commit()
+    return Created(request.id, own is not None, len(mentors))
+
+
+def _excerpt(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _escalate(session: AsyncSession, request: HelpRequest, now: datetime, i18n: I18n) -> None:
+    request.escalated_at = now
+    mentee = await session.get(Person, request.mentee_id)
+    for curator in await _curators(session, request.organization_id):
+        t = i18n.get(curator.locale)
+        await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="help",  # type: ignore[arg-type]
+                      text=t("sit.escalated", id=request.id, name=mentee.full_name if mentee else "—",
+                             text=_excerpt(request.text, 600)),
+                      dedup_key=f"help:{request.id}:escalated:{curator.id}", now=now)
+
+
+@dataclass
+class Taken:
+    request: HelpRequest
+    mentee_name: str
+    withdrawn: list[tuple[int, int]]  # (chat id, message id) of the other mentors' offers to update
+
+
+async def take(session: AsyncSession, actor: Actor, request_id: int, now: datetime, i18n: I18n) -> Taken:
+    request = await session.get(HelpRequest, request_id)
+    if request is None:
+        raise NotFound()
+    offered = await session.scalar(select(Notification.id).where(
+        Notification.dedup_key == _offer_key(request_id, actor.person_id or 0)))
+    if offered is None or not actor.has_role(request.organization_id, Role.MENTOR):
+        raise AccessDenied()
+    result = await session.execute(
+        update(HelpRequest).where(HelpRequest.id == request_id, HelpRequest.status == HelpRequestStatus.OPEN)
+        .values(status=HelpRequestStatus.TAKEN, mentor_id=actor.person_id, taken_at=now))
+    if (result.rowcount or 0) != 1:
+        await session.rollback()
+        await session.refresh(request)
+        raise InvalidInput("sit.already_yours" if request.mentor_id == actor.person_id else
+                           "sit.already_taken" if request.status != HelpRequestStatus.CLOSED else "sit.closed")
+    await session.refresh(request)
+    others = (await session.scalars(select(Notification).where(
+        Notification.dedup_key.like(f"help:{request_id}:offer:%"),
+        Notification.dedup_key != _offer_key(request_id, actor.person_id or 0)))).all()
+    withdrawn = []
+    for offer in others:
+        if offer.status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
+            offer.status = NotificationStatus.CANCELLED
+        elif offer.telegram_message_id is not None:
+            withdrawn.append((offer.chat_id, offer.telegram_message_id))
+    mentee = await session.get(Person, request.mentee_id)
+    mentor = await session.get(Person, actor.person_id)
+    assert mentee is not None and mentor is not None
+    if mentee.telegram_id is not None:
+        t = i18n.get(mentee.locale)
+        await enqueue(session, chat_id=mentee.telegram_id, person_id=mentee.id, kind="help",
+                      text=t("sit.taken_for_mentee", id=request.id, name=mentor.full_name or "—"),
+                      markup=_markup([(t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack())]),
+                      now=now)
+    await session.commit()
+    return Taken(request, mentee.full_name or "—", withdrawn)
+
+
+async def _party(session: AsyncSession, actor: Actor, request: HelpRequest) -> tuple[Role, Person | None]:
+    """Whether the actor is the request's mentee or mentor, and who is on the other side."""
+    if request.mentee_id == actor.person_id:
+        other = await session.get(Person, request.mentor_id) if request.mentor_id else None
+        return Role.MENTEE, other
+    if request.mentor_id is not None and request.mentor_id == actor.person_id:
+        return Role.MENTOR, await session.get(Person, request.mentee_id)
+    raise AccessDenied()
+
+
+async def conversation(session: AsyncSession, actor: Actor, preferred: int | None) -> HelpRequest | None:
+    """The request the actor's next message belongs to: the chosen one if still theirs, else their
+    most recent taken one."""
+    if actor.person_id is None:
+        return None
+    if preferred is not None:
+        request = await session.get(HelpRequest, preferred)
+        if request is not None and actor.person_id in (request.mentee_id, request.mentor_id):
+            return request
+    return await session.scalar(select(HelpRequest).where(
+        HelpRequest.status == HelpRequestStatus.TAKEN,
+        (HelpRequest.mentee_id == actor.person_id) | (HelpRequest.mentor_id == actor.person_id))
+        .order_by(HelpRequest.taken_at.desc()).limit(1))
+
+
+async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, text: str | None,
+                copy_of: tuple[int, int] | None, now: datetime, i18n: I18n) -> None:
+    role, other = await _party(session, actor, request)
+    if request.status == HelpRequestStatus.CLOSED:
+        raise InvalidInput("sit.closed")
+    if request.status != HelpRequestStatus.TAKEN or other is None:
+        raise InvalidInput("sit.not_taken_yet")
+    text = (text or "").strip()
+    if not text and copy_of is None:
+        raise InvalidInput("sit.empty")
+    limit = CAPTION_MAX if copy_of else TEXT_MAX
+    if len(text) > limit:
+        raise InvalidInput("profile.too_long", max=limit, got=len(text))
+    me = await session.get(Person, actor.person_id)
+    if other.telegram_id is not None:
+        t = i18n.get(other.locale)
+        header = t("sit.relay_header", id=request.id, name=me.full_name if me else "—")
+        buttons = [(t.plain("btn.help_reply"), HelpReplyCb(request=request.id).pack())]
+        if role == Role.MENTOR:  # the mentee is the one who closes
+            buttons.append((t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack()))
+        await enqueue(session, chat_id=other.telegram_id, person_id=other.id, kind="help_relay",
+                      text=header + ("\n" + html.escape(text, quote=False) if text else ""),
+                      markup=_markup(buttons), copy_of=copy_of, now=now)
+    if role == Role.MENTOR and request.first_answer_at is None:
+        request.first_answer_at = now
+    await session.commit()
+
+
+async def close(session: AsyncSession, actor: Actor, request_id: int, now: datetime, i18n: I18n) -> Role:
+    request = await session.get(HelpRequest, request_id)
+    if request is None:
+        raise NotFound()
+    role, other = await _party(session, actor, request)
+    if request.status == HelpRequestStatus.CLOSED:
+        raise InvalidInput("sit.closed")
+    request.status = HelpRequestStatus.CLOSED
+    request.closed_at = now
+    if other is not None and other.telegram_id is not None:
+        t = i18n.get(other.locale)
+        markup = None
+        if role == Role.MENTOR:  # the mentee still rates it
+            markup = _markup([(str(n), HelpRateCb(request=request.id, rating=n).pack()) for n in range(1, 6)])
+        await enqueue(session, chat_id=other.telegram_id, person_id=other.id, kind="help",
+                      text=t("sit.closed_by_mentor" if role == Role.MENTOR else "sit.closed_by_mentee",
+                             id=request.id), markup=markup, now=now)
+    await session.commit()
+    return role
+
+
+async def rate(session: AsyncSession, actor: Actor, request_id: int, rating: int, comment: str | None) -> None:
+    request = await session.get(HelpRequest, request_id)
+    if request is None:
+        raise NotFound()
+    if request.mentee_id != actor.person_id:
+        raise AccessDenied()
+    if request.status != HelpRequestStatus.CLOSED or request.rating is not None and comment is None:
+        raise InvalidInput("error.stale_button")
+    if not 1 <= rating <= 5:
+        raise InvalidInput()
+    request.rating = rating
+    if comment:
+        if len(comment) > 1000:
+            raise InvalidInput("profile.too_long", max=1000, got=len(comment))
+        request.rating_comment = comment.strip()
+    await session.commit()
+
+
+# ------------------------------------------------------------------------------ overview
+@dataclass
+class RequestLine:
+    id: int
+    mentee: str
+    status: HelpRequestStatus
+    created_at: datetime
+    text: str
+
+
+async def mentor_requests(session: AsyncSession, actor: Actor) -> list[RequestLine]:
+    """Open requests offered to the mentor and their own taken and recent ones."""
+    if not actor.orgs_where(Role.MENTOR):
+        raise AccessDenied("sit.only_mentors")
+    offered = select(Notification.dedup_key).where(Notification.person_id == actor.person_id,
+                                                   Notification.dedup_key.like("help:%:offer:%"))
+    offered_ids = {int(key.split(":")[1]) for key in (await session.scalars(offered)).all()}
+    rows = (await session.execute(
+        select(HelpRequest, Person.full_name).join(Person, Person.id == HelpRequest.mentee_id).where(
+            ((HelpRequest.status == HelpRequestStatus.OPEN) & HelpRequest.id.in_(offered_ids))
+            | (HelpRequest.mentor_id == actor.person_id))
+        .order_by(HelpRequest.created_at.desc()).limit(15))).all()
+    return [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80)) for r, name in rows]
+
+
+@dataclass
+class HelpFigures:
+    organization_name: str
+    total: int
+    open: int
+    taken: int
+    closed: int
+    overdue: int
+    median_first_answer_minutes: float | None
+    mean_rating: float | None
+    overdue_lines: list[RequestLine]
+
+
+async def curator_figures(session: AsyncSession, actor: Actor, org_id: int, now: datetime) -> HelpFigures:
+    if not actor.has_role(org_id, *CURATORS):
+        raise AccessDenied("sit.only_curators")
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    by_status = dict((await session.execute(
+        select(HelpRequest.status, func.count()).where(HelpRequest.organization_id == org_id)
+        .group_by(HelpRequest.status))).all())
+    answered = (await session.execute(select(HelpRequest.created_at, HelpRequest.first_answer_at).where(
+        HelpRequest.organization_id == org_id, HelpRequest.first_answer_at.is_not(None)))).all()
+    waits = [(answer - created).total_seconds() / 60 for created, answer in answered]
+    mean_rating = await session.scalar(select(func.avg(HelpRequest.rating)).where(
+        HelpRequest.organization_id == org_id, HelpRequest.rating.is_not(None)))
+    overdue = (await session.execute(
+        select(HelpRequest, Person.full_name).join(Person, Person.id == HelpRequest.mentee_id).where(
+            HelpRequest.organization_id == org_id, HelpRequest.status == HelpRequestStatus.OPEN,
+            HelpRequest.escalate_at <= now).order_by(HelpRequest.created_at))).all()
+    return HelpFigures(
+        org.name, sum(by_status.values()), by_status.get(HelpRequestStatus.OPEN, 0),
+        by_status.get(HelpRequestStatus.TAKEN, 0), by_status.get(HelpRequestStatus.CLOSED, 0), len(overdue),
+        statistics.median(waits) if waits else None, float(mean_rating) if mean_rating is not None else None,
+        [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80)) for r, name in overdue[:10]])
+
+
+async def escalate_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+    """Unaccepted requests past their working-hours deadline go to the curators; taken ones not yet
+    answered within the same time remind their mentor. Once each."""
+    count = 0
+    for request in (await session.scalars(select(HelpRequest).where(
+            HelpRequest.status == HelpRequestStatus.OPEN, HelpRequest.escalated_at.is_(None),
+            HelpRequest.escalate_at <= now))).all():
+        await _escalate(session, request, now, i18n)
+        count += 1
+    taken = (await session.execute(
+        select(HelpRequest, Organization).join(Organization, Organization.id == HelpRequest.organization_id).where(
+            HelpRequest.status == HelpRequestStatus.TAKEN, HelpRequest.first_answer_at.is_(None),
+            HelpRequest.reminded_at.is_(None)))).all()
+    for request, org in taken:
+        if add_working_hours(request.taken_at, org.help_escalation_hours, org.timezone) > now:  # type: ignore[arg-type]
+            continue
+        request.reminded_at = now
+        mentor = await session.get(Person, request.mentor_id)
+        if mentor is not None and mentor.telegram_id is not None:
+            await enqueue(session, chat_id=mentor.telegram_id, person_id=mentor.id, kind="help",
+                          text=i18n.get(mentor.locale)("sit.remind_mentor", id=request.id), now=now,
+                          dedup_key=f"help:{request.id}:remind")
+            count += 1
+    await session.commit()
+    return count
+

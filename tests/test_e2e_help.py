@@ -1,0 +1,143 @@
+"""End to end: mentees ask for help; their own mentor or the first mentor of the pool takes it;
+the conversation is relayed; unaccepted requests escalate after working hours; figures add up."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot.services.help_requests import add_working_hours
+from bot.services.organizations import create_organization
+from db.models import HelpRequest, HelpRequestStatus, Mentorship, MentorshipStatus, MentoringForm, MentoringKind
+from db.models import Participant, Role
+from tests.conftest import START
+from tests.emulator import ScriptedUser
+from tests.test_e2e_mentorships import seed, wait_text
+
+
+def test_working_hours_skip_nights_and_weekends():
+    friday_4pm = datetime(2026, 11, 27, 13, 0, tzinfo=timezone.utc)  # 16:00 in Moscow
+    assert add_working_hours(friday_4pm, 4, "Europe/Moscow") == datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+    assert add_working_hours(saturday, 1, "Europe/Moscow") == datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
+    monday_noon = START  # 12:00 in Moscow
+    assert add_working_hours(monday_noon, 4, "Europe/Moscow") == datetime(2026, 11, 23, 13, 0, tzinfo=timezone.utc)
+    # 19:00 in Vladivostok: the day is over, so 09:00–13:00 tomorrow
+    assert add_working_hours(monday_noon, 4, "Asia/Vladivostok") == datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+
+
+async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, bot_app, clock):
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 21", "Europe/Moscow")).id
+    ids = {
+        900: await seed(db, org_id, 900, "Куратор Ксения", Role.CURATOR),
+        901: await seed(db, org_id, 901, "Анна С Наставником", Role.MENTEE, ["Инклюзия"]),
+        902: await seed(db, org_id, 902, "Борис Без Пары", Role.MENTEE, ["Инклюзия"]),
+        903: await seed(db, org_id, 903, "Вера Выгорание", Role.MENTEE, ["Профессиональное"]),
+        904: await seed(db, org_id, 904, "Глеб Ждущий", Role.MENTEE, ["Инклюзия"]),
+        911: await seed(db, org_id, 911, "Мария Своя", Role.MENTOR, ["Оценивание"], 2),
+        912: await seed(db, org_id, 912, "Пётр Первый", Role.MENTOR, ["Инклюзия"], 3),
+        913: await seed(db, org_id, 913, "Олег Второй", Role.MENTOR, ["Инклюзия"], 3),
+        914: await seed(db, org_id, 914, "Нина Другая", Role.MENTOR, ["Оценивание"], 3),
+    }
+    async with db() as session:
+        other_org = (await create_organization(session, "Школа № 22", "Europe/Moscow")).id
+    ids[990] = await seed(db, other_org, 990, "Чужой Наставник", Role.MENTOR, ["Инклюзия"], 3)
+    async with db() as session:  # Анна is in a pair with Мария
+        pair = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
+                          kind=MentoringKind.SITUATIONAL, status=MentorshipStatus.ACTIVE, started_at=START)
+        session.add(pair)
+        await session.flush()
+        session.add_all([Participant(mentorship_id=pair.id, person_id=ids[911], role=Role.MENTOR, confirmed_at=START),
+                         Participant(mentorship_id=pair.id, person_id=ids[901], role=Role.MENTEE, confirmed_at=START)])
+        await session.commit()
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
+             [(900, "Ксения"), (901, "Анна"), (902, "Борис"), (903, "Вера"), (904, "Глеб"), (911, "Мария"),
+              (912, "Пётр"), (913, "Олег"), (914, "Нина"), (990, "Чужой")]}
+    for user in users.values():
+        emulator.open_chat(user.id, user.first_name)
+    curator, anna, boris, vera, gleb, maria, petr, oleg, nina, alien = users.values()
+
+    # --- the own-mentor route, with bad input on the way
+    assert "может наставляемый" in (await maria.send("/ask")).text
+    await anna.send("/ask")
+    await anna.press(lambda text: text.startswith("Инклюзия"))
+    assert "текст, фото или документ" in (await anna.send_sticker()).text
+    assert "Пустой запрос" in (await anna.send("   ")).text
+    assert "Слишком длинно: 5000" in (await anna.send("я" * 5000)).text
+    reply = await anna.send("Ребёнок с ОВЗ <не> включается в работу & мешает")
+    assert "отправлен вашему наставнику" in reply.text
+    offer = await wait_text(maria, "Запрос №1")
+    assert "Ребёнок с ОВЗ <не> включается в работу & мешает" in offer.text
+    assert all("Запрос №1" not in (m.text or "") for m in petr.messages())  # only her own mentor
+    take = maria.button_data("🙋 Беру", offer)
+    own_message = (await alien.send("/help")).messages[0]
+    reply = await alien.press_data(take, own_message.message_id)  # a mentor of another school, forged
+    assert "Нет доступа" in reply.alerts[0]
+    reply = await maria.press("🙋 Беру", offer)
+    assert "Вы взяли запрос №1" in reply.text
+    await wait_text(anna, "Ваш запрос №1 взял(а) Мария Своя")
+    assert "уже взяли" in (await maria.press_data(take, offer.message_id)).alerts[0]  # pressed twice
+    clock.advance(timedelta(minutes=10))
+    await maria.send("Попробуйте <b>так</b> & так")
+    relayed = await wait_text(anna, "Мария Своя · запрос №1")
+    assert "Попробуйте <b>так</b> & так" in relayed.text
+    await anna.send_document("plan.docx", b"PK\x03\x04 plan", caption="Вот мой план")
+    copy = await wait_text(maria, "Анна С Наставником · запрос №1")
+    assert copy.document["file_name"] == "plan.docx" and "Вот мой план" in copy.caption
+    await anna.press("✖ Закрыть запрос", await wait_text(anna, "Ваш запрос №1 взял"))
+    await anna.press("5")
+    assert "Спасибо за отзыв" in (await anna.send("Очень помогло")).text
+    assert "Запрос закрыт" in (await anna.send("И ещё вопрос")).text
+    await wait_text(maria, "Наставляемый закрыл запрос №1")
+
+    # --- the pool: two mentors race, exactly one wins; the other's offer says it is taken
+    await boris.send("/ask")
+    await boris.press(lambda text: text.startswith("Инклюзия"))
+    assert "наставникам с подходящими компетенциями (2)" in (await boris.send("Как вести урок?")).text
+    petr_offer, oleg_offer = await wait_text(petr, "Запрос №2"), await wait_text(oleg, "Запрос №2")
+    assert all("Запрос №2" not in (m.text or "") for m in nina.messages())  # no matching competence
+    first, _ = await emulator.push_callback(petr.id, petr_offer.message_id, petr.button_data("🙋 Беру", petr_offer))
+    second, _ = await emulator.push_callback(oleg.id, oleg_offer.message_id, oleg.button_data("🙋 Беру", oleg_offer))
+    await emulator.wait_processed(second)
+    async with db() as session:
+        request = await session.get(HelpRequest, 2)
+        assert request.status == HelpRequestStatus.TAKEN and request.mentor_id == ids[912]
+    assert "взял(а)" in oleg_offer.text and not oleg_offer.buttons  # updated in place
+    alerts = [e.text for e in emulator.events if e.kind == "callback_answer" and e.chat_id == oleg.id and e.text]
+    assert alerts == ["Этот запрос уже взял другой наставник."]
+    clock.advance(timedelta(minutes=20))
+    await petr.send("Давайте разберём")
+    await wait_text(boris, "Пётр Первый · запрос №2")
+
+    # --- no mentor for the topic: straight to the curator; an untaken one after 4 working hours
+    await vera.send("/ask")
+    await vera.press(lambda text: text.startswith("Профессиональное"))
+    assert "передан куратору" in (await vera.send("Устала, ничего не хочу")).text
+    await wait_text(curator, "Запрос №3 от Вера Выгорание никто из наставников не взял")
+    await gleb.send("/ask")
+    await gleb.press(lambda text: text.startswith("Инклюзия"))
+    await gleb.send("Помогите с адаптацией")
+    assert clock.now() == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)  # asked at 12:30 in Moscow
+    clock.advance(datetime(2026, 11, 23, 13, 29, tzinfo=timezone.utc) - clock.now())
+    bot_app.backbone.scheduler.run_due_now()
+    await wait_text(petr, "Запрос №4")
+    await asyncio.sleep(0.5)  # the job has had its chance
+    assert all("Запрос №4" not in (m.text or "") for m in curator.messages())  # 16:29: not yet
+    clock.advance(timedelta(minutes=2))  # 16:31 in Moscow: 4 working hours have passed
+    bot_app.backbone.scheduler.run_due_now()
+    await wait_text(curator, "Запрос №4 от Глеб Ждущий никто из наставников не взял")
+
+    # --- the curator's figures match the requests made
+    reply = await curator.send("/requests")
+    assert "Всего: 4; открыто: 2; в работе: 1; закрыто: 1" in reply.text
+    assert "Просрочено (не взяты вовремя): 2" in reply.text
+    assert "Медиана времени до первого ответа, мин: 15" in reply.text  # 10 and 20 minutes
+    assert "Средняя оценка: 5.0" in reply.text
+    reply = await petr.send("/requests")
+    assert "№2 · Борис Без Пары · в работе" in reply.text and "№4 · Глеб Ждущий · ждёт наставника" in reply.text
+    async with db() as session:
+        rated = await session.get(HelpRequest, 1)
+        assert (rated.rating, rated.rating_comment) == (5, "Очень помогло")
+        assert rated.first_answer_at - rated.created_at == timedelta(minutes=10)

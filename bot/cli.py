@@ -83,6 +83,25 @@ async def cmd_org_add(settings: Settings, name: str, tz: str | None) -> None:
     print(org.id)
 
 
+async def cmd_org_help_hours(settings: Settings, org_id: int, hours: int) -> None:
+    from bot.services.errors import DomainError
+    from bot.services.organizations import set_help_escalation_hours
+    from db.engine import create_engine, create_sessionmaker
+    from db.migrate import upgrade
+
+    await upgrade(settings.db.url)
+    engine = create_engine(settings.db.url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            try:
+                await set_help_escalation_hours(session, org_id, hours)
+            except DomainError as exc:
+                raise CliError(_explain(exc)) from None
+    finally:
+        await engine.dispose()
+    print(f"organisation {org_id}: untaken help requests go to the curator after {hours} working hour(s)")
+
+
 async def cmd_org_list(settings: Settings) -> None:
     from sqlalchemy import select
 
@@ -174,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--tz", help="IANA time zone, e.g. Europe/Moscow (default: DEFAULT_TIMEZONE)")
     org.add_parser("list", help="list organisations")
+    hours = org.add_parser("help-hours", help="working hours before an untaken help request goes to the curator")
+    hours.add_argument("org_id", type=int)
+    hours.add_argument("hours", type=int)
     invite = sub.add_parser("invite", help="create an invite link; prints the deep link and the bare token")
     invite.add_argument("--org", type=int, required=True, help="organisation id")
     invite.add_argument("--role", required=True, choices=["mentee", "mentor", "curator", "head", "coordinator"])
@@ -196,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(cmd_migrate(settings))
         elif command == "org" and args.org_command == "add":
             asyncio.run(cmd_org_add(settings, args.name, args.tz))
+        elif command == "org" and args.org_command == "help-hours":
+            asyncio.run(cmd_org_help_hours(settings, args.org_id, args.hours))
         elif command == "org":
             asyncio.run(cmd_org_list(settings))
         elif command == "invite":

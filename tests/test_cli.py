@@ -76,3 +76,12 @@ async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emul
     assert proc.returncode == 0, err.decode()
     assert "Traceback" not in err.decode()
     assert emulator.rejections == []
+
+
+async def test_help_request_escalation_hours_are_set_per_organisation(tmp_path):
+    _, out, _ = await _run(tmp_path, "org", "add", "Школа № 2")
+    org_id = out.strip().splitlines()[-1]
+    code, out, _ = await _run(tmp_path, "org", "help-hours", org_id, "8")
+    assert code == 0 and "after 8 working hour" in out
+    code, _, err = await _run(tmp_path, "org", "help-hours", org_id, "0")
+    assert code == 2 and "1 to 40" in err

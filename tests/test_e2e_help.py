@@ -9,8 +9,16 @@ from sqlalchemy import select
 
 from bot.services.help_requests import add_working_hours
 from bot.services.organizations import create_organization
-from db.models import HelpRequest, HelpRequestStatus, Mentorship, MentorshipStatus, MentoringForm, MentoringKind
-from db.models import Participant, Role
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    MentoringForm,
+    MentoringKind,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Role,
+)
 from tests.conftest import START
 from tests.emulator import ScriptedUser
 from tests.test_e2e_mentorships import seed, wait_text
@@ -141,3 +149,25 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
         rated = await session.get(HelpRequest, 1)
         assert (rated.rating, rated.rating_comment) == (5, "Очень помогло")
         assert rated.first_answer_at - rated.created_at == timedelta(minutes=10)
+
+
+async def test_a_taken_unanswered_request_reminds_the_mentor_once(db):
+    from bot.i18n import I18n
+    from bot.services import help_requests as svc
+    from bot.services.actor import load_actor
+    from db.models import Notification
+
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 23", "Europe/Moscow")).id
+    await seed(db, org_id, 1, "Наставляемый", Role.MENTEE, ["Инклюзия"])
+    await seed(db, org_id, 2, "Наставник", Role.MENTOR, ["Инклюзия"], 2)
+    i18n = I18n()
+    async with db() as session:
+        created = await svc.start_request(session, await load_actor(session, 1), topic_id=None, text="Помогите",
+                                          attachment=None, now=START, i18n=i18n)
+        await svc.take(session, await load_actor(session, 2), created.request_id, START, i18n)
+        assert await svc.escalate_due(session, START + timedelta(hours=3, minutes=59), i18n) == 0
+        assert await svc.escalate_due(session, START + timedelta(hours=4), i18n) == 1
+        assert await svc.escalate_due(session, START + timedelta(hours=5), i18n) == 0
+        reminders = (await session.scalars(select(Notification.text).where(Notification.kind == "help"))).all()
+        assert sum("ещё не ответили" in text for text in reminders) == 1

@@ -10,8 +10,6 @@ from db.migrate import downgrade, upgrade
 from db.models import Base
 
 
-
-
 async def _tables(url: str) -> set[str]:
     engine = create_engine(url)
     async with engine.connect() as conn:

@@ -16,7 +16,6 @@ from bot.services.errors import AccessDenied, InvalidInput
 from bot.ui import local_time, show
 from db.models import Role
 
-
 ROLE_NAMES = {
     "mentee": Role.MENTEE, "наставляемый": Role.MENTEE, "наставляемого": Role.MENTEE,
     "mentor": Role.MENTOR, "наставник": Role.MENTOR, "наставника": Role.MENTOR,

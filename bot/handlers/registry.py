@@ -8,14 +8,14 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
-from bot.keyboards import UNREACHABLE
 from bot.callbacks import OrgPickCb, PersonCardCb, RegistryCb, RegistrySearchCb
 from bot.i18n import Translator
+from bot.keyboards import UNREACHABLE
+from bot.services import mentorships
 from bot.services import registry as registry_service
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied
 from bot.states import RegistryForm
-from bot.services import mentorships
 from bot.ui import history_text, person_text, registry_text, show
 from db.models import Role
 

@@ -9,9 +9,9 @@ import logging
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.i18n import I18n
 from bot.services.clock import Clock
 from bot.services.leader import LeaderLock
-from bot.i18n import I18n
 from bot.services.scheduler import ClockedScheduler, JobRuntime, add_standing_jobs, create_scheduler, set_runtime
 from bot.services.sender import NotificationSender
 from bot.settings import Settings

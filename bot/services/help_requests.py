@@ -20,10 +20,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_load
 from bot.services.notifications import enqueue
 from db.models import (
@@ -238,18 +238,22 @@ async def _party(session: AsyncSession, actor: Actor, request: HelpRequest) -> t
 
 
 async def conversation(session: AsyncSession, actor: Actor, preferred: int | None) -> HelpRequest | None:
-    """The request the actor's next message belongs to: the chosen one if still theirs, else their
-    most recent taken one."""
+    """The request the actor's next message belongs to: the chosen one while it is in progress, else
+    their most recent one in progress, else the chosen one (open or closed: the relay says why not)."""
     if actor.person_id is None:
         return None
+    chosen = None
     if preferred is not None:
-        request = await session.get(HelpRequest, preferred)
-        if request is not None and actor.person_id in (request.mentee_id, request.mentor_id):
-            return request
-    return await session.scalar(select(HelpRequest).where(
+        chosen = await session.get(HelpRequest, preferred)
+        if chosen is None or actor.person_id not in (chosen.mentee_id, chosen.mentor_id):
+            chosen = None
+        elif chosen.status == HelpRequestStatus.TAKEN:
+            return chosen
+    latest = await session.scalar(select(HelpRequest).where(
         HelpRequest.status == HelpRequestStatus.TAKEN,
         (HelpRequest.mentee_id == actor.person_id) | (HelpRequest.mentor_id == actor.person_id))
         .order_by(HelpRequest.taken_at.desc()).limit(1))
+    return latest or chosen
 
 
 async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, text: str | None,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, NotFound
 from db.repositories import OrganizationRepo
 
 # The starting catalogue, from the difficulties the regulations name (seeds 000, 001, 004).
@@ -50,3 +50,14 @@ async def create_organization(session: AsyncSession, name: str, timezone: str) -
     org = await OrganizationRepo(session).add(name, timezone, DEFAULT_TOPICS)
     await session.commit()
     return OrganizationInfo(org.id, org.name, org.timezone)
+
+
+async def set_help_escalation_hours(session: AsyncSession, org_id: int, hours: int) -> None:
+    """How many working hours an untaken help request waits before it goes to the curator."""
+    if not 1 <= hours <= 40:
+        raise InvalidInput("error.help_hours")
+    org = await OrganizationRepo(session).get(org_id)
+    if org is None:
+        raise NotFound("error.org_not_found", org_id=org_id)
+    org.help_escalation_hours = hours
+    await session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from db.models import MenteeCategory, Membership, Person, Role
+from db.models import Membership, MenteeCategory, Person, Role
 from db.repositories import MembershipRepo, OrganizationRepo, PersonRepo
 
 NAME_MAX = 200

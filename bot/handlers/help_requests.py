@@ -165,9 +165,11 @@ async def requests(message: Message, session: AsyncSession, actor: Actor, t: Tra
         await message.answer("\n".join(lines))
         return
     lines = [t("sit.mine_title")]
-    for line in await svc.mentor_requests(session, actor):
+    mine = await svc.mentor_requests(session, actor)
+    org = await session.get(Organization, actor.orgs_where(Role.MENTOR)[0][0])
+    for line in mine:
         lines.append(t("sit.line", id=line.id, name=line.mentee, status=t.plain(f"hstatus.{line.status.value}"),
-                       date=local_time(line.created_at, "Europe/Moscow"), text=line.text))
+                       date=local_time(line.created_at, org.timezone if org else "UTC"), text=line.text))
     if len(lines) == 1:
         lines.append(t("sit.none"))
     await message.answer("\n".join(lines))

@@ -162,3 +162,23 @@ class HelpRateCb(CallbackData, prefix="hg"):
 
 
 SKIP_COMMENT = "skipcomment"
+
+
+# -------------------------------------------------------------------------- meeting journal
+class MeetingConfirmCb(CallbackData, prefix="mc"):
+    meeting: int
+    comment: bool
+
+
+class LogPairCb(CallbackData, prefix="lp"):
+    mentorship: int
+
+
+class LogChoiceCb(CallbackData, prefix="lc"):
+    field: str  # date | duration | format | item
+    value: str
+
+
+class JournalCb(CallbackData, prefix="jr"):
+    mentorship: int
+    page: int

@@ -10,10 +10,10 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MENTEE: ("ask", "program"),
-    Role.MENTOR: ("requests", "program"),
-    Role.CURATOR: ("registry", "pair", "program", "requests", "invite"),
-    Role.HEAD: ("registry", "program", "requests", "invite"),
+    Role.MENTEE: ("ask", "program", "journal"),
+    Role.MENTOR: ("requests", "log", "journal", "program"),
+    Role.CURATOR: ("registry", "pair", "program", "journal", "requests", "invite"),
+    Role.HEAD: ("registry", "program", "journal", "requests", "invite"),
 }
 
 

@@ -40,3 +40,15 @@ class ItemDoneForm(StatesGroup):
 class HelpForm(StatesGroup):
     text = State()  # data: help_topic
     comment = State()  # data: help_rated
+
+
+class MeetingForm(StatesGroup):
+    date = State()  # data: log_mentorship
+    duration = State()
+    format = State()
+    channel = State()
+    topic = State()
+    summary = State()
+    next_steps = State()
+    item = State()
+    comment = State()  # data: meeting (a mentee's comment)

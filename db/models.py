@@ -471,3 +471,41 @@ class HelpRequest(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
+
+
+# ------------------------------------------------------------------------- meeting journal
+class MeetingFormat(str, enum.Enum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class MeetingLog(Base):
+    """A meeting in the mentor's journal («журнал наставника»), the record virtual mentoring needs."""
+
+    __tablename__ = "meeting_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    format: Mapped[MeetingFormat] = mapped_column(_str_enum(MeetingFormat, "meeting_format"))
+    channel: Mapped[str | None] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_items.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingConfirmation(Base):
+    """A mentee's confirmation of (or comment on) a logged meeting."""
+
+    __tablename__ = "meeting_confirmations"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting_logs.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,7 @@ from bot.services.profile import COMMON_STEPS, ROLE_STEPS
 from db.models import (
     CompletionReason,
     HelpRequestStatus,
+    MeetingFormat,
     MenteeCategory,
     MentoringForm,
     MentoringKind,
@@ -61,7 +62,7 @@ def test_every_key_the_code_names_exists():
     built = {f"role.{r.value}" for r in Role} | {f"category.{c.value}" for c in MenteeCategory}
     for prefix, members in [("form", MentoringForm), ("kind", MentoringKind), ("mstatus", MentorshipStatus),
                             ("completion", CompletionReason), ("ground", ReplacementGround),
-                            ("hstatus", HelpRequestStatus)]:
+                            ("hstatus", HelpRequestStatus), ("meeting_format", MeetingFormat)]:
         built |= {f"{prefix}.{m.value}" for m in members}
     steps = set(COMMON_STEPS) | {s for steps in ROLE_STEPS.values() for s in steps}
     built |= {f"ask.{s}" for s in steps} | {f"btn.edit.{s}" for s in steps}

@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
         fallback,
         help_requests,
         invites,
+        journal,
         mentorships,
         onboarding,
         profile,
@@ -18,5 +19,6 @@ def get_routers() -> list[Router]:
 
     # common first (/cancel and /help work inside any dialog); the help requests' relay takes free text, so it
     # comes after every dialog; fallback last
-    modules = [common, onboarding, profile, consent, invites, registry, mentorships, help_requests, fallback]
+    modules = [common, onboarding, profile, consent, invites, registry, mentorships, journal, help_requests,
+               fallback]
     return [module.create_router() for module in modules]

@@ -1,0 +1,242 @@
+"""The mentor's meeting journal («журнал наставника»): meetings of a pair or group, confirmed or
+commented by the mentees; the curator sees every journal and the pairs that have not met lately."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import MeetingConfirmCb
+from bot.i18n import I18n
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.mentorships import (
+    CURATORS,
+    _load,
+    _tell,
+    _viewer_role,
+    clean_text,
+    current_mentees,
+    current_mentor,
+    local_today,
+)
+from db.models import (
+    MeetingConfirmation,
+    MeetingFormat,
+    MeetingLog,
+    Mentorship,
+    MentorshipStatus,
+    Organization,
+    Participant,
+    PlanItem,
+    Role,
+)
+
+PAGE = 5
+DURATION_MAX = 600
+QUIET_DAYS = 30
+
+
+@dataclass
+class MeetingDraft:
+    held_on: date
+    duration_minutes: int
+    format: MeetingFormat
+    channel: str | None
+    topic: str
+    summary: str
+    next_steps: str | None
+    plan_item_id: int | None
+
+
+def parse_duration(raw: str) -> int:
+    text = raw.strip()
+    if not text.isdigit() or not 5 <= int(text) <= DURATION_MAX:
+        raise InvalidInput("journal.bad_duration", max=DURATION_MAX)
+    return int(text)
+
+
+async def loggable(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """Active mentorships where the actor is the mentor: only mentors keep the journal."""
+    if actor.person_id is None:
+        raise AccessDenied("error.not_registered")
+    ids = (await session.scalars(select(Participant.mentorship_id).join(Mentorship).where(
+        Participant.person_id == actor.person_id, Participant.role == Role.MENTOR, Participant.left_at.is_(None),
+        Participant.declined_at.is_(None), Participant.confirmed_at.is_not(None),
+        Mentorship.status == MentorshipStatus.ACTIVE))).all()
+    result = []
+    for mentorship_id in ids:
+        m = await _load(session, mentorship_id)
+        result.append((m.id, ", ".join(p.person.full_name or "—" for p in current_mentees(m))))
+    if not result:
+        raise AccessDenied("journal.only_mentors")
+    return result
+
+
+async def open_items(session: AsyncSession, actor: Actor, mentorship_id: int) -> list[tuple[int, str]]:
+    m = await _load(session, mentorship_id)
+    if _viewer_role(actor, m) != Role.MENTOR:
+        raise AccessDenied("journal.only_mentors")
+    if m.program is None:
+        return []
+    return [(i.id, i.activity) for i in m.program.items if i.done_at is None]
+
+
+def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKeyboardMarkup:
+    t = i18n.get(locale)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.meeting_confirm"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=False))
+    kb.button(text=t.plain("btn.meeting_comment"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=True))
+    return kb.adjust(2).as_markup()
+
+
+async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, held_on: date,
+                     now: datetime) -> None:
+    """A meeting is logged for today or a past day within a year (in the organisation's zone)."""
+    m = await _load(session, mentorship_id)
+    if _viewer_role(actor, m) != Role.MENTOR:
+        raise AccessDenied("journal.only_mentors")
+    org = await session.get(Organization, m.organization_id)
+    assert org is not None
+    today = local_today(now, org.timezone)
+    if held_on > today or held_on < today - timedelta(days=366):
+        raise InvalidInput("journal.bad_date")
+
+
+async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, draft: MeetingDraft, now: datetime,
+                      i18n: I18n) -> int:
+    m = await _load(session, mentorship_id)
+    if _viewer_role(actor, m) != Role.MENTOR:
+        raise AccessDenied("journal.only_mentors")
+    if m.status != MentorshipStatus.ACTIVE:
+        raise InvalidInput("program.not_active")
+    await check_date(session, actor, m.id, draft.held_on, now)
+    if draft.plan_item_id is not None and (m.program is None or draft.plan_item_id not in {
+            i.id for i in m.program.items}):
+        raise NotFound()
+    meeting = MeetingLog(
+        mentorship_id=m.id, logged_by_id=actor.person_id, held_on=draft.held_on,
+        duration_minutes=parse_duration(str(draft.duration_minutes)), format=draft.format,
+        channel=clean_text(draft.channel, 200) if draft.channel else None, topic=clean_text(draft.topic),
+        summary=clean_text(draft.summary), next_steps=clean_text(draft.next_steps) if draft.next_steps else None,
+        plan_item_id=draft.plan_item_id, created_at=now)
+    session.add(meeting)
+    await session.flush()
+    mentor = current_mentor(m)
+    for p in current_mentees(m):
+        session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=p.person_id))
+        await _tell(session, p.person, "journal.please_confirm", now, i18n,
+                    markup=_confirm_markup(i18n, p.person.locale, meeting.id),
+                    mentor=mentor.person.full_name if mentor else "—", date=draft.held_on.strftime("%d.%m.%Y"),
+                    minutes=meeting.duration_minutes, topic=meeting.topic, summary=meeting.summary)
+    await session.commit()
+    return meeting.id
+
+
+async def confirm_allowed(session: AsyncSession, actor: Actor, meeting_id: int) -> None:
+    """The actor is asked to confirm this meeting (before asking them for a comment)."""
+    if await session.scalar(select(MeetingConfirmation.id).where(
+            MeetingConfirmation.meeting_id == meeting_id, MeetingConfirmation.person_id == actor.person_id)) is None:
+        raise AccessDenied()
+
+
+async def confirm(session: AsyncSession, actor: Actor, meeting_id: int, *, comment: str | None, now: datetime,
+                  i18n: I18n) -> None:
+    row = await session.scalar(select(MeetingConfirmation).where(
+        MeetingConfirmation.meeting_id == meeting_id, MeetingConfirmation.person_id == actor.person_id))
+    if row is None:
+        raise AccessDenied()
+    if comment is None and row.confirmed_at is not None:
+        raise InvalidInput("error.stale_button")
+    if comment is None:
+        row.confirmed_at = now
+    else:
+        row.comment = clean_text(comment)
+        meeting = await session.get(MeetingLog, meeting_id)
+        m = await _load(session, meeting.mentorship_id)  # type: ignore[union-attr]
+        mentor = current_mentor(m)
+        me = next((p.person for p in m.participants if p.person_id == actor.person_id), None)
+        if mentor is not None:
+            await _tell(session, mentor.person, "journal.commented", now, i18n, name=me.full_name if me else "—",
+                        date=meeting.held_on.strftime("%d.%m.%Y"), comment=row.comment)  # type: ignore[union-attr]
+    await session.commit()
+
+
+@dataclass
+class MeetingView:
+    id: int
+    held_on: date
+    duration_minutes: int
+    format: MeetingFormat
+    channel: str | None
+    topic: str
+    summary: str
+    next_steps: str | None
+    plan_item: str | None
+    confirmed: int
+    of: int
+    comments: list[str]
+
+
+@dataclass
+class JournalPage:
+    mentorship_id: int
+    title: str
+    page: int
+    pages: int
+    total: int
+    hours: float
+    meetings: list[MeetingView]
+
+
+async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:
+    """A pair's or group's journal, newest first, for its participants and the organisation's curators."""
+    m = await _load(session, mentorship_id)
+    _viewer_role(actor, m)
+    total, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
+        MeetingLog.duration_minutes), 0)).where(MeetingLog.mentorship_id == m.id))).one()
+    pages = max(1, -(-total // PAGE))
+    page = min(max(page, 0), pages - 1)
+    rows = (await session.execute(
+        select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
+        .where(MeetingLog.mentorship_id == m.id)
+        .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc()).offset(page * PAGE).limit(PAGE))).all()
+    ids = [meeting.id for meeting, _ in rows]
+    confirmations: dict[int, list[MeetingConfirmation]] = {i: [] for i in ids}
+    for row in (await session.scalars(select(MeetingConfirmation).where(
+            MeetingConfirmation.meeting_id.in_(ids)))).all():
+        confirmations[row.meeting_id].append(row)
+    mentor = current_mentor(m)
+    title = f"{mentor.person.full_name if mentor else '—'} → " + ", ".join(
+        p.person.full_name or "—" for p in current_mentees(m))
+    return JournalPage(m.id, title, page, pages, total, minutes / 60, [
+        MeetingView(x.id, x.held_on, x.duration_minutes, x.format, x.channel, x.topic, x.summary, x.next_steps,
+                    activity, sum(c.confirmed_at is not None for c in confirmations[x.id]),
+                    len(confirmations[x.id]), [c.comment for c in confirmations[x.id] if c.comment])
+        for x, activity in rows])
+
+
+async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: datetime) -> list[tuple[int, str, date | None]]:
+    """Active pairs and groups of the organisation with no meeting in the last 30 days."""
+    if not actor.has_role(org_id, *CURATORS):
+        raise AccessDenied("journal.only_curators")
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    since = local_today(now, org.timezone) - timedelta(days=QUIET_DAYS)
+    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
+        MeetingLog.mentorship_id).subquery()
+    rows = (await session.execute(
+        select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
+            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
+            (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
+    result = []
+    for mentorship_id, last_date in rows:
+        m = await _load(session, mentorship_id)
+        mentor = current_mentor(m)
+        result.append((m.id, f"{mentor.person.full_name if mentor else '—'} → " + ", ".join(
+            p.person.full_name or "—" for p in current_mentees(m)), last_date))
+    return result

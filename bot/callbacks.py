@@ -182,3 +182,23 @@ class LogChoiceCb(CallbackData, prefix="lc"):
 class JournalCb(CallbackData, prefix="jr"):
     mentorship: int
     page: int
+
+
+# --------------------------------------------------------------------------- speed sessions
+class SpeedCb(CallbackData, prefix="sp"):
+    session: int
+    action: str  # show | new | join | leave | attendance | move | cancel
+
+
+class SpeedAttendCb(CallbackData, prefix="sa"):
+    session: int
+    person: int  # 0: attendance is final
+
+
+class SpeedFeedbackCb(CallbackData, prefix="sf"):
+    session: int
+    rating: int
+
+
+class SpeedAudienceCb(CallbackData, prefix="su"):
+    value: str  # all | category.<value> | topic.<id> (":" separates callback fields)

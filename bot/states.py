@@ -52,3 +52,13 @@ class MeetingForm(StatesGroup):
     next_steps = State()
     item = State()
     comment = State()  # data: meeting (a mentee's comment)
+
+
+class SpeedForm(StatesGroup):
+    topic = State()
+    when = State()
+    duration = State()
+    place = State()
+    capacity = State()
+    audience = State()  # data: speed (the draft)
+    move = State()  # data: speed_session

@@ -509,3 +509,47 @@ class MeetingConfirmation(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- speed sessions
+class SpeedSessionStatus(str, enum.Enum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DONE = "done"  # attendance marked
+
+
+class SignupStatus(str, enum.Enum):
+    REGISTERED = "registered"
+    WAITLIST = "waitlist"
+    CANCELLED = "cancelled"
+
+
+class SpeedSession(Base):
+    """«Скоростное наставничество»: a one-time meeting of mentees with a host."""
+
+    __tablename__ = "speed_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    topic: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(500))  # a room or a link
+    capacity: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(64))  # "all", "category.<value>" or "topic.<id>"
+    status: Mapped[SpeedSessionStatus] = mapped_column(_str_enum(SpeedSessionStatus, "speed_session_status"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SpeedSignup(Base):
+    __tablename__ = "speed_signups"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("speed_sessions.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[SignupStatus] = mapped_column(_str_enum(SignupStatus, "signup_status"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the waitlist's order
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    feedback: Mapped[int | None] = mapped_column(Integer)

@@ -21,6 +21,7 @@ from db.models import (
     MentorshipStatus,
     ReplacementGround,
     Role,
+    SpeedSessionStatus,
 )
 from tests.emulator.telegram_html import parse_html, utf16_len
 
@@ -62,7 +63,8 @@ def test_every_key_the_code_names_exists():
     built = {f"role.{r.value}" for r in Role} | {f"category.{c.value}" for c in MenteeCategory}
     for prefix, members in [("form", MentoringForm), ("kind", MentoringKind), ("mstatus", MentorshipStatus),
                             ("completion", CompletionReason), ("ground", ReplacementGround),
-                            ("hstatus", HelpRequestStatus), ("meeting_format", MeetingFormat)]:
+                            ("hstatus", HelpRequestStatus), ("meeting_format", MeetingFormat),
+                            ("sstatus", SpeedSessionStatus)]:
         built |= {f"{prefix}.{m.value}" for m in members}
     steps = set(COMMON_STEPS) | {s for steps in ROLE_STEPS.values() for s in steps}
     built |= {f"ask.{s}" for s in steps} | {f"btn.edit.{s}" for s in steps}

@@ -186,6 +186,22 @@ async def help_escalation_job() -> None:
         log.info("help escalations interrupted by shutdown")  # the next run redoes it
 
 
+SPEED_REMINDERS_JOB = "speed-reminders"
+
+
+async def speed_reminders_job() -> None:
+    """Every minute: speed sessions starting in a day or in an hour, to those signed up."""
+    from bot.services.speed_sessions import send_reminders
+
+    rt = runtime()
+    try:
+        async with rt.sessionmaker() as session:
+            if await send_reminders(session, rt.clock.now(), rt.i18n):
+                rt.wake_sender()
+    except asyncio.CancelledError:
+        log.info("speed session reminders interrupted by shutdown")  # the next run redoes it
+
+
 def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
     given: left out, it would be taken from the wall clock, not the scheduler's.)"""
@@ -194,3 +210,5 @@ def add_standing_jobs(scheduler: ClockedScheduler) -> None:
                       id=PLAN_REMINDERS_JOB, replace_existing=True)
     scheduler.add_job(help_escalation_job, IntervalTrigger(minutes=5, start_date=first),
                       id=HELP_ESCALATION_JOB, replace_existing=True)
+    scheduler.add_job(speed_reminders_job, IntervalTrigger(minutes=1, start_date=first),
+                      id=SPEED_REMINDERS_JOB, replace_existing=True)

@@ -1,0 +1,252 @@
+"""/sessions: speed mentoring — announce, sign up, waitlist, attendance, feedback."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
+from bot.i18n import I18n, Translator
+from bot.keyboards import label
+from bot.services import mentorships
+from bot.services import speed_sessions as svc
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.journal import parse_duration
+from bot.states import SpeedForm
+from bot.ui import local_time, mark_answered, show
+from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
+
+
+def _kb(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for text, data in buttons:
+        kb.button(text=label(text, 60), callback_data=data)
+    return kb.adjust(width).as_markup()
+
+
+def _card(t: Translator, v: svc.SessionView) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = [t("speed.card", topic=v.topic, host=v.host, when=local_time(v.starts_at, v.timezone),
+               minutes=v.duration_minutes, place=v.place, taken=len(v.registered), capacity=v.capacity,
+               waitlist=v.waitlist, status=t.plain(f"sstatus.{v.status.value}"))]
+    if v.my_status is not None and v.my_status != SignupStatus.CANCELLED:
+        lines.append(t(f"speed.you_{v.my_status.value}"))
+    if v.can_manage and v.registered:
+        lines.append(t("speed.registered", names=", ".join(
+            ("✅ " if attended else "") + name for _, name, attended in v.registered)))
+    buttons: list[tuple[str, str]] = []
+    if v.status == SpeedSessionStatus.SCHEDULED:
+        if v.my_status in (None, SignupStatus.CANCELLED) and not v.can_manage:
+            buttons.append((t.plain("btn.speed_join"), SpeedCb(session=v.id, action="join").pack()))
+        elif v.my_status in (SignupStatus.REGISTERED, SignupStatus.WAITLIST):
+            buttons.append((t.plain("btn.speed_leave"), SpeedCb(session=v.id, action="leave").pack()))
+        if v.can_manage:
+            buttons += [(t.plain("btn.speed_attendance"), SpeedCb(session=v.id, action="attendance").pack()),
+                        (t.plain("btn.speed_move"), SpeedCb(session=v.id, action="move").pack()),
+                        (t.plain("btn.speed_cancel"), SpeedCb(session=v.id, action="cancel").pack())]
+    return "\n".join(lines), _kb(buttons) if buttons else None
+
+
+async def sessions_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+                           clock: Clock) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    items = await svc.upcoming(session, actor, clock.now())
+    buttons = [(f"{local_time(starts, tz)} · {topic}", SpeedCb(session=sid, action="show").pack())
+               for sid, topic, starts, tz in items]
+    if actor.orgs_where(*svc.HOSTS):
+        buttons.append((t.plain("btn.speed_new"), SpeedCb(session=0, action="new").pack()))
+    await message.answer(t("speed.list") if items else t("speed.none"), reply_markup=_kb(buttons) if buttons else None)
+
+
+async def action(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                 state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    act, sid, now = callback_data.action, callback_data.session, clock.now()
+    if act == "new":
+        if not actor.orgs_where(*svc.HOSTS):
+            raise AccessDenied("speed.only_hosts")
+        await state.set_state(SpeedForm.topic)
+        await callback.answer()
+        await callback.bot.send_message(callback.from_user.id, t("speed.ask_topic"))  # type: ignore[union-attr]
+        return
+    if act == "join":
+        status = await svc.join(session, actor, sid, now)
+        await callback.answer(t.plain(f"speed.you_{status.value}"), show_alert=True)
+    elif act == "leave":
+        await svc.leave(session, actor, sid, now, i18n)
+        await callback.answer(t.plain("speed.left"))
+    elif act == "cancel":
+        await svc.cancel(session, actor, sid, now, i18n)
+        await callback.answer(t.plain("speed.cancelled_you"))
+    elif act == "move":
+        v = await svc.view(session, actor, sid)
+        if not v.can_manage:
+            raise AccessDenied("speed.only_host")
+        await state.set_state(SpeedForm.move)
+        await state.update_data(speed_session=sid)
+        await callback.answer()
+        await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
+        return
+    elif act == "attendance":
+        await _attendance(callback, session, actor, sid, t)
+        return
+    else:
+        await callback.answer()
+    v = await svc.view(session, actor, sid)
+    await show(callback, *_card(t, v))
+
+
+async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator) -> None:
+    v = await svc.view(session, actor, sid)
+    if not v.can_manage:
+        raise AccessDenied("speed.only_host")
+    await callback.answer()
+    buttons = [(("✅ " if attended else "▫️ ") + name, SpeedAttendCb(session=sid, person=pid).pack())
+               for pid, name, attended in v.registered]
+    buttons.append((t.plain("btn.speed_attendance_done"), SpeedAttendCb(session=sid, person=0).pack()))
+    await show(callback, t("speed.mark_attendance", topic=v.topic), _kb(buttons))
+
+
+async def attend(callback: CallbackQuery, callback_data: SpeedAttendCb, session: AsyncSession, actor: Actor,
+                 t: Translator, i18n: I18n, clock: Clock) -> None:
+    if callback_data.person == 0:
+        count = await svc.finish_attendance(session, actor, callback_data.session, clock.now(), i18n)
+        await callback.answer(t.plain("speed.attendance_saved", count=count))
+        await show(callback, *_card(t, await svc.view(session, actor, callback_data.session)))
+        return
+    await svc.toggle_attendance(session, actor, callback_data.session, callback_data.person)
+    await _attendance(callback, session, actor, callback_data.session, t)
+
+
+async def rate(callback: CallbackQuery, callback_data: SpeedFeedbackCb, session: AsyncSession, actor: Actor,
+               t: Translator) -> None:
+    await svc.feedback(session, actor, callback_data.session, callback_data.rating)
+    await callback.answer(t.plain("sit.thanks"))
+    await mark_answered(callback)
+
+
+# ---------------------------------------------------------------------------- announcing
+async def _zone(session: AsyncSession, actor: Actor) -> str:
+    org = await session.get(Organization, actor.orgs_where(*svc.HOSTS)[0][0])
+    return org.timezone if org else "UTC"
+
+
+def _parse_when(raw: str, zone: str) -> datetime:
+    try:
+        local = datetime.strptime(" ".join(raw.split()), "%d.%m.%Y %H:%M")
+    except ValueError:
+        raise InvalidInput("speed.bad_when") from None
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
+async def topic_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.update_data(speed={"topic": mentorships.clean_text(message.text or "")})
+    await state.set_state(SpeedForm.when)
+    await message.answer(t("speed.ask_when"))
+
+
+async def _put(state: FSMContext, **values: object) -> None:
+    data = await state.get_data()
+    await state.update_data(speed={**data.get("speed", {}), **values})
+
+
+async def when_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                     clock: Clock) -> None:
+    starts = _parse_when(message.text or "", await _zone(session, actor))
+    if starts <= clock.now():
+        raise InvalidInput("speed.past")
+    await _put(state, starts=starts.isoformat())
+    await state.set_state(SpeedForm.duration)
+    await message.answer(t("speed.ask_duration"))
+
+
+async def duration_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await _put(state, duration=parse_duration(message.text or ""))
+    await state.set_state(SpeedForm.place)
+    await message.answer(t("speed.ask_place"))
+
+
+async def place_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await _put(state, place=mentorships.clean_text(message.text or "", 500))
+    await state.set_state(SpeedForm.capacity)
+    await message.answer(t("speed.ask_capacity"))
+
+
+async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
+                         t: Translator) -> None:
+    text = (message.text or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= svc.CAPACITY_MAX:
+        raise InvalidInput("speed.bad_capacity", max=svc.CAPACITY_MAX)
+    await _put(state, capacity=int(text))
+    await state.set_state(SpeedForm.audience)
+    org_id = actor.orgs_where(*svc.HOSTS)[0][0]
+    topics = (await session.execute(
+        Topic.__table__.select().where(Topic.organization_id == org_id).order_by(Topic.position))).all()
+    buttons = [(t.plain("speed.audience_all"), SpeedAudienceCb(value="all").pack())]
+    buttons += [(t.plain(f"category.{c.value}"), SpeedAudienceCb(value=f"category.{c.value}").pack())
+                for c in MenteeCategory]
+    buttons += [("⚑ " + row.title, SpeedAudienceCb(value=f"topic.{row.id}").pack()) for row in topics]
+    await message.answer(t("speed.ask_audience"), reply_markup=_kb(buttons))
+
+
+async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceCb, session: AsyncSession,
+                          actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    kind, _, value = callback_data.value.partition(".")
+    org_id = actor.orgs_where(*svc.HOSTS)[0][0]
+    valid = kind == "all" or (kind == "category" and value in {c.value for c in MenteeCategory}) or (
+        kind == "topic" and value.isdigit() and await session.get(Topic, int(value)) is not None
+        and (await session.get(Topic, int(value))).organization_id == org_id)  # type: ignore[union-attr]
+    if not valid:
+        raise AccessDenied()
+    data = (await state.get_data()).get("speed", {})
+    sid = await svc.announce(session, actor, topic=data["topic"], starts_at=datetime.fromisoformat(data["starts"]),
+                             duration=data["duration"], place=data["place"], capacity=data["capacity"],
+                             audience=callback_data.value, now=clock.now(), i18n=i18n)
+    await state.clear()
+    await callback.answer()
+    await mark_answered(callback)
+    text, markup = _card(t, await svc.view(session, actor, sid))
+    await callback.bot.send_message(callback.from_user.id, t("speed.announced") + "\n\n" + text,  # type: ignore[union-attr]
+                                    reply_markup=markup)
+
+
+async def move_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                     i18n: I18n, clock: Clock) -> None:
+    sid = (await state.get_data())["speed_session"]
+    v = await svc.view(session, actor, sid)
+    await svc.reschedule(session, actor, sid, _parse_when(message.text or "", v.timezone), clock.now(), i18n)
+    await state.clear()
+    text, markup = _card(t, await svc.view(session, actor, sid))
+    await message.answer(t("speed.moved_you") + "\n\n" + text, reply_markup=markup)
+
+
+async def text_expected(message: Message, t: Translator) -> None:
+    await message.answer(t("profile.text_expected"))
+
+
+def create_router() -> Router:
+    router = Router(name="speed_sessions")
+    typed = (F.text, ~F.text.startswith("/"))
+    router.message.register(sessions_command, Command("sessions"))
+    router.callback_query.register(action, SpeedCb.filter())
+    router.callback_query.register(attend, SpeedAttendCb.filter())
+    router.callback_query.register(rate, SpeedFeedbackCb.filter())
+    router.callback_query.register(audience_picked, SpeedForm.audience, SpeedAudienceCb.filter())
+    router.message.register(topic_typed, SpeedForm.topic, *typed)
+    router.message.register(when_typed, SpeedForm.when, *typed)
+    router.message.register(duration_typed, SpeedForm.duration, *typed)
+    router.message.register(place_typed, SpeedForm.place, *typed)
+    router.message.register(capacity_typed, SpeedForm.capacity, *typed)
+    router.message.register(move_typed, SpeedForm.move, *typed)
+    for step in (SpeedForm.topic, SpeedForm.when, SpeedForm.duration, SpeedForm.place, SpeedForm.capacity,
+                 SpeedForm.move, SpeedForm.audience):
+        router.message.register(text_expected, step, ~F.text.startswith("/"))
+    return router
+

@@ -1,0 +1,315 @@
+"""Speed mentoring («скоростное наставничество»): a one-time meeting of mentees with a host.
+
+A mentor or curator announces it to an audience; mentees sign up and cancel with buttons, never over
+capacity, with a waitlist that moves up; the signed-up are reminded a day and an hour before; the
+host marks attendance and the attendees are asked for a 1–5 feedback. Changes and cancellations are
+told to everyone signed up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import SpeedCb, SpeedFeedbackCb
+from bot.i18n import I18n
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.mentorships import _tell, clean_text
+from bot.services.notifications import enqueue
+from db.models import (
+    Membership,
+    MembershipTopic,
+    MenteeCategory,
+    Organization,
+    Person,
+    Role,
+    SignupStatus,
+    SpeedSession,
+    SpeedSessionStatus,
+    SpeedSignup,
+)
+
+HOSTS = (Role.MENTOR, Role.CURATOR)
+CAPACITY_MAX = 100
+DURATION_MAX = 480
+
+
+@dataclass
+class SessionView:
+    id: int
+    organization_id: int
+    timezone: str
+    topic: str
+    host: str
+    host_id: int
+    starts_at: datetime
+    duration_minutes: int
+    place: str
+    capacity: int
+    status: SpeedSessionStatus
+    registered: list[tuple[int, str, bool | None]]  # person id, name, attended
+    waitlist: int
+    my_status: SignupStatus | None
+    can_manage: bool
+
+
+def _org_for(actor: Actor, roles: tuple[Role, ...], key: str) -> int:
+    orgs = actor.orgs_where(*roles)
+    if not orgs:
+        raise AccessDenied(key)
+    return orgs[0][0]
+
+
+async def _audience(session: AsyncSession, org_id: int, audience: str) -> list[Person]:
+    query = select(Person).join(Membership, Membership.person_id == Person.id).where(
+        Membership.organization_id == org_id, Membership.role == Role.MENTEE, Membership.ended_at.is_(None),
+        Person.erased_at.is_(None))
+    kind, _, value = audience.partition(".")
+    if kind == "category":
+        query = query.where(Membership.mentee_category == MenteeCategory(value))
+    elif kind == "topic":
+        query = query.where(Membership.id.in_(select(MembershipTopic.membership_id).where(
+            MembershipTopic.topic_id == int(value))))
+    return list((await session.scalars(query.distinct())).all())
+
+
+def _invite_markup(i18n: I18n, locale: str | None, session_id: int) -> InlineKeyboardMarkup:
+    t = i18n.get(locale)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.speed_join"), callback_data=SpeedCb(session=session_id, action="join"))
+    return kb.as_markup()
+
+
+def _when(s: SpeedSession, tz: str) -> str:
+    from bot.ui import local_time
+
+    return local_time(s.starts_at, tz)
+
+
+async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at: datetime, duration: int,
+                   place: str, capacity: int, audience: str, now: datetime, i18n: I18n) -> int:
+    org_id = _org_for(actor, HOSTS, "speed.only_hosts")
+    if starts_at <= now:
+        raise InvalidInput("speed.past")
+    if not 5 <= duration <= DURATION_MAX:
+        raise InvalidInput("journal.bad_duration", max=DURATION_MAX)
+    if not 1 <= capacity <= CAPACITY_MAX:
+        raise InvalidInput("speed.bad_capacity", max=CAPACITY_MAX)
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    s = SpeedSession(organization_id=org_id, host_id=actor.person_id, topic=clean_text(topic),
+                     starts_at=starts_at, duration_minutes=duration, place=clean_text(place, 500),
+                     capacity=capacity, audience=audience, status=SpeedSessionStatus.SCHEDULED, created_at=now)
+    session.add(s)
+    await session.flush()
+    host = await session.get(Person, actor.person_id)
+    for person in await _audience(session, org_id, audience):
+        await _tell(session, person, "speed.invitation", now, i18n, markup=_invite_markup(i18n, person.locale, s.id),
+                    dedup_key=f"speed:{s.id}:invite:{person.id}", topic=s.topic,
+                    host=host.full_name if host else "—", when=_when(s, org.timezone), minutes=duration,
+                    place=s.place, capacity=capacity)
+    await session.commit()
+    return s.id
+
+
+async def _get(session: AsyncSession, actor: Actor, session_id: int) -> SpeedSession:
+    s = await session.get(SpeedSession, session_id)
+    if s is None:
+        raise NotFound()
+    if not any(r.organization_id == s.organization_id for r in actor.roles):
+        raise AccessDenied()
+    return s
+
+
+def _manages(actor: Actor, s: SpeedSession) -> bool:
+    return actor.person_id == s.host_id or actor.has_role(s.organization_id, Role.CURATOR)
+
+
+async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionView:
+    s = await _get(session, actor, session_id)
+    org = await session.get(Organization, s.organization_id)
+    host = await session.get(Person, s.host_id)
+    rows = (await session.execute(select(SpeedSignup, Person.full_name).join(
+        Person, Person.id == SpeedSignup.person_id).where(SpeedSignup.session_id == s.id)
+        .order_by(SpeedSignup.signed_at, SpeedSignup.id))).all()
+    mine = next((row.status for row, _ in rows if row.person_id == actor.person_id), None)
+    registered = [(row.person_id, name or "—", row.attended) for row, name in rows
+                  if row.status == SignupStatus.REGISTERED]
+    return SessionView(s.id, s.organization_id, org.timezone if org else "UTC", s.topic,
+                       host.full_name if host else "—", s.host_id, s.starts_at, s.duration_minutes, s.place,
+                       s.capacity, s.status, registered,
+                       sum(row.status == SignupStatus.WAITLIST for row, _ in rows), mine, _manages(actor, s))
+
+
+async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[tuple[int, str, datetime, str]]:
+    orgs = [r.organization_id for r in actor.roles]
+    rows = (await session.execute(select(SpeedSession, Organization.timezone).join(
+        Organization, Organization.id == SpeedSession.organization_id).where(
+        SpeedSession.organization_id.in_(orgs), SpeedSession.status == SpeedSessionStatus.SCHEDULED,
+        SpeedSession.starts_at > now - timedelta(hours=12)).order_by(SpeedSession.starts_at).limit(20))).all()
+    return [(s.id, s.topic, s.starts_at, tz) for s, tz in rows]
+
+
+async def join(session: AsyncSession, actor: Actor, session_id: int, now: datetime) -> SignupStatus:
+    s = await _get(session, actor, session_id)
+    if not actor.has_role(s.organization_id, Role.MENTEE):
+        raise AccessDenied("speed.only_mentees")
+    if s.status != SpeedSessionStatus.SCHEDULED or s.starts_at <= now:
+        raise InvalidInput("speed.closed")
+    row = await session.scalar(select(SpeedSignup).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.person_id == actor.person_id))
+    if row is not None and row.status != SignupStatus.CANCELLED:
+        raise InvalidInput("speed.already")
+    taken = await session.scalar(select(func.count()).select_from(SpeedSignup).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED)) or 0
+    status = SignupStatus.REGISTERED if taken < s.capacity else SignupStatus.WAITLIST
+    if row is None:
+        session.add(SpeedSignup(session_id=s.id, person_id=actor.person_id, status=status, signed_at=now))
+    else:
+        row.status, row.signed_at = status, now
+    await session.commit()
+    return status
+
+
+async def leave(session: AsyncSession, actor: Actor, session_id: int, now: datetime, i18n: I18n) -> None:
+    s = await _get(session, actor, session_id)
+    row = await session.scalar(select(SpeedSignup).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.person_id == actor.person_id))
+    if row is None or row.status == SignupStatus.CANCELLED:
+        raise InvalidInput("speed.not_signed")
+    was_registered = row.status == SignupStatus.REGISTERED
+    row.status = SignupStatus.CANCELLED
+    if was_registered and s.status == SpeedSessionStatus.SCHEDULED:
+        first = await session.scalar(select(SpeedSignup).where(
+            SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.WAITLIST)
+            .order_by(SpeedSignup.signed_at, SpeedSignup.id).limit(1))
+        if first is not None:  # the waitlist moves up
+            first.status = SignupStatus.REGISTERED
+            org = await session.get(Organization, s.organization_id)
+            person = await session.get(Person, first.person_id)
+            if person is not None:
+                await _tell(session, person, "speed.promoted", now, i18n, topic=s.topic,
+                            when=_when(s, org.timezone if org else "UTC"))
+    await session.commit()
+
+
+async def _signed(session: AsyncSession, s: SpeedSession) -> list[Person]:
+    return list((await session.scalars(select(Person).join(SpeedSignup, SpeedSignup.person_id == Person.id).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.status != SignupStatus.CANCELLED))).all())
+
+
+async def cancel(session: AsyncSession, actor: Actor, session_id: int, now: datetime, i18n: I18n) -> None:
+    s = await _get(session, actor, session_id)
+    if not _manages(actor, s):
+        raise AccessDenied("speed.only_host")
+    if s.status != SpeedSessionStatus.SCHEDULED:
+        raise InvalidInput("speed.closed")
+    s.status = SpeedSessionStatus.CANCELLED
+    org = await session.get(Organization, s.organization_id)
+    for person in await _signed(session, s):
+        await _tell(session, person, "speed.cancelled", now, i18n, topic=s.topic,
+                    when=_when(s, org.timezone if org else "UTC"))
+    await session.commit()
+
+
+async def reschedule(session: AsyncSession, actor: Actor, session_id: int, starts_at: datetime, now: datetime,
+                     i18n: I18n) -> None:
+    s = await _get(session, actor, session_id)
+    if not _manages(actor, s):
+        raise AccessDenied("speed.only_host")
+    if s.status != SpeedSessionStatus.SCHEDULED:
+        raise InvalidInput("speed.closed")
+    if starts_at <= now:
+        raise InvalidInput("speed.past")
+    s.starts_at = starts_at
+    org = await session.get(Organization, s.organization_id)
+    for person in await _signed(session, s):
+        await _tell(session, person, "speed.moved", now, i18n, topic=s.topic,
+                    when=_when(s, org.timezone if org else "UTC"))
+    await session.commit()
+
+
+async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int, person_id: int) -> None:
+    s = await _get(session, actor, session_id)
+    if not _manages(actor, s):
+        raise AccessDenied("speed.only_host")
+    row = await session.scalar(select(SpeedSignup).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.person_id == person_id,
+        SpeedSignup.status == SignupStatus.REGISTERED))
+    if row is None or s.status == SpeedSessionStatus.CANCELLED:
+        raise NotFound()
+    row.attended = not row.attended
+    await session.commit()
+
+
+async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int, now: datetime,
+                            i18n: I18n) -> int:
+    """Attendance is final; the attendees are asked for a 1–5 feedback. Returns how many attended."""
+    s = await _get(session, actor, session_id)
+    if not _manages(actor, s):
+        raise AccessDenied("speed.only_host")
+    if s.status != SpeedSessionStatus.SCHEDULED:
+        raise InvalidInput("speed.closed")
+    s.status = SpeedSessionStatus.DONE
+    rows = (await session.scalars(select(SpeedSignup).where(
+        SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all()
+    attended = 0
+    for row in rows:
+        row.attended = bool(row.attended)
+        if row.attended:
+            attended += 1
+            person = await session.get(Person, row.person_id)
+            if person is not None and person.telegram_id is not None:
+                t = i18n.get(person.locale)
+                kb = InlineKeyboardBuilder()
+                for n in range(1, 6):
+                    kb.button(text=str(n), callback_data=SpeedFeedbackCb(session=s.id, rating=n))
+                await enqueue(session, chat_id=person.telegram_id, person_id=person.id, kind="speed",
+                              text=t("speed.feedback", topic=s.topic), markup=kb.adjust(5).as_markup(), now=now,
+                              dedup_key=f"speed:{s.id}:feedback:{person.id}")
+    await session.commit()
+    return attended
+
+
+async def feedback(session: AsyncSession, actor: Actor, session_id: int, rating: int) -> None:
+    row = await session.scalar(select(SpeedSignup).where(
+        SpeedSignup.session_id == session_id, SpeedSignup.person_id == actor.person_id))
+    if row is None or not row.attended:
+        raise AccessDenied()
+    if row.feedback is not None:
+        raise InvalidInput("error.stale_button")
+    if not 1 <= rating <= 5:
+        raise InvalidInput()
+    row.feedback = rating
+    await session.commit()
+
+
+async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+    """A day and an hour before the start (by the organisation's clock), once each per start time."""
+    sent = 0
+    rows = (await session.execute(select(SpeedSession, Organization.timezone).join(
+        Organization, Organization.id == SpeedSession.organization_id).where(
+        SpeedSession.status == SpeedSessionStatus.SCHEDULED, SpeedSession.starts_at > now,
+        SpeedSession.starts_at <= now + timedelta(days=1)))).all()
+    for s, tz in rows:
+        stamp = int(s.starts_at.timestamp())
+        for key, lead in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
+            if now < s.starts_at - lead:
+                continue
+            if key == "day" and s.created_at > s.starts_at - lead:
+                continue  # announced less than a day ahead: the invitation was the reminder
+            if key == "day" and now >= s.starts_at - timedelta(hours=1):
+                continue  # too late for "tomorrow"; the hour reminder goes instead
+            for person in (await session.scalars(select(Person).join(
+                    SpeedSignup, SpeedSignup.person_id == Person.id).where(
+                    SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all():
+                await _tell(session, person, f"speed.remind_{key}", now, i18n, topic=s.topic, when=_when(s, tz),
+                            place=s.place, dedup_key=f"speed:{s.id}:{stamp}:{key}:{person.id}")
+                sent += 1
+    await session.commit()
+    return sent

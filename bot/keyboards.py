@@ -200,3 +200,11 @@ def extension_answer(t: Translator, extension_id: int) -> InlineKeyboardMarkup:
     kb.button(text=t.plain("btn.agree"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=True))
     kb.button(text=t.plain("btn.refuse"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=False))
     return kb.adjust(2).as_markup()
+
+
+def from_pairs(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
+    """A keyboard of (text, packed callback data) pairs, texts cut to fit."""
+    kb = InlineKeyboardBuilder()
+    for text, data in buttons:
+        kb.button(text=label(text, 60), callback_data=data)
+    return kb.adjust(width).as_markup()

@@ -7,12 +7,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import NOOP, JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
+from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import label
+from bot.keyboards import from_pairs
 from bot.services import journal as svc
 from bot.services import mentorships
 from bot.services.actor import Actor
@@ -21,13 +21,6 @@ from bot.services.errors import InvalidInput
 from bot.states import MeetingForm
 from bot.ui import mark_answered, show
 from db.models import MeetingFormat, Mentorship, Organization, Role
-
-
-def _kb(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for text, data in buttons:
-        kb.button(text=label(text, 60), callback_data=data)
-    return kb.adjust(width).as_markup()
 
 
 def _choice(field: str, value: str) -> str:
@@ -40,7 +33,7 @@ async def log_command(message: Message, session: AsyncSession, actor: Actor, sta
     if len(pairs) == 1:
         await _start(bot, message.chat.id, pairs[0][0], state, t)
         return
-    await message.answer(t("journal.pick_pair"), reply_markup=_kb(
+    await message.answer(t("journal.pick_pair"), reply_markup=from_pairs(
         [(title, LogPairCb(mentorship=mid).pack()) for mid, title in pairs]))
 
 
@@ -56,7 +49,7 @@ async def pair_picked(callback: CallbackQuery, callback_data: LogPairCb, session
 async def _start(bot: Bot, chat_id: int, mentorship_id: int, state: FSMContext, t: Translator) -> None:
     await state.set_state(MeetingForm.date)
     await state.update_data(log_mentorship=mentorship_id, log={})
-    await bot.send_message(chat_id, t("journal.ask_date"), reply_markup=_kb(
+    await bot.send_message(chat_id, t("journal.ask_date"), reply_markup=from_pairs(
         [(t.plain("btn.today"), _choice("date", "0")), (t.plain("btn.yesterday"), _choice("date", "1"))], 2))
 
 
@@ -70,7 +63,7 @@ async def _date_chosen(bot: Bot, chat_id: int, held_on: date, session: AsyncSess
     await svc.check_date(session, actor, (await state.get_data())["log_mentorship"], held_on, clock.now())
     await _set(state, held_on=held_on.isoformat())
     await state.set_state(MeetingForm.duration)
-    await bot.send_message(chat_id, t("journal.ask_duration"), reply_markup=_kb(
+    await bot.send_message(chat_id, t("journal.ask_duration"), reply_markup=from_pairs(
         [(t.plain("btn.minutes", n=n), _choice("duration", str(n))) for n in (30, 45, 60, 90)], 4))
 
 
@@ -85,7 +78,7 @@ async def date_typed(message: Message, session: AsyncSession, actor: Actor, stat
 
 async def _ask_format(bot: Bot, chat_id: int, state: FSMContext, t: Translator) -> None:
     await state.set_state(MeetingForm.format)
-    await bot.send_message(chat_id, t("journal.ask_format"), reply_markup=_kb(
+    await bot.send_message(chat_id, t("journal.ask_format"), reply_markup=from_pairs(
         [(t.plain(f"meeting_format.{f.value}"), _choice("format", f.value)) for f in MeetingFormat], 2))
 
 
@@ -109,7 +102,7 @@ async def topic_typed(message: Message, state: FSMContext, t: Translator) -> Non
 async def summary_typed(message: Message, state: FSMContext, t: Translator) -> None:
     await _set(state, summary=mentorships.clean_text(message.text or ""))
     await state.set_state(MeetingForm.next_steps)
-    await message.answer(t("journal.ask_next"), reply_markup=_kb([(t.plain("btn.skip"), _choice("next", "skip"))]))
+    await message.answer(t("journal.ask_next"), reply_markup=from_pairs([(t.plain("btn.skip"), _choice("next", "skip"))]))
 
 
 async def _ask_item(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -119,7 +112,7 @@ async def _ask_item(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor,
         await _save(bot, chat_id, None, session, actor, state, t, i18n, clock)
         return
     await state.set_state(MeetingForm.item)
-    await bot.send_message(chat_id, t("journal.ask_item"), reply_markup=_kb(
+    await bot.send_message(chat_id, t("journal.ask_item"), reply_markup=from_pairs(
         [(activity, _choice("item", str(item_id))) for item_id, activity in items]
         + [(t.plain("btn.no_item"), _choice("item", "0"))]))
 
@@ -211,7 +204,7 @@ def _journal(t: Translator, page: svc.JournalPage) -> tuple[str, InlineKeyboardM
     nav.append((f"{page.page + 1}/{page.pages}", NOOP))
     if page.page < page.pages - 1:
         nav.append(("▶", JournalCb(mentorship=page.mentorship_id, page=page.page + 1).pack()))
-    return "\n".join(lines), _kb(nav, len(nav))
+    return "\n".join(lines), from_pairs(nav, len(nav))
 
 
 def mentorships_short(text: str, limit: int = 300) -> str:
@@ -238,7 +231,7 @@ async def journal_command(message: Message, session: AsyncSession, actor: Actor,
     if lines:
         lines.append("")
     lines.append(t("journal.pick_pair") if pairs else t("program.none"))
-    await message.answer("\n".join(lines), reply_markup=_kb(
+    await message.answer("\n".join(lines), reply_markup=from_pairs(
         [(title, JournalCb(mentorship=mid, page=0).pack()) for mid, title in pairs]) if pairs else None)
 
 
@@ -269,10 +262,6 @@ async def comment_typed(message: Message, session: AsyncSession, actor: Actor, s
     await svc.confirm(session, actor, meeting, comment=message.text or "", now=clock.now(), i18n=i18n)
     await state.clear()
     await message.answer(t("journal.comment_sent"))
-
-
-async def text_expected(message: Message, t: Translator) -> None:
-    await message.answer(t("profile.text_expected"))
 
 
 def create_router() -> Router:

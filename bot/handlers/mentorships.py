@@ -7,7 +7,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import (
@@ -27,8 +26,9 @@ from bot.callbacks import (
     ProgramMonthsCb,
     ReplaceMentorCb,
 )
+from bot.handlers.replies import buttons_expected, text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import label
+from bot.keyboards import from_pairs
 from bot.services import mentorships as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
@@ -55,15 +55,8 @@ def _suggestions(t: Translator, title: str, suggestions: list[svc.MentorSuggesti
                        capacity=s.capacity))
     if not shown:
         lines.append(t("pairs.no_mentors"))
-    markup = _kb([(f"{n}. {s.name}", button(s)) for n, s in enumerate(shown, start=1)]) if shown else None
+    markup = from_pairs([(f"{n}. {s.name}", button(s)) for n, s in enumerate(shown, start=1)]) if shown else None
     return "\n".join(lines), markup
-
-
-def _kb(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for text, data in buttons:
-        kb.button(text=label(text, 60), callback_data=data)
-    return kb.adjust(width).as_markup()
 
 
 # ----------------------------------------------------------------------------- forming
@@ -78,7 +71,7 @@ async def pair_start(message: Message, session: AsyncSession, actor: Actor, stat
     if not mentees:
         await message.answer(t("pairs.no_mentees"))
         return
-    await message.answer(t("pairs.pick_mentee"), reply_markup=_kb(
+    await message.answer(t("pairs.pick_mentee"), reply_markup=from_pairs(
         [(m.name, PairMenteeCb(org=org_id, mentee=m.person_id).pack()) for m in mentees[:40]]))
 
 
@@ -110,7 +103,7 @@ async def _group_step(callback: CallbackQuery, session: AsyncSession, actor: Act
                for pid, ref in people.items() if pid in chosen or room > 0]
     buttons.append((t.plain("btn.next"), PairAddCb(mentee=0).pack()))
     await show(callback, t("pairs.group_step", mentor=suggestion.name,
-                           mentees=", ".join(people[p].name for p in chosen), room=max(room, 0)), _kb(buttons))
+                           mentees=", ".join(people[p].name for p in chosen), room=max(room, 0)), from_pairs(buttons))
 
 
 async def pick_mentor(callback: CallbackQuery, callback_data: PairMentorCb, session: AsyncSession, actor: Actor,
@@ -127,7 +120,7 @@ async def add_mentee(callback: CallbackQuery, callback_data: PairAddCb, session:
     await callback.answer()
     if callback_data.mentee == 0:
         await show(callback, t("pairs.pick_form"),
-                   _kb([(t.plain(f"form.{f.value}"), PairFormCb(form=f.value).pack()) for f in MentoringForm]))
+                   from_pairs([(t.plain(f"form.{f.value}"), PairFormCb(form=f.value).pack()) for f in MentoringForm]))
         return
     if callback_data.mentee in chosen:
         if len(chosen) > 1:
@@ -148,7 +141,7 @@ async def pick_form(callback: CallbackQuery, callback_data: PairFormCb, state: F
     kinds = [k for k in MentoringKind if group or k != MentoringKind.GROUP]
     await callback.answer()
     await show(callback, t("pairs.pick_kind"),
-               _kb([(t.plain(f"kind.{k.value}"), PairKindCb(kind=k.value).pack()) for k in kinds]))
+               from_pairs([(t.plain(f"kind.{k.value}"), PairKindCb(kind=k.value).pack()) for k in kinds]))
 
 
 async def pick_kind(callback: CallbackQuery, callback_data: PairKindCb, session: AsyncSession, actor: Actor,
@@ -213,7 +206,7 @@ def _actions(t: Translator, v: svc.MentorshipView) -> InlineKeyboardMarkup | Non
         buttons.append((t.plain("btn.ask_replace"), ProgramCb(mentorship=v.id, action="ask_replace").pack()))
     else:
         buttons.append((t.plain("btn.replace"), ProgramCb(mentorship=v.id, action="replace").pack()))
-    return _kb(buttons[:40])
+    return from_pairs(buttons[:40])
 
 
 async def _render(session: AsyncSession, actor: Actor, mentorship_id: int, t: Translator,
@@ -231,7 +224,7 @@ async def program_command(message: Message, session: AsyncSession, actor: Actor,
         text, markup = await _render(session, actor, mine[0][0], t, clock.now())
         await message.answer(text, reply_markup=markup)
     else:
-        await message.answer(t("program.pick"), reply_markup=_kb(
+        await message.answer(t("program.pick"), reply_markup=from_pairs(
             [(title, ProgramCb(mentorship=mid, action="show").pack()) for mid, title in mine]))
 
 
@@ -252,12 +245,12 @@ async def program_action(callback: CallbackQuery, callback_data: ProgramCb, sess
         await callback.bot.send_message(callback.from_user.id, t("program.ask_activity"))  # type: ignore[union-attr]
     elif action == "extend" and v.program_id is not None:
         await show(callback, t("program.ask_extension", end=v.end_date.strftime("%d.%m.%Y")),
-                   _kb([(t.plain("btn.months", n=n), ExtendCb(program=v.program_id, months=n).pack())
+                   from_pairs([(t.plain("btn.months", n=n), ExtendCb(program=v.program_id, months=n).pack())
                         for n in (1, 3, 6)], 3))
     elif action == "complete":
         reasons = svc.ALLOWED_REASONS[v.viewer_role]  # type: ignore[index]
         await show(callback, t("program.ask_reason"),
-                   _kb([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r.value).pack())
+                   from_pairs([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r.value).pack())
                         for r in reasons]))
     elif action in ("ask_replace", "replace"):
         curator = action == "replace"
@@ -265,7 +258,7 @@ async def program_action(callback: CallbackQuery, callback_data: ProgramCb, sess
             raise AccessDenied()
         grounds = list(ReplacementGround) if curator else PARTICIPANT_GROUNDS[v.viewer_role]  # type: ignore[index]
         await show(callback, t("replace.ask_ground"),
-                   _kb([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g.value,
+                   from_pairs([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g.value,
                                                                 replace=curator).pack()) for g in grounds]))
 
 
@@ -273,7 +266,7 @@ async def goals_typed(message: Message, state: FSMContext, t: Translator) -> Non
     goals = svc.clean_text(message.text or "")
     await state.update_data(goals=goals)
     await state.set_state(ProgramForm.months)
-    await message.answer(t("program.ask_months"), reply_markup=_kb(
+    await message.answer(t("program.ask_months"), reply_markup=from_pairs(
         [(t.plain("btn.months", n=n), ProgramMonthsCb(months=n).pack()) for n in (3, 6, 9, 12)], 4))
 
 
@@ -324,7 +317,7 @@ async def item_done(callback: CallbackQuery, callback_data: ItemDoneCb, session:
     await state.update_data(item=callback_data.item, mentorship=mentorship)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("program.ask_note"),  # type: ignore[union-attr]
-                                    reply_markup=_kb([(t.plain("btn.skip"), SKIP_NOTE)]))
+                                    reply_markup=from_pairs([(t.plain("btn.skip"), SKIP_NOTE)]))
 
 
 async def _finish_item(bot: Bot, chat_id: int, note: str | None, session: AsyncSession, actor: Actor,
@@ -411,14 +404,6 @@ async def replace_mentor(callback: CallbackQuery, callback_data: ReplaceMentorCb
                              ground=ground, now=clock.now(), i18n=i18n)
     await callback.answer()
     await show(callback, t("replace.done"))
-
-
-async def text_expected(message: Message, t: Translator) -> None:
-    await message.answer(t("profile.text_expected"))
-
-
-async def buttons_expected(message: Message, t: Translator) -> None:
-    await message.answer(t("profile.use_buttons"))
 
 
 def create_router() -> Router:

@@ -8,12 +8,12 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
+from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import label
+from bot.keyboards import from_pairs
 from bot.services import mentorships
 from bot.services import speed_sessions as svc
 from bot.services.actor import Actor
@@ -23,13 +23,6 @@ from bot.services.journal import parse_duration
 from bot.states import SpeedForm
 from bot.ui import local_time, mark_answered, show
 from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
-
-
-def _kb(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for text, data in buttons:
-        kb.button(text=label(text, 60), callback_data=data)
-    return kb.adjust(width).as_markup()
 
 
 def _card(t: Translator, v: svc.SessionView) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -51,7 +44,7 @@ def _card(t: Translator, v: svc.SessionView) -> tuple[str, InlineKeyboardMarkup 
             buttons += [(t.plain("btn.speed_attendance"), SpeedCb(session=v.id, action="attendance").pack()),
                         (t.plain("btn.speed_move"), SpeedCb(session=v.id, action="move").pack()),
                         (t.plain("btn.speed_cancel"), SpeedCb(session=v.id, action="cancel").pack())]
-    return "\n".join(lines), _kb(buttons) if buttons else None
+    return "\n".join(lines), from_pairs(buttons) if buttons else None
 
 
 async def sessions_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
@@ -63,7 +56,7 @@ async def sessions_command(message: Message, session: AsyncSession, actor: Actor
                for sid, topic, starts, tz in items]
     if actor.orgs_where(*svc.HOSTS):
         buttons.append((t.plain("btn.speed_new"), SpeedCb(session=0, action="new").pack()))
-    await message.answer(t("speed.list") if items else t("speed.none"), reply_markup=_kb(buttons) if buttons else None)
+    await message.answer(t("speed.list") if items else t("speed.none"), reply_markup=from_pairs(buttons) if buttons else None)
 
 
 async def action(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
@@ -111,7 +104,7 @@ async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Act
     buttons = [(("✅ " if attended else "▫️ ") + name, SpeedAttendCb(session=sid, person=pid).pack())
                for pid, name, attended in v.registered]
     buttons.append((t.plain("btn.speed_attendance_done"), SpeedAttendCb(session=sid, person=0).pack()))
-    await show(callback, t("speed.mark_attendance", topic=v.topic), _kb(buttons))
+    await show(callback, t("speed.mark_attendance", topic=v.topic), from_pairs(buttons))
 
 
 async def attend(callback: CallbackQuery, callback_data: SpeedAttendCb, session: AsyncSession, actor: Actor,
@@ -193,7 +186,7 @@ async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, 
     buttons += [(t.plain(f"category.{c.value}"), SpeedAudienceCb(value=f"category.{c.value}").pack())
                 for c in MenteeCategory]
     buttons += [("⚑ " + row.title, SpeedAudienceCb(value=f"topic.{row.id}").pack()) for row in topics]
-    await message.answer(t("speed.ask_audience"), reply_markup=_kb(buttons))
+    await message.answer(t("speed.ask_audience"), reply_markup=from_pairs(buttons))
 
 
 async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceCb, session: AsyncSession,
@@ -225,10 +218,6 @@ async def move_typed(message: Message, session: AsyncSession, actor: Actor, stat
     await state.clear()
     text, markup = _card(t, await svc.view(session, actor, sid))
     await message.answer(t("speed.moved_you") + "\n\n" + text, reply_markup=markup)
-
-
-async def text_expected(message: Message, t: Translator) -> None:
-    await message.answer(t("profile.text_expected"))
 
 
 def create_router() -> Router:

@@ -373,17 +373,24 @@ async def check_pending(session: AsyncSession, actor: Actor, mentorship_id: int)
     _pending_answer(await _load(session, mentorship_id), actor)
 
 
-async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> int:
-    """The mentorship of a plan item the actor may mark done (a current participant)."""
+async def _open_item(session: AsyncSession, actor: Actor, item_id: int) -> tuple[PlanItem, Mentorship]:
+    """A plan item not yet done, of an active program the actor takes part in (not as curator)."""
     item = await session.get(PlanItem, item_id)
     if item is None:
         raise NotFound()
     _, m, role = await _program(session, actor, item.program_id)
     if role == Role.CURATOR:
         raise AccessDenied("program.participants_only")
-    if item.done_at is not None or m.status != MentorshipStatus.ACTIVE:
+    if m.status != MentorshipStatus.ACTIVE:
+        raise InvalidInput("program.not_active")
+    if item.done_at is not None:
         raise InvalidInput("program.item_done_already")
-    return m.id
+    return item, m
+
+
+async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> int:
+    """The mentorship of a plan item the actor may mark done (a current participant)."""
+    return (await _open_item(session, actor, item_id))[1].id
 
 
 async def respond(session: AsyncSession, actor: Actor, mentorship_id: int, *, accept: bool, now: datetime,
@@ -479,16 +486,7 @@ async def add_item(session: AsyncSession, actor: Actor, program_id: int, *, acti
 
 async def complete_item(session: AsyncSession, actor: Actor, item_id: int, *, note: str | None,
                         now: datetime) -> None:
-    item = await session.get(PlanItem, item_id)
-    if item is None:
-        raise NotFound()
-    _, m, role = await _program(session, actor, item.program_id)
-    if role == Role.CURATOR:
-        raise AccessDenied("program.participants_only")
-    if m.status != MentorshipStatus.ACTIVE:
-        raise InvalidInput("program.not_active")
-    if item.done_at is not None:
-        raise InvalidInput("program.item_done_already")
+    item, _ = await _open_item(session, actor, item_id)
     item.done_at = now
     item.completion_note = clean_text(note) if note else None
     await session.commit()

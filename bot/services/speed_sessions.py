@@ -130,6 +130,16 @@ def _manages(actor: Actor, s: SpeedSession) -> bool:
     return actor.person_id == s.host_id or actor.has_role(s.organization_id, Role.CURATOR)
 
 
+async def _managed(session: AsyncSession, actor: Actor, session_id: int) -> SpeedSession:
+    """A scheduled session the actor hosts (or, as a curator, oversees)."""
+    s = await _get(session, actor, session_id)
+    if not _manages(actor, s):
+        raise AccessDenied("speed.only_host")
+    if s.status != SpeedSessionStatus.SCHEDULED:
+        raise InvalidInput("speed.closed")
+    return s
+
+
 async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionView:
     s = await _get(session, actor, session_id)
     org = await session.get(Organization, s.organization_id)
@@ -204,11 +214,7 @@ async def _signed(session: AsyncSession, s: SpeedSession) -> list[Person]:
 
 
 async def cancel(session: AsyncSession, actor: Actor, session_id: int, now: datetime, i18n: I18n) -> None:
-    s = await _get(session, actor, session_id)
-    if not _manages(actor, s):
-        raise AccessDenied("speed.only_host")
-    if s.status != SpeedSessionStatus.SCHEDULED:
-        raise InvalidInput("speed.closed")
+    s = await _managed(session, actor, session_id)
     s.status = SpeedSessionStatus.CANCELLED
     org = await session.get(Organization, s.organization_id)
     for person in await _signed(session, s):
@@ -219,11 +225,7 @@ async def cancel(session: AsyncSession, actor: Actor, session_id: int, now: date
 
 async def reschedule(session: AsyncSession, actor: Actor, session_id: int, starts_at: datetime, now: datetime,
                      i18n: I18n) -> None:
-    s = await _get(session, actor, session_id)
-    if not _manages(actor, s):
-        raise AccessDenied("speed.only_host")
-    if s.status != SpeedSessionStatus.SCHEDULED:
-        raise InvalidInput("speed.closed")
+    s = await _managed(session, actor, session_id)
     if starts_at <= now:
         raise InvalidInput("speed.past")
     s.starts_at = starts_at
@@ -250,11 +252,7 @@ async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int
 async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int, now: datetime,
                             i18n: I18n) -> int:
     """Attendance is final; the attendees are asked for a 1–5 feedback. Returns how many attended."""
-    s = await _get(session, actor, session_id)
-    if not _manages(actor, s):
-        raise AccessDenied("speed.only_host")
-    if s.status != SpeedSessionStatus.SCHEDULED:
-        raise InvalidInput("speed.closed")
+    s = await _managed(session, actor, session_id)
     s.status = SpeedSessionStatus.DONE
     rows = (await session.scalars(select(SpeedSignup).where(
         SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all()

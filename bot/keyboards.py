@@ -28,9 +28,14 @@ from db.models import MenteeCategory, Role
 BUTTON_MAX = 48
 
 
-def label(text: str | None, limit: int = BUTTON_MAX) -> str:
-    text = " ".join((text or "").split()) or "—"
+def shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, an ellipsis where it was cut."""
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label(text: str | None, limit: int = BUTTON_MAX) -> str:
+    return shorten(text or "", limit) or "—"
 
 
 def consent(t: Translator) -> InlineKeyboardMarkup:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Safe, Translator
-from bot.keyboards import registry_filter
+from bot.keyboards import registry_filter, shorten
 from bot.services.profile import PersonView
 from bot.services.registry import RegistryPage
 from db.models import Role
@@ -124,11 +124,6 @@ async def mark_answered(callback: CallbackQuery) -> None:
 CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def program_text(t: Translator, v) -> str:  # v: MentorshipView
     from bot.services.message_split import visible_length
 
@@ -150,17 +145,17 @@ def program_text(t: Translator, v) -> str:  # v: MentorshipView
         return "\n".join(head)
     head += [
         t("program.period", start=v.start_date.strftime("%d.%m.%Y"), end=v.end_date.strftime("%d.%m.%Y")),
-        t("program.goals_line", goals=_short(v.goals, 600)),
-        t("program.difficulties_line", difficulties=_short(v.difficulties, 400)),
+        t("program.goals_line", goals=shorten(v.goals, 600)),
+        t("program.difficulties_line", difficulties=shorten(v.difficulties, 400)),
         "", t("program.plan_title") if v.items else t("program.plan_empty"),
     ]
     text = "\n".join(head)
     for number, item in enumerate(v.items, start=1):
         mark = "✅" if item.done else "⚠️" if item.overdue else "▫️"
-        line = t("program.item", n=number, mark=mark, activity=_short(item.activity),
-                 due=item.due_date.strftime("%d.%m.%Y"), expected=_short(item.expected_result))
+        line = t("program.item", n=number, mark=mark, activity=shorten(item.activity, 160),
+                 due=item.due_date.strftime("%d.%m.%Y"), expected=shorten(item.expected_result, 160))
         if item.completion_note:
-            line += "\n" + t("program.item_note", note=_short(item.completion_note))
+            line += "\n" + t("program.item_note", note=shorten(item.completion_note, 160))
         if visible_length(text + "\n" + line) > CARD_BUDGET:
             text += "\n" + t("program.more_items", count=len(v.items) - number + 1)
             break

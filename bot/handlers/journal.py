@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import NOOP, JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
 from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import from_pairs
+from bot.keyboards import from_pairs, shorten
 from bot.services import journal as svc
 from bot.services import mentorships
 from bot.services.actor import Actor
@@ -186,14 +186,14 @@ def _journal(t: Translator, page: svc.JournalPage) -> tuple[str, InlineKeyboardM
         fmt = t.plain(f"meeting_format.{m.format.value}") + (f" ({m.channel})" if m.channel else "")
         lines.append("")
         lines.append(t("journal.meeting", date=m.held_on.strftime("%d.%m.%Y"), minutes=m.duration_minutes,
-                       format=fmt, topic=mentorships_short(m.topic), summary=mentorships_short(m.summary),
+                       format=fmt, topic=shorten(m.topic, 300), summary=shorten(m.summary, 300),
                        confirmed=m.confirmed, of=m.of))
         if m.next_steps:
-            lines.append(t("journal.next", text=mentorships_short(m.next_steps)))
+            lines.append(t("journal.next", text=shorten(m.next_steps, 300)))
         if m.plan_item:
-            lines.append(t("journal.item", text=mentorships_short(m.plan_item)))
+            lines.append(t("journal.item", text=shorten(m.plan_item, 300)))
         for comment in m.comments:
-            lines.append(t("journal.comment", text=mentorships_short(comment)))
+            lines.append(t("journal.comment", text=shorten(comment, 300)))
     if not page.meetings:
         lines.append(t("journal.empty"))
     if page.pages <= 1:
@@ -205,11 +205,6 @@ def _journal(t: Translator, page: svc.JournalPage) -> tuple[str, InlineKeyboardM
     if page.page < page.pages - 1:
         nav.append(("▶", JournalCb(mentorship=page.mentorship_id, page=page.page + 1).pack()))
     return "\n".join(lines), from_pairs(nav, len(nav))
-
-
-def mentorships_short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def journal_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,

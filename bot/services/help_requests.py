@@ -16,12 +16,12 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.i18n import I18n
+from bot.keyboards import from_pairs
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_load
@@ -67,10 +67,7 @@ def add_working_hours(start: datetime, hours: float, zone: str) -> datetime:
 
 
 def _markup(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for text, data in buttons:
-        kb.button(text=text, callback_data=data)
-    return kb.adjust(len(buttons)).as_markup()
+    return from_pairs(buttons, len(buttons))  # one row
 
 
 def _offer_key(request_id: int, person_id: int) -> str:

@@ -21,7 +21,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
@@ -67,8 +69,16 @@ class ClockedScheduler(AsyncIOScheduler):
         super().__init__(**options)
 
     def _process_jobs(self):  # type: ignore[no-untyped-def]
+        """APScheduler writes its job store synchronously on the event loop. On SQLite that write can
+        meet the lock of an async transaction that needs this very loop to finish: waiting cannot
+        help, so the store fails fast (see create_scheduler) and the round is retried shortly. A job
+        submitted in the failed round may run again; every job here is idempotent (outbox keys)."""
         with _apscheduler_time(self.clock):
-            return super()._process_jobs()
+            try:
+                return super()._process_jobs()
+            except OperationalError as error:
+                log.warning("job store busy (%s); retrying in %s s", error.orig, self.jobstore_retry_interval)
+                return self.jobstore_retry_interval
 
     def _real_add_job(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         with _apscheduler_time(self.clock):
@@ -80,10 +90,14 @@ class ClockedScheduler(AsyncIOScheduler):
 
 
 def create_scheduler(db_url: str, clock: Clock) -> ClockedScheduler:
-    store = SQLAlchemyJobStore(url=sync_url(db_url), tablename=scheduler_jobs.name)
+    url = sync_url(db_url)
+    # on SQLite a lock wait on the event loop can only time out (see _process_jobs): fail fast instead
+    connect_args = {"timeout": 0.25} if url.startswith("sqlite") else {}
+    store = SQLAlchemyJobStore(engine=create_engine(url, connect_args=connect_args), tablename=scheduler_jobs.name)
     return ClockedScheduler(
         clock,
         jobstores={"default": store},
+        jobstore_retry_interval=2,
         timezone=timezone.utc,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )

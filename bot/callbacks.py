@@ -202,3 +202,39 @@ class SpeedFeedbackCb(CallbackData, prefix="sf"):
 
 class SpeedAudienceCb(CallbackData, prefix="su"):
     value: str  # all | category.<value> | topic.<id> (":" separates callback fields)
+
+
+# ---------------------------------------------------------------------------------- surveys
+class SurveyCb(CallbackData, prefix="qs"):
+    survey: int
+    action: str  # show | new | start | launch | anon | delete | close | results | xlsx
+
+
+class SurveyNewCb(CallbackData, prefix="qn"):
+    kind: str  # mentee | mentor (the templates) | custom
+
+
+class SurveyAudienceCb(CallbackData, prefix="qu"):
+    value: str  # mentees | mentors | everyone | programs (pick one) | program.<mentorship id>
+
+
+class SurveyDeadlineCb(CallbackData, prefix="qd"):
+    days: int
+
+
+class SurveyKindCb(CallbackData, prefix="qk"):
+    kind: str  # a QuestionKind value
+
+
+class SurveyRequiredCb(CallbackData, prefix="qr"):
+    required: bool
+
+
+class SurveyBuildCb(CallbackData, prefix="qb"):
+    action: str  # more | done
+
+
+class SurveyAnswerCb(CallbackData, prefix="qa"):
+    survey: int
+    q: int  # the question's index; the summary is index len(questions)
+    v: str  # 1..10 | y | n | o<i> (option) | t<i> (toggle) | d (multi done) | s (skip) | b (back) | send

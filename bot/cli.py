@@ -83,23 +83,29 @@ async def cmd_org_add(settings: Settings, name: str, tz: str | None) -> None:
     print(org.id)
 
 
-async def cmd_org_help_hours(settings: Settings, org_id: int, hours: int) -> None:
+async def cmd_org_setting(settings: Settings, setting: str, org_id: int, value: int) -> None:
+    """One organisation setting: help-hours or survey-min."""
+    from bot.services import organizations
     from bot.services.errors import DomainError
-    from bot.services.organizations import set_help_escalation_hours
     from db.engine import create_engine, create_sessionmaker
     from db.migrate import upgrade
 
+    setter, done = {
+        "help-hours": (organizations.set_help_escalation_hours,
+                       "untaken help requests go to the curator after {} working hour(s)"),
+        "survey-min": (organizations.set_survey_min_answers, "survey results are shown with at least {} answers"),
+    }[setting]
     await upgrade(settings.db.url)
     engine = create_engine(settings.db.url)
     try:
         async with create_sessionmaker(engine)() as session:
             try:
-                await set_help_escalation_hours(session, org_id, hours)
+                await setter(session, org_id, value)
             except DomainError as exc:
                 raise CliError(_explain(exc)) from None
     finally:
         await engine.dispose()
-    print(f"organisation {org_id}: untaken help requests go to the curator after {hours} working hour(s)")
+    print(f"organisation {org_id}: " + done.format(value))
 
 
 async def cmd_org_list(settings: Settings) -> None:
@@ -195,7 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_parser("list", help="list organisations")
     hours = org.add_parser("help-hours", help="working hours before an untaken help request goes to the curator")
     hours.add_argument("org_id", type=int)
-    hours.add_argument("hours", type=int)
+    hours.add_argument("value", type=int, metavar="hours")
+    survey_min = org.add_parser("survey-min", help="answers a survey needs before its results are shown (3 or more)")
+    survey_min.add_argument("org_id", type=int)
+    survey_min.add_argument("value", type=int, metavar="answers")
     invite = sub.add_parser("invite", help="create an invite link; prints the deep link and the bare token")
     invite.add_argument("--org", type=int, required=True, help="organisation id")
     invite.add_argument("--role", required=True, choices=["mentee", "mentor", "curator", "head", "coordinator"])
@@ -218,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(cmd_migrate(settings))
         elif command == "org" and args.org_command == "add":
             asyncio.run(cmd_org_add(settings, args.name, args.tz))
-        elif command == "org" and args.org_command == "help-hours":
-            asyncio.run(cmd_org_help_hours(settings, args.org_id, args.hours))
+        elif command == "org" and args.org_command in ("help-hours", "survey-min"):
+            asyncio.run(cmd_org_setting(settings, args.org_command, args.org_id, args.value))
         elif command == "org":
             asyncio.run(cmd_org_list(settings))
         elif command == "invite":

@@ -10,10 +10,10 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MENTEE: ("ask", "program", "journal", "sessions"),
-    Role.MENTOR: ("requests", "log", "journal", "program", "sessions"),
-    Role.CURATOR: ("registry", "pair", "program", "journal", "requests", "sessions", "invite"),
-    Role.HEAD: ("registry", "program", "journal", "requests", "invite"),
+    Role.MENTEE: ("ask", "program", "journal", "sessions", "surveys"),
+    Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys"),
+    Role.CURATOR: ("registry", "pair", "program", "journal", "requests", "sessions", "surveys", "invite"),
+    Role.HEAD: ("registry", "program", "journal", "requests", "surveys", "invite"),
 }
 
 

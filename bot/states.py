@@ -62,3 +62,19 @@ class SpeedForm(StatesGroup):
     capacity = State()
     audience = State()  # data: speed (the draft)
     move = State()  # data: speed_session
+
+
+class SurveyBuild(StatesGroup):
+    title = State()  # data: build (the draft: template or title, questions, audience)
+    kind = State()
+    question = State()  # data: build.pending (the question being written)
+    options = State()
+    required = State()
+    more = State()
+    audience = State()
+    deadline = State()
+
+
+class SurveyAnswering(StatesGroup):
+    question = State()  # data: sv (survey), sq (question index), sa (answers), sm (multi selection)
+    confirm = State()

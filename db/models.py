@@ -103,6 +103,8 @@ class Organization(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # an unaccepted help request goes to the curator after this many working hours
     help_escalation_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    # survey results are shown only with at least this many answers (never below 3)
+    survey_min_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topics: Mapped[list[Topic]] = relationship(
@@ -553,3 +555,82 @@ class SpeedSignup(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the waitlist's order
     attended: Mapped[bool | None] = mapped_column(Boolean)
     feedback: Mapped[int | None] = mapped_column(Integer)
+
+
+# ---------------------------------------------------------------------------------- surveys
+class SurveyStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class QuestionKind(str, enum.Enum):
+    SCALE = "scale"  # 1 to 10
+    YES_NO = "yes_no"
+    SINGLE = "single"  # one of the options
+    MULTI = "multi"  # any of the options
+    TEXT = "text"
+
+
+class Survey(Base):
+    """A questionnaire («анкетирование»): a shipped template or the curator's own, launched to an
+    audience with a deadline."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    template: Mapped[str | None] = mapped_column(String(32))  # "mentee" | "mentor" for the shipped ones
+    # "mentees" | "mentors" | "everyone" | "program.<mentorship id>"
+    audience: Mapped[str] = mapped_column(String(64))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[SurveyStatus] = mapped_column(_str_enum(SurveyStatus, "survey_status"), index=True)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id"))  # launched on completion
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    questions: Mapped[list[SurveyQuestion]] = relationship(order_by="SurveyQuestion.position")
+
+
+class SurveyQuestion(Base):
+    __tablename__ = "survey_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[QuestionKind] = mapped_column(_str_enum(QuestionKind, "question_kind"))
+    key: Mapped[str | None] = mapped_column(String(64))  # a template's question: its text is translated
+    text: Mapped[str] = mapped_column(Text)
+    options: Mapped[str | None] = mapped_column(Text)  # JSON list of option texts (single, multi)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SurveyParticipant(Base):
+    """Who was invited and whether they have answered; nothing else, and no time of answering.
+    Kept apart from the answers, which name nobody."""
+
+    __tablename__ = "survey_participants"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyResponse(Base):
+    """One submitted questionnaire. Anonymous ones carry no person and no time; the key is random and
+    every submission rewrites the survey's rows in a fresh random order (see services/surveys.py), so
+    neither keys nor the physical order of rows follow the order of answering."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, 128 bits
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[str] = mapped_column(Text)  # JSON: {question id: answer}
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # named surveys only

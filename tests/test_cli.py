@@ -85,3 +85,12 @@ async def test_help_request_escalation_hours_are_set_per_organisation(tmp_path):
     assert code == 0 and "after 8 working hour" in out
     code, _, err = await _run(tmp_path, "org", "help-hours", org_id, "0")
     assert code == 2 and "1 to 40" in err
+
+
+async def test_survey_result_threshold_is_per_organisation_and_never_below_three(tmp_path):
+    _, out, _ = await _run(tmp_path, "org", "add", "Школа № 3")
+    org_id = out.strip().splitlines()[-1]
+    code, out, _ = await _run(tmp_path, "org", "survey-min", org_id, "5")
+    assert code == 0 and "at least 5 answers" in out
+    code, _, err = await _run(tmp_path, "org", "survey-min", org_id, "2")
+    assert code == 2 and "at least 3" in err

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound
 from bot.services.notifications import erase_for_person
+from bot.services.surveys import forget_person
 from db.repositories import Repos
 
 
@@ -52,6 +53,7 @@ async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now
         assert person is not None
         await repos.memberships.erase_personal_parts(person.id)
         await erase_for_person(session, person.id)
+        await forget_person(session, person.id)
         await repos.memberships.end_in_org(person.id, None, now)
         for attr in ("telegram_id", "full_name", "search_name", "position", "subject",
                      "experience_years", "under_35", "locale", "unreachable_at"):

@@ -575,6 +575,9 @@ async def complete(session: AsyncSession, actor: Actor, mentorship_id: int, *, r
     m.completion_reason = reason
     await _notify_all(session, m, "program.completed", now, i18n,
                       reason=i18n.get(None).plain(f"completion.{reason.value}"))
+    from bot.services.surveys import launch_on_completion  # surveys build on this module
+
+    await launch_on_completion(session, m, now, i18n)
     await session.commit()
 
 

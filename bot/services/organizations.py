@@ -61,3 +61,17 @@ async def set_help_escalation_hours(session: AsyncSession, org_id: int, hours: i
         raise NotFound("error.org_not_found", org_id=org_id)
     org.help_escalation_hours = hours
     await session.commit()
+
+
+async def set_survey_min_answers(session: AsyncSession, org_id: int, answers: int) -> None:
+    """How many answers a survey needs before its results are shown: never fewer than 3, so that
+    no answer can be told apart."""
+    from bot.services.surveys import MIN_ANSWERS
+
+    if not MIN_ANSWERS <= answers <= 1000:
+        raise InvalidInput("error.survey_min", min=MIN_ANSWERS)
+    org = await OrganizationRepo(session).get(org_id)
+    if org is None:
+        raise NotFound("error.org_not_found", org_id=org_id)
+    org.survey_min_answers = answers
+    await session.commit()

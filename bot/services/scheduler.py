@@ -167,6 +167,18 @@ def weekly_trigger(zone: str, day_of_week: str, hour: int, minute: int) -> CronT
     return CronTrigger(day_of_week=day_of_week, hour=hour, minute=minute, timezone=ZoneInfo(zone))
 
 
+async def _scan(name: str, scan: Any) -> None:
+    """Run one standing scan in its own session; wake the sender when it queued something."""
+    rt = runtime()
+    try:
+        async with rt.sessionmaker() as session:
+            if await scan(session, rt.clock.now(), rt.i18n):
+                rt.wake_sender()
+    except asyncio.CancelledError:
+        # the bot is stopping; nothing half-done is kept (one transaction), the next run redoes it
+        log.info("%s interrupted by shutdown", name)
+
+
 PLAN_REMINDERS_JOB = "plan-reminders"
 
 
@@ -174,14 +186,7 @@ async def plan_reminders_job() -> None:
     """Every quarter of an hour: due-soon and overdue plan items (see mentorships.send_plan_reminders)."""
     from bot.services.mentorships import send_plan_reminders
 
-    rt = runtime()
-    try:
-        async with rt.sessionmaker() as session:
-            if await send_plan_reminders(session, rt.clock.now(), rt.i18n):
-                rt.wake_sender()
-    except asyncio.CancelledError:
-        # the bot is stopping; nothing half-done is kept (one transaction), the next run redoes it
-        log.info("plan reminders interrupted by shutdown")
+    await _scan("plan reminders", send_plan_reminders)
 
 
 HELP_ESCALATION_JOB = "help-escalations"
@@ -191,13 +196,7 @@ async def help_escalation_job() -> None:
     """Every five minutes: unaccepted help requests to the curators, unanswered ones to their mentor."""
     from bot.services.help_requests import escalate_due
 
-    rt = runtime()
-    try:
-        async with rt.sessionmaker() as session:
-            if await escalate_due(session, rt.clock.now(), rt.i18n):
-                rt.wake_sender()
-    except asyncio.CancelledError:
-        log.info("help escalations interrupted by shutdown")  # the next run redoes it
+    await _scan("help escalations", escalate_due)
 
 
 SPEED_REMINDERS_JOB = "speed-reminders"
@@ -207,13 +206,17 @@ async def speed_reminders_job() -> None:
     """Every minute: speed sessions starting in a day or in an hour, to those signed up."""
     from bot.services.speed_sessions import send_reminders
 
-    rt = runtime()
-    try:
-        async with rt.sessionmaker() as session:
-            if await send_reminders(session, rt.clock.now(), rt.i18n):
-                rt.wake_sender()
-    except asyncio.CancelledError:
-        log.info("speed session reminders interrupted by shutdown")  # the next run redoes it
+    await _scan("speed session reminders", send_reminders)
+
+
+SURVEYS_JOB = "surveys"
+
+
+async def surveys_job() -> None:
+    """Every five minutes: the one reminder before a survey's deadline; closing at the deadline."""
+    from bot.services.surveys import send_due
+
+    await _scan("survey reminders", send_due)
 
 
 def add_standing_jobs(scheduler: ClockedScheduler) -> None:
@@ -226,3 +229,5 @@ def add_standing_jobs(scheduler: ClockedScheduler) -> None:
                       id=HELP_ESCALATION_JOB, replace_existing=True)
     scheduler.add_job(speed_reminders_job, IntervalTrigger(minutes=1, start_date=first),
                       id=SPEED_REMINDERS_JOB, replace_existing=True)
+    scheduler.add_job(surveys_job, IntervalTrigger(minutes=5, start_date=first), id=SURVEYS_JOB,
+                      replace_existing=True)

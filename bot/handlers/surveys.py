@@ -1,0 +1,583 @@
+"""/surveys: anonymous questionnaires — the curator builds and launches them and reads the results;
+everyone invited answers one question a message."""
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import reports
+from bot.callbacks import (
+    SurveyAnswerCb,
+    SurveyAudienceCb,
+    SurveyBuildCb,
+    SurveyCb,
+    SurveyDeadlineCb,
+    SurveyKindCb,
+    SurveyNewCb,
+    SurveyRequiredCb,
+)
+from bot.handlers.replies import buttons_expected, text_expected
+from bot.i18n import I18n, Translator
+from bot.keyboards import from_pairs, shorten
+from bot.services import surveys as svc
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.message_split import split_message
+from bot.states import SurveyAnswering, SurveyBuild
+from bot.ui import local_date, local_time, show
+from db.models import Organization, QuestionKind, SurveyStatus
+
+DEADLINE_CHOICES = (3, 7, 14, 30)
+CUSTOM_KINDS = (QuestionKind.SCALE, QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.TEXT)
+
+
+# ------------------------------------------------------------------------------ lists
+async def surveys_command(message: Message, session: AsyncSession, actor: Actor, t: Translator, i18n: I18n,
+                          clock: Clock) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    lines: list[str] = []
+    buttons: list[tuple[str, str]] = []
+    mine = await svc.open_for(session, actor, clock.now(), i18n)
+    if mine:
+        lines.append(t("survey.for_you"))
+        buttons += [("📝 " + t.plain("survey.answer_until", title=title, date=local_date(deadline, zone)),
+                     SurveyCb(survey=sid, action="start").pack()) for sid, title, deadline, zone in mine]
+    if actor.orgs_where(*svc.READERS):
+        managed = await svc.managed_list(session, actor)
+        lines.append(t("survey.list") if managed else t("survey.none"))
+        buttons += [(f"{t.plain(f'survey_status.{status.value}')} · {title}", SurveyCb(survey=sid, action="show").pack())
+                    for sid, title, status in managed]
+        if actor.orgs_where(*svc.MANAGERS):
+            buttons.append((t.plain("btn.survey_new"), SurveyCb(survey=0, action="new").pack()))
+    if not lines:
+        lines.append(t("survey.nothing_for_you"))
+    await message.answer("\n\n".join(lines), reply_markup=from_pairs(buttons) if buttons else None)
+
+
+def _audience_text(t: Translator, c: svc.SurveyCard) -> str:
+    if c.audience.startswith("program."):
+        return t.plain("survey.audience.program_of", people=c.audience_label or "—")
+    return t.plain(f"survey.audience.{c.audience}")
+
+
+def _card(t: Translator, c: svc.SurveyCard) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = t("survey.card", title=c.title, status=t.plain(f"survey_status.{c.status.value}"),
+             audience=_audience_text(t, c), deadline=local_time(c.deadline, c.timezone),
+             anonymous=t.plain("btn.yes" if c.anonymous else "btn.no"), questions=c.questions,
+             answered=c.answered, invited=c.invited)
+    if c.status == SurveyStatus.OPEN:
+        text += "\n\n" + t("survey.results_when", min=c.min_answers)
+    buttons: list[tuple[str, str]] = []
+    if c.can_manage and c.status == SurveyStatus.DRAFT:
+        buttons += [(t.plain("btn.survey_launch"), SurveyCb(survey=c.id, action="launch").pack()),
+                    (t.plain("btn.survey_make_named" if c.anonymous else "btn.survey_make_anonymous"),
+                     SurveyCb(survey=c.id, action="anon").pack()),
+                    (t.plain("btn.survey_delete"), SurveyCb(survey=c.id, action="delete").pack())]
+    elif c.can_manage and c.status == SurveyStatus.OPEN:
+        buttons.append((t.plain("btn.survey_close"), SurveyCb(survey=c.id, action="close").pack()))
+    elif c.status == SurveyStatus.CLOSED:
+        buttons += [(t.plain("btn.survey_results"), SurveyCb(survey=c.id, action="results").pack()),
+                    (t.plain("btn.survey_xlsx"), SurveyCb(survey=c.id, action="xlsx").pack())]
+    return text, from_pairs(buttons) if buttons else None
+
+
+async def action(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                 state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    act, sid, now = callback_data.action, callback_data.survey, clock.now()
+    chat = callback.from_user.id
+    if act == "start":
+        await _start_answering(callback, session, actor, state, t, i18n, clock, sid)
+        return
+    if act == "new":
+        if not actor.orgs_where(*svc.MANAGERS):
+            raise AccessDenied("survey.only_curators")
+        await callback.answer()
+        kb = from_pairs([(t.plain(f"survey.template.{k}"), SurveyNewCb(kind=k).pack()) for k in svc.TEMPLATES]
+                        + [(t.plain("btn.survey_custom"), SurveyNewCb(kind="custom").pack())])
+        await callback.bot.send_message(chat, t("survey.ask_kind"), reply_markup=kb)  # type: ignore[union-attr]
+        return
+    if act == "results":
+        results = await svc.results(session, actor, sid, i18n)
+        await callback.answer()
+        for part in split_message(results_text(t, results)):
+            await callback.bot.send_message(chat, part)  # type: ignore[union-attr]
+        png = await reports.survey_chart(results, t)
+        if png is not None:
+            await callback.bot.send_photo(chat, BufferedInputFile(png, f"survey-{sid}.png"),  # type: ignore[union-attr]
+                                          caption=t("survey.chart_caption", title=shorten(results.title, 200)))
+        return
+    if act == "xlsx":
+        results = await svc.results(session, actor, sid, i18n)
+        named = await svc.named_answers(session, actor, sid, i18n) if not results.anonymous else None
+        data = await reports.survey_workbook(results, t, named)
+        await callback.answer()
+        await callback.bot.send_document(chat, BufferedInputFile(data, f"survey-{sid}.xlsx"),  # type: ignore[union-attr]
+                                         caption=t("survey.xlsx_caption", title=shorten(results.title, 200)))
+        return
+    if act == "launch":
+        invited = await svc.launch(session, actor, sid, now, i18n)
+        await callback.answer(t.plain("survey.launched", count=invited), show_alert=True)
+    elif act == "anon":
+        current = await svc.card(session, actor, sid, i18n)
+        await svc.set_anonymous(session, actor, sid, not current.anonymous)
+        await callback.answer()
+    elif act == "delete":
+        await svc.delete_draft(session, actor, sid)
+        await callback.answer()
+        await show(callback, t("survey.deleted"))
+        return
+    elif act == "close":
+        await svc.close(session, actor, sid, now)
+        await callback.answer(t.plain("survey.closed_you"))
+    else:
+        await callback.answer()
+    await show(callback, *_card(t, await svc.card(session, actor, sid, i18n)))
+
+
+# --------------------------------------------------------------------------- results
+def _number(t: Translator, value: float) -> str:
+    return f"{value:.2f}".replace(".", t.plain("survey.decimal_point"))
+
+
+def results_text(t: Translator, r: svc.SurveyResults) -> str:
+    rate = round(100 * r.answered / r.invited) if r.invited else 0
+    parts = [t("survey.results_title", title=r.title, answered=r.answered, invited=r.invited, rate=rate)]
+    for q in r.questions:
+        lines = [t("survey.results_question", number=q.position + 1, text=q.text)]
+        if q.answered == 0:
+            lines.append(t("survey.results_no_answers"))
+        elif q.kind == QuestionKind.SCALE:
+            spread = ", ".join(f"{value} — {count}" for value, count in reversed(q.distribution) if count)
+            lines.append(t("survey.results_mean", mean=_number(t, q.mean or 0), count=q.answered, spread=spread))
+        elif q.kind == QuestionKind.TEXT:
+            lines += [t("survey.results_text", text=text) for text in q.texts]
+        else:
+            lines += [t("survey.results_option", option=option, count=count,
+                        share=round(100 * count / q.answered)) for option, count in q.distribution]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+# ------------------------------------------------------------------------- building
+async def _draft(state: FSMContext) -> dict[str, Any]:
+    return (await state.get_data()).get("build", {})
+
+
+async def _put(state: FSMContext, **values: Any) -> None:
+    await state.update_data(build={**await _draft(state), **values})
+
+
+async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor: Actor, state: FSMContext,
+                     t: Translator) -> None:
+    if not actor.orgs_where(*svc.MANAGERS):
+        raise AccessDenied("survey.only_curators")
+    await callback.answer()
+    await show(callback, t("survey.ask_kind") + "\n→ " + t(
+        f"survey.template.{callback_data.kind}" if callback_data.kind in svc.TEMPLATES else "btn.survey_custom"))
+    if callback_data.kind in svc.TEMPLATES:
+        await state.set_state(SurveyBuild.audience)
+        await state.update_data(build={"template": callback_data.kind})
+        await _ask_audience(callback.message, t, callback_data.kind)  # type: ignore[arg-type]
+    elif callback_data.kind == "custom":
+        await state.set_state(SurveyBuild.title)
+        await state.update_data(build={"questions": []})
+        await callback.message.answer(t("survey.ask_title"))  # type: ignore[union-attr]
+    else:
+        raise InvalidInput()
+
+
+def _audiences(template: str | None) -> list[str]:
+    return {"mentee": ["mentees", "programs"], "mentor": ["mentors", "programs"]}.get(
+        template or "", ["mentees", "mentors", "everyone", "programs"])
+
+
+async def _ask_audience(message: Message, t: Translator, template: str | None) -> None:
+    await message.answer(t("survey.ask_audience"), reply_markup=from_pairs(
+        [(t.plain(f"survey.audience.{value}"), SurveyAudienceCb(value=value).pack()) for value in _audiences(template)]))
+
+
+async def title_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await _put(state, title=svc.clean_title(message.text or ""))
+    await _ask_kind(message, state, t)
+
+
+async def _ask_kind(message: Message, state: FSMContext, t: Translator) -> None:
+    number = len((await _draft(state)).get("questions", [])) + 1
+    await state.set_state(SurveyBuild.kind)
+    await message.answer(t("survey.ask_question_kind", number=number), reply_markup=from_pairs(
+        [(t.plain(f"question_kind.{k.value}"), SurveyKindCb(kind=k.value).pack()) for k in CUSTOM_KINDS]))
+
+
+async def kind_picked(callback: CallbackQuery, callback_data: SurveyKindCb, state: FSMContext, t: Translator) -> None:
+    if callback_data.kind not in {k.value for k in CUSTOM_KINDS}:
+        raise InvalidInput()
+    await callback.answer()
+    await show(callback, t("survey.kind_chosen", kind=t.plain(f"question_kind.{callback_data.kind}")))
+    await _put(state, pending={"kind": callback_data.kind})
+    await state.set_state(SurveyBuild.question)
+    await callback.message.answer(t("survey.ask_question_text"))  # type: ignore[union-attr]
+
+
+async def question_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    draft = await _draft(state)
+    pending = {**draft.get("pending", {}), "text": svc.clean_question(message.text or "")}
+    await _put(state, pending=pending)
+    if pending["kind"] in (QuestionKind.SINGLE.value, QuestionKind.MULTI.value):
+        await state.set_state(SurveyBuild.options)
+        await message.answer(t("survey.ask_options", min=svc.OPTIONS_MIN, max=svc.OPTIONS_MAX))
+    else:
+        await _ask_required(message, state, t)
+
+
+async def options_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    draft = await _draft(state)
+    await _put(state, pending={**draft.get("pending", {}), "options": svc.parse_options(message.text or "")})
+    await _ask_required(message, state, t)
+
+
+async def _ask_required(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.set_state(SurveyBuild.required)
+    await message.answer(t("survey.ask_required"), reply_markup=from_pairs(
+        [(t.plain("btn.survey_required"), SurveyRequiredCb(required=True).pack()),
+         (t.plain("btn.survey_optional"), SurveyRequiredCb(required=False).pack())], width=2))
+
+
+async def required_picked(callback: CallbackQuery, callback_data: SurveyRequiredCb, state: FSMContext,
+                          t: Translator) -> None:
+    draft = await _draft(state)
+    pending = draft.get("pending")
+    if not pending or "text" not in pending:
+        raise InvalidInput("error.stale_button")
+    questions = [*draft.get("questions", []), {**pending, "required": callback_data.required}]
+    await _put(state, questions=questions, pending=None)
+    await state.set_state(SurveyBuild.more)
+    await callback.answer()
+    await show(callback, t("survey.question_added", number=len(questions), text=pending["text"]))
+    buttons = [(t.plain("btn.survey_done_questions"), SurveyBuildCb(action="done").pack())]
+    if len(questions) < svc.QUESTIONS_MAX:
+        buttons.insert(0, (t.plain("btn.survey_more"), SurveyBuildCb(action="more").pack()))
+    await callback.message.answer(t("survey.more_or_done", count=len(questions)),  # type: ignore[union-attr]
+                                  reply_markup=from_pairs(buttons, width=2))
+
+
+async def build_step(callback: CallbackQuery, callback_data: SurveyBuildCb, state: FSMContext, t: Translator) -> None:
+    draft = await _draft(state)
+    await callback.answer()
+    await show(callback, t("survey.more_or_done", count=len(draft.get("questions", []))))
+    if callback_data.action == "more" and len(draft.get("questions", [])) < svc.QUESTIONS_MAX:
+        await _ask_kind(callback.message, state, t)  # type: ignore[arg-type]
+    else:
+        await state.set_state(SurveyBuild.audience)
+        await _ask_audience(callback.message, t, None)  # type: ignore[arg-type]
+
+
+async def audience_picked(callback: CallbackQuery, callback_data: SurveyAudienceCb, session: AsyncSession,
+                          actor: Actor, state: FSMContext, t: Translator) -> None:
+    draft = await _draft(state)
+    value = callback_data.value
+    if value == "programs":
+        programs = await svc.programs_for_audience(session, actor)
+        if not programs:
+            raise InvalidInput("survey.no_programs")
+        await callback.answer()
+        await show(callback, t("survey.ask_program"), from_pairs(
+            [(label, SurveyAudienceCb(value=f"program.{mid}").pack()) for mid, label in programs]))
+        return
+    if value not in _audiences(draft.get("template")) and not value.startswith("program."):
+        raise AccessDenied()
+    await _put(state, audience=value)
+    await state.set_state(SurveyBuild.deadline)
+    await callback.answer()
+    await show(callback, t("survey.audience_chosen"))
+    await callback.message.answer(t("survey.ask_deadline"), reply_markup=from_pairs(  # type: ignore[union-attr]
+        [(t.plain(f"survey.deadline_days.d{days}"), SurveyDeadlineCb(days=days).pack()) for days in DEADLINE_CHOICES],
+        width=2))
+
+
+async def _zone(session: AsyncSession, actor: Actor) -> str:
+    org = await session.get(Organization, actor.orgs_where(*svc.MANAGERS)[0][0])
+    return org.timezone if org else "UTC"
+
+
+async def _create(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                  i18n: I18n, clock: Clock, deadline: datetime) -> None:
+    draft = await _draft(state)
+    if "audience" not in draft:
+        raise InvalidInput("error.stale_button")
+    questions = [svc.QuestionDraft(QuestionKind(q["kind"]), q["text"], q.get("options") or [], q["required"])
+                 for q in draft.get("questions", [])]
+    sid = await svc.create(session, actor, audience=draft["audience"], deadline=deadline, now=clock.now(), i18n=i18n,
+                           template=draft.get("template"), title=draft.get("title"),
+                           questions=questions or None)
+    await state.clear()
+    text, markup = _card(t, await svc.card(session, actor, sid, i18n))
+    await message.answer(t("survey.draft_ready") + "\n\n" + text, reply_markup=markup)
+
+
+async def deadline_picked(callback: CallbackQuery, callback_data: SurveyDeadlineCb, session: AsyncSession,
+                          actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    if callback_data.days not in DEADLINE_CHOICES:
+        raise InvalidInput()
+    zone = await _zone(session, actor)
+    day = (clock.now().astimezone(ZoneInfo(zone)) + timedelta(days=callback_data.days)).date()
+    await callback.answer()
+    await show(callback, t("survey.deadline_chosen", date=day.strftime("%d.%m.%Y")))
+    await _create(callback.message, session, actor, state, t, i18n, clock,  # type: ignore[arg-type]
+                  svc.deadline_for(day, zone))
+
+
+async def deadline_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                         i18n: I18n, clock: Clock) -> None:
+    try:
+        day = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        raise InvalidInput("survey.bad_date") from None
+    await _create(message, session, actor, state, t, i18n, clock, svc.deadline_for(day, await _zone(session, actor)))
+
+
+# ------------------------------------------------------------------------- answering
+async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor: Actor, state: FSMContext,
+                           t: Translator, i18n: I18n, clock: Clock, sid: int) -> None:
+    form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
+    await state.set_state(SurveyAnswering.question)
+    await state.set_data({"sv": sid, "sq": 0, "sa": {}, "sm": []})
+    await callback.answer()
+    bot, chat = callback.bot, callback.from_user.id
+    await bot.send_message(chat, t(  # type: ignore[union-attr]
+        "survey.intro", title=form.title, count=len(form.questions),
+        anonymity=t.plain("survey.anonymous_note" if form.anonymous else "survey.named_note")))
+    await _send_question(bot, chat, t, form, 0, [])
+
+
+def _question_markup(t: Translator, form: svc.Questionnaire, index: int, picked: list[int]) -> InlineKeyboardMarkup:
+    q = form.questions[index]
+    kb = InlineKeyboardBuilder()
+
+    def button(text: str, v: str) -> None:
+        kb.button(text=shorten(text, 60), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v=v))
+
+    sizes: list[int] = []
+    if q.kind == QuestionKind.SCALE:
+        for n in svc.SCALE:
+            button(str(n), str(n))
+        sizes += [5, 5]
+    elif q.kind == QuestionKind.YES_NO:
+        button(t.plain("btn.yes"), "y")
+        button(t.plain("btn.no"), "n")
+        sizes.append(2)
+    elif q.kind == QuestionKind.SINGLE:
+        for i, option in enumerate(q.options):
+            button(option, f"o{i}")
+            sizes.append(1)
+    elif q.kind == QuestionKind.MULTI:
+        for i, option in enumerate(q.options):
+            button(("✅ " if i in picked else "▫️ ") + option, f"t{i}")
+            sizes.append(1)
+        button(t.plain("btn.done", count=len(picked)), "d")
+        sizes.append(1)
+    nav = 0
+    if index > 0:
+        button(t.plain("btn.survey_back"), "b")
+        nav += 1
+    if not q.required:
+        button(t.plain("btn.skip"), "s")
+        nav += 1
+    if nav:
+        sizes.append(nav)
+    return kb.adjust(*sizes).as_markup()
+
+
+def _question_text(t: Translator, form: svc.Questionnaire, index: int) -> str:
+    q = form.questions[index]
+    text = t("survey.question", title=form.title, number=index + 1, total=len(form.questions), text=q.text)
+    hint = t(f"survey.hint.{q.kind.value}")
+    if not q.required:
+        hint += " " + t("survey.hint.optional")
+    return f"{text}\n<i>{hint}</i>"
+
+
+async def _send_question(bot: Bot, chat: int, t: Translator, form: svc.Questionnaire, index: int,
+                         picked: list[int]) -> None:
+    await bot.send_message(chat, _question_text(t, form, index), reply_markup=_question_markup(t, form, index, picked))
+
+
+def _answer_text(t: Translator, q: svc.QuestionView, value: Any) -> str:
+    if value is None:
+        return t.plain("survey.skipped")
+    if q.kind == QuestionKind.YES_NO:
+        return t.plain("btn.yes" if value else "btn.no")
+    if q.kind == QuestionKind.SINGLE:
+        return q.options[value]
+    if q.kind == QuestionKind.MULTI:
+        return "; ".join(q.options[i] for i in value)
+    return str(value)
+
+
+def _summary(t: Translator, form: svc.Questionnaire, answers: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("survey.summary_title", title=form.title)]
+    for q in form.questions:
+        lines.append(t("survey.summary_line", number=q.position + 1, question=shorten(q.text, 70),
+                       answer=shorten(_answer_text(t, q, answers.get(str(q.id))), 150)))
+    lines.append(t("survey.anonymous_note" if form.anonymous else "survey.named_note"))
+    index = len(form.questions)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t.plain("btn.survey_send"), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v="send"))
+    kb.button(text=t.plain("btn.survey_back"), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v="b"))
+    return "\n".join(lines), kb.adjust(1).as_markup()
+
+
+async def _advance(bot: Bot, chat: int, state: FSMContext, t: Translator, form: svc.Questionnaire, index: int,
+                   answers: dict[str, Any]) -> None:
+    """Go to question `index` (or the summary past the last one)."""
+    await state.update_data(sq=index, sa=answers, sm=[])
+    if index >= len(form.questions):
+        await state.set_state(SurveyAnswering.confirm)
+        text, markup = _summary(t, form, answers)
+        await bot.send_message(chat, text, reply_markup=markup)
+        return
+    await state.set_state(SurveyAnswering.question)
+    picked = answers.get(str(form.questions[index].id)) if form.questions[index].kind == QuestionKind.MULTI else None
+    await state.update_data(sm=list(picked or []))
+    await _send_question(bot, chat, t, form, index, list(picked or []))
+
+
+async def _close_question(callback: CallbackQuery, t: Translator, form: svc.Questionnaire, index: int,
+                          value: Any) -> None:
+    """The answered question keeps its text and shows the answer; its buttons go."""
+    if index < len(form.questions):
+        text = _question_text(t, form, index) + "\n→ <b>" + html.escape(
+            shorten(_answer_text(t, form.questions[index], value), 300), quote=False) + "</b>"
+        await show(callback, text)
+    elif callback.message is not None:
+        await callback.message.edit_reply_markup(reply_markup=None)  # type: ignore[union-attr]
+
+
+async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb, session: AsyncSession, actor: Actor,
+                         state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    data = await state.get_data()
+    if data.get("sv") != callback_data.survey or data.get("sq") != callback_data.q:
+        raise InvalidInput("error.stale_button")
+    form = await svc.questionnaire(session, actor, callback_data.survey, clock.now(), i18n)
+    index, v = callback_data.q, callback_data.v
+    bot, chat = callback.bot, callback.from_user.id
+    answers: dict[str, Any] = dict(data.get("sa", {}))
+    if index >= len(form.questions):  # the summary
+        if v == "send":
+            await svc.submit(session, actor, form.survey_id, {int(k): val for k, val in answers.items()}, clock.now())
+            await state.clear()
+            await callback.answer()
+            await _close_question(callback, t, form, index, None)
+            await bot.send_message(chat, t("survey.thanks"))
+        elif v == "b":
+            await callback.answer()
+            await _close_question(callback, t, form, index, None)
+            await _advance(bot, chat, state, t, form, index - 1, answers)
+        else:
+            raise InvalidInput("error.stale_button")
+        return
+    q = form.questions[index]
+    if v == "b" and index > 0:
+        await callback.answer()
+        await _close_question(callback, t, form, index, answers.get(str(q.id)))
+        await _advance(bot, chat, state, t, form, index - 1, answers)
+        return
+    if v == "s" and not q.required:
+        answers.pop(str(q.id), None)
+        value = None
+    elif q.kind == QuestionKind.MULTI and v.startswith("t") and v[1:].isdigit():
+        picked = set(data.get("sm", []))
+        picked ^= {int(v[1:])}
+        if not all(0 <= i < len(q.options) for i in picked):
+            raise InvalidInput("survey.bad_answer")
+        await state.update_data(sm=sorted(picked))
+        await callback.answer()
+        await show(callback, _question_text(t, form, index), _question_markup(t, form, index, sorted(picked)))
+        return
+    elif q.kind == QuestionKind.MULTI and v == "d":
+        if not data.get("sm"):
+            raise InvalidInput("survey.pick_one")
+        value = svc.check_answer(q, list(data["sm"]))
+    elif q.kind == QuestionKind.TEXT:
+        raise InvalidInput("survey.type_answer")
+    else:
+        value = svc.check_answer(q, _button_value(q, v))
+    if value is not None:
+        answers[str(q.id)] = value
+    await callback.answer()
+    await _close_question(callback, t, form, index, value)
+    await _advance(bot, chat, state, t, form, index + 1, answers)
+
+
+def _button_value(q: svc.QuestionView, v: str) -> Any:
+    if q.kind == QuestionKind.SCALE and v.isdigit():
+        return int(v)
+    if q.kind == QuestionKind.YES_NO and v in ("y", "n"):
+        return v == "y"
+    if q.kind == QuestionKind.SINGLE and v.startswith("o") and v[1:].isdigit():
+        return int(v[1:])
+    raise InvalidInput("survey.bad_answer")
+
+
+async def answer_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                       i18n: I18n, clock: Clock) -> None:
+    data = await state.get_data()
+    form = await svc.questionnaire(session, actor, data["sv"], clock.now(), i18n)
+    index = data["sq"]
+    q = form.questions[index]
+    if q.kind != QuestionKind.TEXT:
+        raise InvalidInput("survey.use_buttons")
+    answers = {**data.get("sa", {}), str(q.id): svc.clean_answer(message.text or "")}
+    await _advance(message.bot, message.chat.id, state, t, form, index + 1, answers)  # type: ignore[arg-type]
+
+
+async def answer_not_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                           clock: Clock) -> None:
+    """A sticker, a photo, … while a question waits: say what the question wants."""
+    data = await state.get_data()
+    form = await svc.questionnaire(session, actor, data["sv"], clock.now())
+    if form.questions[data["sq"]].kind == QuestionKind.TEXT:
+        await text_expected(message, t)
+    else:
+        await message.answer(t("survey.use_buttons"))
+
+
+async def confirm_typed(message: Message, t: Translator) -> None:
+    await message.answer(t("survey.confirm_with_buttons"))
+
+
+def create_router() -> Router:
+    router = Router(name="surveys")
+    typed = (F.text, ~F.text.startswith("/"))
+    router.message.register(surveys_command, Command("surveys"))
+    router.callback_query.register(action, SurveyCb.filter())
+    router.callback_query.register(new_picked, SurveyNewCb.filter())
+    router.callback_query.register(kind_picked, SurveyBuild.kind, SurveyKindCb.filter())
+    router.callback_query.register(required_picked, SurveyBuild.required, SurveyRequiredCb.filter())
+    router.callback_query.register(build_step, SurveyBuild.more, SurveyBuildCb.filter())
+    router.callback_query.register(audience_picked, SurveyBuild.audience, SurveyAudienceCb.filter())
+    router.callback_query.register(deadline_picked, SurveyBuild.deadline, SurveyDeadlineCb.filter())
+    router.callback_query.register(answer_pressed, SurveyAnswerCb.filter())
+    router.message.register(title_typed, SurveyBuild.title, *typed)
+    router.message.register(question_typed, SurveyBuild.question, *typed)
+    router.message.register(options_typed, SurveyBuild.options, *typed)
+    router.message.register(deadline_typed, SurveyBuild.deadline, *typed)
+    router.message.register(answer_typed, SurveyAnswering.question, *typed)
+    router.message.register(answer_not_typed, SurveyAnswering.question, ~F.text.startswith("/"))
+    router.message.register(confirm_typed, SurveyAnswering.confirm, ~F.text.startswith("/"))
+    for step in (SurveyBuild.title, SurveyBuild.question, SurveyBuild.options, SurveyBuild.deadline):
+        router.message.register(text_expected, step, ~F.text.startswith("/"))
+    for step in (SurveyBuild.kind, SurveyBuild.required, SurveyBuild.more, SurveyBuild.audience):
+        router.message.register(buttons_expected, step, ~F.text.startswith("/"))
+    return router
+

@@ -1,0 +1,125 @@
+"""Files for curators: PNG charts (matplotlib) and XLSX workbooks (openpyxl).
+
+Both are built off the event loop (`asyncio.to_thread`): drawing and zipping take tens of
+milliseconds, which the bot's other users should not wait for. matplotlib is used through its
+object API with the Agg canvas (no pyplot global state, safe in a worker thread).
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Any
+
+from bot.i18n import Translator
+from bot.services.surveys import QuestionResult, SurveyResults
+from bot.ui import local_time
+from db.models import QuestionKind
+
+
+def _wrap(text: str, width: int = 48) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
+
+
+def _survey_chart(results: SurveyResults, title: str, xlabel: str) -> bytes | None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    scales = [q for q in results.questions if q.kind == QuestionKind.SCALE and q.mean is not None]
+    if not scales:
+        return None
+    figure = Figure(figsize=(9, 1.0 + 0.75 * len(scales)), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    labels = [_wrap(f"{q.position + 1}. {q.text}") for q in scales]
+    means = [q.mean or 0 for q in scales]
+    bars = axes.barh(range(len(scales)), means, color="#3d7ab8")
+    axes.set_yticks(range(len(scales)), labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 10)
+    axes.set_xlabel(xlabel)
+    axes.set_title(_wrap(title, 70), fontsize=10)
+    for bar, mean in zip(bars, means, strict=True):
+        axes.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2, f"{mean:.2f}", va="center", fontsize=8)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def survey_chart(results: SurveyResults, t: Translator) -> bytes | None:
+    """Mean of every 1–10 question, as horizontal bars; None when the survey has no such question."""
+    return await asyncio.to_thread(_survey_chart, results, results.title, t.plain("survey.chart_axis"))
+
+
+def _value_text(t: Translator, q: QuestionResult, value: Any) -> str:
+    if value is None:
+        return ""
+    if q.kind == QuestionKind.YES_NO:
+        return t.plain("btn.yes" if value else "btn.no")
+    if q.kind == QuestionKind.SINGLE:
+        return q.options[value] if 0 <= value < len(q.options) else ""
+    if q.kind == QuestionKind.MULTI:
+        return "; ".join(q.options[i] for i in value if 0 <= i < len(q.options))
+    return str(value)
+
+
+def _survey_workbook(results: SurveyResults, t: Translator,
+                     named: list[tuple[str, dict[str, Any]]] | None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet, values: list[Any]) -> None:  # noqa: ANN001 - an openpyxl write-only sheet
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    summary = book.create_sheet(t.plain("survey.xlsx.summary_sheet"))
+    summary.append([t.plain("survey.xlsx.survey"), results.title])
+    summary.append([t.plain("survey.xlsx.deadline"), local_time(results.deadline, results.timezone)])
+    summary.append([t.plain("survey.xlsx.invited"), results.invited])
+    summary.append([t.plain("survey.xlsx.answered"), results.answered])
+    summary.append([])
+    header(summary, [t.plain(f"survey.xlsx.{name}") for name in ("number", "question", "kind", "answers", "mean")]
+           + [t.plain("survey.xlsx.distribution")])
+    for q in results.questions:
+        row: list[Any] = [q.position + 1, q.text, t.plain(f"question_kind.{q.kind.value}"), q.answered,
+                          round(q.mean, 2) if q.mean is not None else None]
+        row += [f"{label}: {count}" for label, count in q.distribution]
+        summary.append(row)
+
+    texts = book.create_sheet(t.plain("survey.xlsx.texts_sheet"))
+    header(texts, [t.plain("survey.xlsx.number"), t.plain("survey.xlsx.question"), t.plain("survey.xlsx.answer")])
+    for q in results.questions:
+        for text in q.texts:  # already in random order
+            texts.append([q.position + 1, q.text, text])
+
+    if named is not None:
+        people = book.create_sheet(t.plain("survey.xlsx.named_sheet"))
+        header(people, [t.plain("survey.xlsx.person")] + [f"{q.position + 1}. {q.text}" for q in results.questions])
+        for name, answers in named:
+            people.append([name] + [_value_text(t, q, answers.get(str(q.id))) for q in results.questions])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def survey_workbook(results: SurveyResults, t: Translator,
+                          named: list[tuple[str, dict[str, Any]]] | None = None) -> bytes:
+    """Sheets: the summary (counts, means, distributions), the free answers (random order) and,
+    for a named survey only, everyone's answers by name."""
+    return await asyncio.to_thread(_survey_workbook, results, t, named)

@@ -1,0 +1,635 @@
+"""Anonymous questionnaires («анкетирование»): templates and the curator's own surveys, launched to an
+audience with a deadline, answered one question at a time, results only in aggregate.
+
+Anonymity is kept in the storage itself, so that it holds against someone reading the database:
+- `survey_participants` says who was invited and whether they answered - with no time;
+- `survey_responses` holds the answers with no person (named surveys excepted), no time, a random key;
+- every submission rewrites all the survey's responses in a fresh random order with fresh random keys,
+  so neither keys, nor the physical order of rows (SQLite rowid, PostgreSQL heap order), nor the
+  inserting transaction (PostgreSQL's xmin) follows the order of answering;
+- results are shown only once the survey is closed (no differencing between two looks) and only with
+  at least the organisation's minimum of answers (never below 3).
+What it cannot hide: someone watching the database between two submissions sees which answers came.
+"""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.callbacks import SurveyCb
+from bot.i18n import I18n
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.mentorships import _tell, current_mentees, current_mentor
+from db.models import (
+    Membership,
+    Mentorship,
+    Organization,
+    Participant,
+    Person,
+    QuestionKind,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyStatus,
+)
+
+MIN_ANSWERS = 3  # the floor of the per-organisation setting
+QUESTIONS_MAX = 15
+OPTIONS_MIN, OPTIONS_MAX = 2, 10
+OPTION_MAX_LEN = 100
+QUESTION_MAX_LEN = 300
+ANSWER_MAX_LEN = 1000
+TITLE_MAX_LEN = 150
+DEADLINE_DAYS_MAX = 90
+COMPLETION_SURVEY_DAYS = 14
+SCALE = range(1, 11)
+MANAGERS = (Role.CURATOR,)
+READERS = (Role.CURATOR, Role.HEAD)
+AUDIENCES = ("mentees", "mentors", "everyone")  # and "program.<mentorship id>"
+
+_rng = random.SystemRandom()
+
+# The shipped questionnaires: the ministry's satisfaction survey for mentees and for mentors.
+# Texts are in the locales under survey_q.<template>.<key>; answers are kept by question.
+TEMPLATE_KEYS: tuple[tuple[str, QuestionKind, bool], ...] = (
+    ("effectiveness", QuestionKind.SCALE, True),
+    ("comfort", QuestionKind.SCALE, True),
+    ("individual_meetings", QuestionKind.SCALE, True),
+    ("group_meetings", QuestionKind.SCALE, True),
+    ("support", QuestionKind.SCALE, True),
+    ("expectations", QuestionKind.SCALE, True),
+    ("plan_clarity", QuestionKind.SCALE, True),
+    ("before", QuestionKind.YES_NO, True),
+    ("continue", QuestionKind.YES_NO, True),
+    ("wish", QuestionKind.TEXT, False),
+)
+TEMPLATES = ("mentee", "mentor")
+
+
+@dataclass
+class QuestionDraft:
+    kind: QuestionKind
+    text: str
+    options: list[str] = field(default_factory=list)
+    required: bool = True
+
+
+@dataclass
+class QuestionView:
+    id: int
+    position: int
+    kind: QuestionKind
+    text: str
+    options: list[str]
+    required: bool
+
+
+@dataclass
+class Questionnaire:
+    survey_id: int
+    title: str
+    anonymous: bool
+    deadline: datetime
+    timezone: str
+    questions: list[QuestionView]
+
+
+@dataclass
+class SurveyCard:
+    id: int
+    organization_id: int
+    title: str
+    template: str | None
+    audience: str
+    audience_label: str | None  # a program's people, for "program.<id>"
+    anonymous: bool
+    status: SurveyStatus
+    deadline: datetime
+    timezone: str
+    questions: int
+    invited: int
+    answered: int
+    min_answers: int
+    can_manage: bool
+
+
+@dataclass
+class QuestionResult:
+    id: int
+    position: int
+    kind: QuestionKind
+    text: str
+    answered: int
+    mean: float | None = None
+    distribution: list[tuple[str, int]] = field(default_factory=list)  # (value or option, count)
+    texts: list[str] = field(default_factory=list)  # free answers, in random order
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SurveyResults:
+    survey_id: int
+    title: str
+    anonymous: bool
+    deadline: datetime
+    timezone: str
+    invited: int
+    answered: int
+    questions: list[QuestionResult]
+
+
+# --------------------------------------------------------------------------- helpers
+def _view(q: SurveyQuestion, template: str | None, i18n: I18n | None, locale: str | None) -> QuestionView:
+    text = q.text
+    if q.key and template and i18n is not None:
+        text = i18n.get(locale).plain(f"survey_q.{template}.{q.key}")
+    return QuestionView(q.id, q.position, q.kind, text, json.loads(q.options) if q.options else [], q.required)
+
+
+def deadline_for(day: Any, zone: str) -> datetime:
+    """The end (23:59) of a local day, as a UTC instant."""
+    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
+def remind_time(launched: datetime, deadline: datetime) -> datetime:
+    """One reminder: a day before the deadline, or halfway for a survey shorter than two days."""
+    return max(deadline - timedelta(days=1), launched + (deadline - launched) / 2)
+
+
+def _clean(raw: str, limit: int) -> str:
+    text = " ".join(raw.split()) if "\n" not in raw else raw.strip()
+    if not text:
+        raise InvalidInput("profile.too_short")
+    if len(text) > limit:
+        raise InvalidInput("profile.too_long", max=limit, got=len(text))
+    return text
+
+
+def parse_options(raw: str) -> list[str]:
+    options = [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
+    if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX:
+        raise InvalidInput("survey.bad_options", min=OPTIONS_MIN, max=OPTIONS_MAX)
+    if any(len(o) > OPTION_MAX_LEN for o in options):
+        raise InvalidInput("survey.option_too_long", max=OPTION_MAX_LEN)
+    if len(set(options)) != len(options):
+        raise InvalidInput("survey.options_repeat")
+    return options
+
+
+def clean_question(raw: str) -> str:
+    return _clean(raw, QUESTION_MAX_LEN)
+
+
+def clean_title(raw: str) -> str:
+    return _clean(" ".join(raw.split()), TITLE_MAX_LEN)
+
+
+def clean_answer(raw: str) -> str:
+    return _clean(raw, ANSWER_MAX_LEN)
+
+
+def _org_managed(actor: Actor) -> int:
+    orgs = actor.orgs_where(*MANAGERS)
+    if not orgs:
+        raise AccessDenied("survey.only_curators")
+    return orgs[0][0]
+
+
+async def _survey(session: AsyncSession, survey_id: int) -> Survey:
+    survey = await session.get(Survey, survey_id)
+    if survey is None:
+        raise NotFound()
+    return survey
+
+
+async def _managed(session: AsyncSession, actor: Actor, survey_id: int) -> Survey:
+    survey = await _survey(session, survey_id)
+    if not actor.has_role(survey.organization_id, *MANAGERS):
+        raise AccessDenied("survey.only_curators")
+    return survey
+
+
+async def _zone(session: AsyncSession, org_id: int) -> str:
+    org = await session.get(Organization, org_id)
+    return org.timezone if org else "UTC"
+
+
+async def _check_audience(session: AsyncSession, org_id: int, audience: str) -> None:
+    kind, _, value = audience.partition(".")
+    if audience in AUDIENCES:
+        return
+    if kind == "program" and value.isdigit():
+        m = await session.get(Mentorship, int(value))
+        if m is not None and m.organization_id == org_id:
+            return
+    raise AccessDenied()
+
+
+async def audience_people(session: AsyncSession, survey: Survey) -> list[Person]:
+    """Who a survey goes to: by the audience, narrowed to mentees or mentors for the templates."""
+    roles = {"mentee": (Role.MENTEE,), "mentor": (Role.MENTOR,)}.get(survey.template or "", (Role.MENTEE, Role.MENTOR))
+    kind, _, value = survey.audience.partition(".")
+    if kind == "program":
+        m = await session.scalar(select(Mentorship).where(Mentorship.id == int(value)).options(
+            selectinload(Mentorship.participants).selectinload(Participant.person)))
+        if m is None:
+            return []
+        mentor = current_mentor(m)
+        people = [p.person for p in current_mentees(m) if Role.MENTEE in roles]
+        if mentor is not None and Role.MENTOR in roles:
+            people.append(mentor.person)
+        return [p for p in people if p.erased_at is None and p.telegram_id is not None]
+    wanted = {"mentees": (Role.MENTEE,), "mentors": (Role.MENTOR,)}.get(survey.audience, (Role.MENTEE, Role.MENTOR))
+    wanted = tuple(r for r in wanted if r in roles)
+    return list((await session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
+        Membership.organization_id == survey.organization_id, Membership.role.in_(wanted),
+        Membership.ended_at.is_(None), Person.erased_at.is_(None), Person.telegram_id.is_not(None))
+        .distinct().order_by(Person.id))).all())
+
+
+# -------------------------------------------------------------------------- creating
+async def create(session: AsyncSession, actor: Actor, *, audience: str, deadline: datetime, now: datetime,
+                 i18n: I18n, template: str | None = None, title: str | None = None,
+                 questions: list[QuestionDraft] | None = None) -> int:
+    """A draft: a template's questionnaire or the curator's own questions."""
+    org_id = _org_managed(actor)
+    await _check_audience(session, org_id, audience)
+    if deadline <= now or deadline > now + timedelta(days=DEADLINE_DAYS_MAX + 1):
+        raise InvalidInput("survey.bad_deadline", max=DEADLINE_DAYS_MAX)
+    survey = Survey(organization_id=org_id, audience=audience, anonymous=True, status=SurveyStatus.DRAFT,
+                    deadline=deadline, created_by_id=actor.person_id, created_at=now)
+    if template is not None:
+        if template not in TEMPLATES:
+            raise InvalidInput()
+        survey.template = template
+        survey.title = i18n.get(None).plain(f"survey.template.{template}")
+        rows = [SurveyQuestion(position=n, kind=kind, key=key, required=required,
+                               text=i18n.get(None).plain(f"survey_q.{template}.{key}"))
+                for n, (key, kind, required) in enumerate(TEMPLATE_KEYS)]
+    else:
+        if not questions:
+            raise InvalidInput("survey.no_questions")
+        if len(questions) > QUESTIONS_MAX:
+            raise InvalidInput("survey.too_many_questions", max=QUESTIONS_MAX)
+        survey.title = clean_title(title or "")
+        rows = []
+        for n, q in enumerate(questions):
+            if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
+                parse_options("\n".join(q.options))
+            elif q.options:
+                raise InvalidInput()
+            rows.append(SurveyQuestion(position=n, kind=q.kind, text=clean_question(q.text), required=q.required,
+                                       options=json.dumps(q.options, ensure_ascii=False) if q.options else None))
+    session.add(survey)
+    await session.flush()
+    for row in rows:
+        row.survey_id = survey.id
+        session.add(row)
+    await session.commit()
+    return survey.id
+
+
+def _invitation_markup(i18n: I18n, locale: str | None, survey_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=i18n.get(locale).plain("btn.survey_start"), callback_data=SurveyCb(survey=survey_id, action="start"))
+    return kb.as_markup()
+
+
+async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n) -> int:
+    """Invite the audience (participation rows and invitations through the outbox)."""
+    people = await audience_people(session, survey)
+    survey.status = SurveyStatus.OPEN
+    survey.launched_at = now
+    survey.remind_at = remind_time(now, survey.deadline)
+    zone = await _zone(session, survey.organization_id)
+    from bot.ui import local_time
+
+    for person in people:
+        session.add(SurveyParticipant(survey_id=survey.id, person_id=person.id, answered=False))
+        t = i18n.get(person.locale)
+        await _tell(session, person, "survey.invitation", now, i18n,
+                    markup=_invitation_markup(i18n, person.locale, survey.id),
+                    dedup_key=f"survey:{survey.id}:invite:{person.id}", title=_title(survey, i18n, person.locale),
+                    deadline=local_time(survey.deadline, zone),
+                    anonymity=t.plain("survey.anonymous_note" if survey.anonymous else "survey.named_note"))
+    return len(people)
+
+
+def _title(survey: Survey, i18n: I18n, locale: str | None) -> str:
+    return i18n.get(locale).plain(f"survey.template.{survey.template}") if survey.template else survey.title
+
+
+async def launch(session: AsyncSession, actor: Actor, survey_id: int, now: datetime, i18n: I18n) -> int:
+    survey = await _managed(session, actor, survey_id)
+    if survey.status != SurveyStatus.DRAFT:
+        raise InvalidInput("error.stale_button")
+    if survey.deadline <= now + timedelta(hours=1):
+        raise InvalidInput("survey.deadline_passed")
+    invited = await _open(session, survey, now, i18n)
+    if invited == 0:
+        await session.rollback()
+        raise InvalidInput("survey.nobody")
+    await session.commit()
+    return invited
+
+
+async def launch_on_completion(session: AsyncSession, m: Mentorship, now: datetime, i18n: I18n) -> None:
+    """A program completed: the mentee questionnaire to its mentees, the mentor's to its mentor.
+    Runs inside the completing transaction (the caller commits)."""
+    zone = await _zone(session, m.organization_id)
+    deadline = deadline_for((now.astimezone(ZoneInfo(zone)) + timedelta(days=COMPLETION_SURVEY_DAYS)).date(), zone)
+    for template in TEMPLATES:
+        survey = Survey(organization_id=m.organization_id, template=template, audience=f"program.{m.id}",
+                        title=i18n.get(None).plain(f"survey.template.{template}"), anonymous=True,
+                        status=SurveyStatus.DRAFT, deadline=deadline, mentorship_id=m.id, created_at=now)
+        session.add(survey)
+        await session.flush()
+        for n, (key, kind, required) in enumerate(TEMPLATE_KEYS):
+            session.add(SurveyQuestion(survey_id=survey.id, position=n, kind=kind, key=key, required=required,
+                                       text=i18n.get(None).plain(f"survey_q.{template}.{key}")))
+        await session.flush()
+        if not await _open(session, survey, now, i18n):
+            await session.delete(survey)
+
+
+async def set_anonymous(session: AsyncSession, actor: Actor, survey_id: int, anonymous: bool) -> None:
+    """Anonymity is fixed from the first answer on: respondents were told what it is."""
+    survey = await _managed(session, actor, survey_id)
+    answers = await session.scalar(select(func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id)) or 0
+    if answers or survey.status == SurveyStatus.CLOSED:
+        raise InvalidInput("survey.anonymity_locked")
+    if survey.status == SurveyStatus.OPEN:
+        raise InvalidInput("survey.anonymity_after_launch")  # the invitations already said which it is
+    survey.anonymous = anonymous
+    await session.commit()
+
+
+async def delete_draft(session: AsyncSession, actor: Actor, survey_id: int) -> None:
+    survey = await _managed(session, actor, survey_id)
+    if survey.status != SurveyStatus.DRAFT:
+        raise InvalidInput("error.stale_button")
+    await session.execute(delete(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id))
+    await session.delete(survey)
+    await session.commit()
+
+
+async def close(session: AsyncSession, actor: Actor, survey_id: int, now: datetime) -> None:
+    survey = await _managed(session, actor, survey_id)
+    if survey.status != SurveyStatus.OPEN:
+        raise InvalidInput("error.stale_button")
+    survey.status, survey.closed_at = SurveyStatus.CLOSED, now
+    await session.commit()
+
+
+# --------------------------------------------------------------------------- reading
+async def _counts(session: AsyncSession, survey_id: int) -> tuple[int, int]:
+    """(invited, answered), counted in SQL."""
+    row = (await session.execute(select(func.count(), func.coalesce(func.sum(
+        case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0)).where(
+        SurveyParticipant.survey_id == survey_id))).one()
+    return int(row[0]), int(row[1])
+
+
+async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n | None = None) -> SurveyCard:
+    survey = await _survey(session, survey_id)
+    if not actor.has_role(survey.organization_id, *READERS):
+        raise AccessDenied("survey.only_curators")
+    org = await session.get(Organization, survey.organization_id)
+    invited, answered = await _counts(session, survey.id)
+    questions = await session.scalar(select(func.count()).select_from(SurveyQuestion).where(
+        SurveyQuestion.survey_id == survey.id)) or 0
+    label = None
+    if survey.audience.startswith("program."):
+        m = await session.scalar(select(Mentorship).where(Mentorship.id == int(survey.audience[8:])).options(
+            selectinload(Mentorship.participants).selectinload(Participant.person)))
+        if m is not None:
+            label = program_label(m)
+    return SurveyCard(survey.id, survey.organization_id,
+                      _title(survey, i18n, actor.locale) if i18n else survey.title, survey.template,
+                      survey.audience, label, survey.anonymous, survey.status, survey.deadline,
+                      org.timezone if org else "UTC", questions, invited, answered,
+                      max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS),
+                      actor.has_role(survey.organization_id, *MANAGERS))
+
+
+def program_label(m: Mentorship) -> str:
+    mentor = current_mentor(m)
+    mentees = ", ".join(p.person.full_name or "—" for p in current_mentees(m)) or "—"
+    return f"{mentor.person.full_name or '—' if mentor else '—'} → {mentees}"
+
+
+async def programs_for_audience(session: AsyncSession, actor: Actor, limit: int = 40) -> list[tuple[int, str]]:
+    """The organisation's active pairs and groups, newest first, to pick a program's participants."""
+    from db.models import MentorshipStatus
+
+    org_id = _org_managed(actor)
+    rows = (await session.scalars(select(Mentorship).where(
+        Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE)
+        .options(selectinload(Mentorship.participants).selectinload(Participant.person))
+        .order_by(Mentorship.id.desc()).limit(limit))).all()
+    return [(m.id, program_label(m)) for m in rows]
+
+
+async def managed_list(session: AsyncSession, actor: Actor, limit: int = 15) -> list[tuple[int, str, SurveyStatus]]:
+    orgs = [org_id for org_id, _ in actor.orgs_where(*READERS)]
+    if not orgs:
+        return []
+    rows = (await session.execute(select(Survey.id, Survey.title, Survey.status, Survey.template).where(
+        Survey.organization_id.in_(orgs)).order_by(Survey.id.desc()).limit(limit))).all()
+    return [(row.id, row.title, row.status) for row in rows]
+
+
+async def open_for(session: AsyncSession, actor: Actor, now: datetime,
+                   i18n: I18n) -> list[tuple[int, str, datetime, str]]:
+    """Open surveys the actor was invited to and has not answered: (id, title, deadline, zone)."""
+    if actor.person_id is None:
+        return []
+    rows = (await session.execute(select(Survey, Organization.timezone).join(
+        SurveyParticipant, SurveyParticipant.survey_id == Survey.id).join(
+        Organization, Organization.id == Survey.organization_id).where(
+        SurveyParticipant.person_id == actor.person_id, SurveyParticipant.answered.is_(False),
+        Survey.status == SurveyStatus.OPEN, Survey.deadline > now).order_by(Survey.deadline))).all()
+    return [(s.id, _title(s, i18n, actor.locale), s.deadline, zone) for s, zone in rows]
+
+
+# ------------------------------------------------------------------------- answering
+async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now: datetime,
+                        i18n: I18n | None = None) -> Questionnaire:
+    """The questions for someone invited who has not answered yet, while the survey is open."""
+    survey = await _survey(session, survey_id)
+    participant = await session.get(SurveyParticipant, (survey.id, actor.person_id or 0))
+    if participant is None:
+        raise AccessDenied("survey.not_invited")
+    if participant.answered:
+        raise InvalidInput("survey.already")
+    if survey.status != SurveyStatus.OPEN or survey.deadline <= now:
+        raise InvalidInput("survey.closed")
+    questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
+                                       .order_by(SurveyQuestion.position))).all()
+    return Questionnaire(survey.id, _title(survey, i18n, actor.locale) if i18n else survey.title,
+                         survey.anonymous, survey.deadline, await _zone(session, survey.organization_id),
+                         [_view(q, survey.template, i18n, actor.locale) for q in questions])
+
+
+def check_answer(q: QuestionView, value: Any) -> Any:
+    """The stored form of one answer; InvalidInput when it does not fit the question."""
+    if q.kind == QuestionKind.SCALE and isinstance(value, int) and not isinstance(value, bool) and value in SCALE:
+        return value
+    if q.kind == QuestionKind.YES_NO and isinstance(value, bool):
+        return value
+    if q.kind == QuestionKind.SINGLE and isinstance(value, int) and 0 <= value < len(q.options):
+        return value
+    if q.kind == QuestionKind.MULTI and isinstance(value, list) and value and all(
+            isinstance(v, int) and 0 <= v < len(q.options) for v in value):
+        return sorted(set(value))
+    if q.kind == QuestionKind.TEXT and isinstance(value, str):
+        return clean_answer(value)
+    raise InvalidInput("survey.bad_answer")
+
+
+async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: dict[int, Any], now: datetime) -> None:
+    """One submission per person. The participation mark and the answers are written in one
+    transaction, and the survey's responses are rewritten in a fresh random order."""
+    form = await questionnaire(session, actor, survey_id, now)
+    by_id = {q.id: q for q in form.questions}
+    if not set(answers) <= set(by_id):
+        raise InvalidInput("survey.bad_answer")
+    stored: dict[str, Any] = {}
+    for q in form.questions:
+        if q.id in answers and answers[q.id] is not None:
+            stored[str(q.id)] = check_answer(q, answers[q.id])
+        elif q.required:
+            raise InvalidInput("survey.required_missing", number=q.position + 1)
+    # the participation mark first: it is the write that serialises a second try (and on SQLite takes
+    # the database's write lock before the responses are read)
+    marked = await session.execute(update(SurveyParticipant).where(
+        SurveyParticipant.survey_id == survey_id, SurveyParticipant.person_id == actor.person_id,
+        SurveyParticipant.answered.is_(False)).values(answered=True))
+    if marked.rowcount != 1:
+        await session.rollback()
+        raise InvalidInput("survey.already")
+    survey = await session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
+    assert survey is not None
+    rows = [(r.answers, r.respondent_id) for r in (await session.execute(select(
+        SurveyResponse.answers, SurveyResponse.respondent_id).where(SurveyResponse.survey_id == survey_id))).all()]
+    rows.append((json.dumps(stored, ensure_ascii=False, sort_keys=True),
+                 None if survey.anonymous else actor.person_id))
+    _rng.shuffle(rows)
+    await session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
+    await session.flush()
+    session.add_all([SurveyResponse(id=secrets.token_hex(16), survey_id=survey_id, answers=text, respondent_id=who)
+                     for text, who in rows])
+    await session.commit()
+
+
+# --------------------------------------------------------------------------- results
+async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n) -> SurveyResults:
+    survey = await _survey(session, survey_id)
+    if not actor.has_role(survey.organization_id, *READERS):
+        raise AccessDenied("survey.only_curators")
+    org = await session.get(Organization, survey.organization_id)
+    minimum = max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
+    if survey.status != SurveyStatus.CLOSED:
+        raise InvalidInput("survey.results_after_close")
+    answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
+        SurveyResponse.survey_id == survey.id))).all()]
+    if len(answers) < minimum:
+        raise InvalidInput("survey.too_few", min=minimum, got=len(answers))
+    invited, answered = await _counts(session, survey.id)
+    t = i18n.get(actor.locale)
+    questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
+                                       .order_by(SurveyQuestion.position))).all()
+    out = []
+    for row in questions:
+        q = _view(row, survey.template, i18n, actor.locale)
+        values = [a[str(q.id)] for a in answers if str(q.id) in a]
+        result = QuestionResult(q.id, q.position, q.kind, q.text, len(values), options=q.options)
+        if q.kind == QuestionKind.SCALE:
+            result.mean = sum(values) / len(values) if values else None
+            result.distribution = [(str(n), values.count(n)) for n in SCALE]
+        elif q.kind == QuestionKind.YES_NO:
+            result.distribution = [(t.plain("btn.yes"), values.count(True)), (t.plain("btn.no"), values.count(False))]
+        elif q.kind == QuestionKind.SINGLE:
+            result.distribution = [(o, values.count(i)) for i, o in enumerate(q.options)]
+        elif q.kind == QuestionKind.MULTI:
+            result.distribution = [(o, sum(i in v for v in values)) for i, o in enumerate(q.options)]
+        else:
+            result.texts = list(values)
+            _rng.shuffle(result.texts)
+        out.append(result)
+    return SurveyResults(survey.id, _title(survey, i18n, actor.locale), survey.anonymous, survey.deadline,
+                         org.timezone if org else "UTC", invited, answered, out)
+
+
+async def named_answers(session: AsyncSession, actor: Actor, survey_id: int,
+                        i18n: I18n) -> list[tuple[str, dict[str, Any]]]:
+    """A named (not anonymous) survey's answers with the respondents' names, for its XLSX;
+    only once its results may be shown."""
+    survey = await _survey(session, survey_id)
+    await results(session, actor, survey_id, i18n)  # the same checks: reader, closed, enough answers
+    if survey.anonymous:
+        raise AccessDenied()
+    rows = (await session.execute(select(SurveyResponse.answers, Person.full_name).outerjoin(
+        Person, Person.id == SurveyResponse.respondent_id).where(SurveyResponse.survey_id == survey.id))).all()
+    return sorted(((name or "—", json.loads(text)) for text, name in rows), key=lambda row: row[0])
+
+
+# -------------------------------------------------------------------- the standing job
+async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+    """One reminder to those who have not answered; at the deadline the survey closes and its
+    curators are told. Returns how many notifications were queued."""
+    from bot.services.mentorships import _curators
+    from bot.ui import local_time
+
+    queued = 0
+    for survey in (await session.scalars(select(Survey).where(
+            Survey.status == SurveyStatus.OPEN, Survey.remind_at <= now, Survey.reminded_at.is_(None),
+            Survey.deadline > now))).all():
+        zone = await _zone(session, survey.organization_id)
+        late = (await session.scalars(select(Person).join(
+            SurveyParticipant, SurveyParticipant.person_id == Person.id).where(
+            SurveyParticipant.survey_id == survey.id, SurveyParticipant.answered.is_(False),
+            Person.erased_at.is_(None)))).all()
+        for person in late:
+            await _tell(session, person, "survey.reminder", now, i18n,
+                        markup=_invitation_markup(i18n, person.locale, survey.id),
+                        dedup_key=f"survey:{survey.id}:remind:{person.id}",
+                        title=_title(survey, i18n, person.locale), deadline=local_time(survey.deadline, zone))
+            queued += 1
+        survey.reminded_at = now
+    for survey in (await session.scalars(select(Survey).where(
+            Survey.status == SurveyStatus.OPEN, Survey.deadline <= now))).all():
+        survey.status, survey.closed_at = SurveyStatus.CLOSED, now
+        invited, answered = await _counts(session, survey.id)
+        for curator in await _curators(session, survey.organization_id):
+            kb = InlineKeyboardBuilder()
+            kb.button(text=i18n.get(curator.locale).plain("btn.survey_results"),
+                      callback_data=SurveyCb(survey=survey.id, action="results"))
+            await _tell(session, curator, "survey.closed_notice", now, i18n, markup=kb.as_markup(),
+                        dedup_key=f"survey:{survey.id}:closed:{curator.id}",
+                        title=_title(survey, i18n, curator.locale), answered=answered, invited=invited)
+            queued += 1
+    await session.commit()
+    return queued
+
+
+async def forget_person(session: AsyncSession, person_id: int) -> None:
+    """Erasure: a named survey's answers stop naming the person (they stay, anonymous, in the counts)."""
+    await session.execute(update(SurveyResponse).where(SurveyResponse.respondent_id == person_id)
+                          .values(respondent_id=None))
+

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.handlers.surveys import DEADLINE_CHOICES
 from bot.i18n import I18n
 from bot.keyboards import REGISTRY_FILTERS
 from bot.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.services.profile import COMMON_STEPS, ROLE_STEPS
+from bot.services.surveys import AUDIENCES, TEMPLATE_KEYS, TEMPLATES
 from db.models import (
     CompletionReason,
     HelpRequestStatus,
@@ -19,9 +21,11 @@ from db.models import (
     MentoringForm,
     MentoringKind,
     MentorshipStatus,
+    QuestionKind,
     ReplacementGround,
     Role,
     SpeedSessionStatus,
+    SurveyStatus,
 )
 from tests.emulator.telegram_html import parse_html, utf16_len
 
@@ -64,13 +68,17 @@ def test_every_key_the_code_names_exists():
     for prefix, members in [("form", MentoringForm), ("kind", MentoringKind), ("mstatus", MentorshipStatus),
                             ("completion", CompletionReason), ("ground", ReplacementGround),
                             ("hstatus", HelpRequestStatus), ("meeting_format", MeetingFormat),
-                            ("sstatus", SpeedSessionStatus)]:
+                            ("sstatus", SpeedSessionStatus), ("survey_status", SurveyStatus),
+                            ("question_kind", QuestionKind), ("survey.hint", QuestionKind)]:
         built |= {f"{prefix}.{m.value}" for m in members}
     steps = set(COMMON_STEPS) | {s for steps in ROLE_STEPS.values() for s in steps}
     built |= {f"ask.{s}" for s in steps} | {f"btn.edit.{s}" for s in steps}
     built |= {f"profile.field.{s}" for s in COMMON_STEPS} | {f"help.{r.value}" for r in Role}
     commands = set(STRANGER_COMMANDS) | set(MEMBER_COMMANDS) | {c for cs in ROLE_COMMANDS.values() for c in cs}
     built |= {f"command.{c}" for c in commands} | {f"registry.filter.{f}" for f in REGISTRY_FILTERS}
+    built |= {f"survey.template.{t}" for t in TEMPLATES} | {f"survey.audience.{a}" for a in AUDIENCES}
+    built |= {f"survey_q.{t}.{key}" for t in TEMPLATES for key, _, _ in TEMPLATE_KEYS}
+    built |= {f"survey.deadline_days.d{days}" for days in DEADLINE_CHOICES}
     assert built <= known, sorted(built - known)
 
 

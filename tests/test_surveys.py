@@ -1,0 +1,253 @@
+"""Surveys at the service level: anonymity against someone reading the database, one submission per
+person, answers checked against the questions, who may do what, the result threshold, and the
+questionnaires launched when a program completes."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.i18n import I18n
+from bot.services import mentorships
+from bot.services import surveys as svc
+from bot.services.actor import load_actor
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.organizations import create_organization, set_survey_min_answers
+from db.models import (
+    CompletionReason,
+    MentoringForm,
+    MentoringKind,
+    Notification,
+    QuestionKind,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyStatus,
+)
+from tests.conftest import START
+from tests.test_e2e_mentorships import seed
+
+I18N = I18n()
+WEEK = START + timedelta(days=7)
+MENTEES = 30
+
+
+async def _actor(db, telegram_id: int):
+    async with db() as session:
+        return await load_actor(session, telegram_id)
+
+
+async def _world(db, mentees: int = MENTEES):
+    async with db() as session:
+        org = (await create_organization(session, "Лицей № 1", "Europe/Moscow")).id
+        other = (await create_organization(session, "Лицей № 2", "Europe/Moscow")).id
+    await seed(db, org, 1, "Куратор", Role.CURATOR)
+    await seed(db, org, 2, "Руководитель", Role.HEAD)
+    await seed(db, other, 3, "Чужой куратор", Role.CURATOR)
+    await seed(db, org, 4, "Наставник", Role.MENTOR)
+    for n in range(mentees):
+        await seed(db, org, 100 + n, f"Наставляемый {n:02d}", Role.MENTEE)
+    return org, other
+
+
+async def _launched(db, *, questions=None, template="mentee", audience="mentees") -> int:
+    curator = await _actor(db, 1)
+    async with db() as session:
+        sid = await svc.create(session, curator, audience=audience, deadline=WEEK, now=START, i18n=I18N,
+                               template=None if questions else template, title="Свой опрос" if questions else None,
+                               questions=questions)
+        await svc.launch(session, curator, sid, START, I18N)
+    return sid
+
+
+def _full_answers(form: svc.Questionnaire, wish: str | None = None, rating: int = 7) -> dict:
+    answers = {}
+    for q in form.questions:
+        if q.kind == QuestionKind.SCALE:
+            answers[q.id] = rating
+        elif q.kind == QuestionKind.YES_NO:
+            answers[q.id] = True
+        elif q.kind == QuestionKind.TEXT and wish is not None:
+            answers[q.id] = wish
+    return answers
+
+
+def _rank_correlation(order: list[int]) -> float:
+    """Spearman's rho between the order of rows and the order of answering (0..n-1 both)."""
+    n = len(order)
+    return 1 - 6 * sum((position - value) ** 2 for position, value in enumerate(order)) / (n * (n * n - 1))
+
+
+async def test_nothing_in_the_database_links_an_answer_to_a_person(db, db_url):
+    await _world(db)
+    sid = await _launched(db)
+    for n in range(MENTEES):  # answer in a known order, each with a recognisable wish
+        actor = await _actor(db, 100 + n)
+        async with db() as session:
+            form = await svc.questionnaire(session, actor, sid, START, I18N)
+            await svc.submit(session, actor, sid, _full_answers(form, wish=f"пожелание {n:02d}"), START)
+
+    async with db() as session:
+        raw = (await session.execute(text("SELECT * FROM survey_responses"))).mappings().all()
+        by_key = (await session.execute(text("SELECT * FROM survey_responses ORDER BY id"))).mappings().all()
+    assert len(raw) == MENTEES
+    # no person, no time: the only columns are a random key, the survey, the answers and an empty respondent
+    assert set(raw[0].keys()) == {"id", "survey_id", "answers", "respondent_id"}
+    assert all(row["respondent_id"] is None for row in raw)
+    assert len({row["id"] for row in raw}) == MENTEES and all(len(row["id"]) == 32 for row in raw)
+    questions = {str(q) for q in await _scalars(db, f"SELECT id FROM survey_questions WHERE survey_id = {sid}")}
+    for row in raw:  # the answers are keyed by question and hold the answers only
+        stored = json.loads(row["answers"])
+        assert set(stored) == questions
+        assert Counter(type(v).__name__ for v in stored.values()) == {"int": 7, "bool": 2, "str": 1}
+    # neither the physical order of rows nor the order of keys follows the order of answering
+    for rows in (raw, by_key):
+        order = [int(next(v for v in json.loads(row["answers"]).values()
+                          if isinstance(v, str)).split()[-1]) for row in rows]
+        assert sorted(order) == list(range(MENTEES))
+        assert order != list(range(MENTEES))
+        assert abs(_rank_correlation(order)) < 0.8, order
+    if db_url.startswith("postgresql"):
+        # the inserting transaction is the same for every row: the last submission rewrote them all
+        xmins = (await _scalars(db, "SELECT xmin::text FROM survey_responses"))
+        assert len(set(xmins)) == 1
+    else:
+        ddl = await _scalars(db, "SELECT sql FROM sqlite_master WHERE name = 'survey_responses'")
+        assert "WITHOUT ROWID" in ddl[0]  # no hidden rowid counting insertions
+    # participation says who answered, with no time and nothing pointing into the answers
+    async with db() as session:
+        rows = (await session.execute(text("SELECT * FROM survey_participants"))).mappings().all()
+    assert set(rows[0].keys()) == {"survey_id", "person_id", "answered"}
+    assert all(row["answered"] for row in rows)
+
+
+async def _scalars(db, sql: str) -> list:
+    async with db() as session:
+        return list((await session.execute(text(sql))).scalars().all())
+
+
+async def test_one_submission_per_person_and_answers_fit_their_questions(db):
+    await _world(db, mentees=3)
+    sid = await _launched(db, questions=[
+        svc.QuestionDraft(QuestionKind.SCALE, "Оценка"),
+        svc.QuestionDraft(QuestionKind.SINGLE, "Один", ["А", "Б"]),
+        svc.QuestionDraft(QuestionKind.MULTI, "Несколько", ["А", "Б", "В"], required=False),
+        svc.QuestionDraft(QuestionKind.TEXT, "Текст", required=False),
+    ])
+    actor = await _actor(db, 100)
+    async with db() as session:
+        form = await svc.questionnaire(session, actor, sid, START)
+        scale, single, multi, free = (q.id for q in form.questions)
+        bad = [{scale: 11, single: 0}, {scale: 0, single: 0}, {scale: True, single: 0}, {scale: 5, single: 2},
+               {scale: 5, single: 0, multi: []}, {scale: 5, single: 0, multi: [3]}, {scale: 5, single: 0, free: ""},
+               {scale: 5, single: 0, free: "я" * 1001}, {scale: 5, single: 0, 999999: 1}, {scale: "5", single: 0}]
+        for answers in bad:
+            with pytest.raises(InvalidInput):
+                await svc.submit(session, actor, sid, answers, START)
+        with pytest.raises(InvalidInput, match="survey.required_missing"):
+            await svc.submit(session, actor, sid, {scale: 5}, START)
+        await svc.submit(session, actor, sid, {scale: 5, single: 1, multi: [2, 0, 2]}, START)
+        with pytest.raises(InvalidInput, match="survey.already"):
+            await svc.submit(session, actor, sid, {scale: 6, single: 0}, START)
+        with pytest.raises(InvalidInput, match="survey.already"):
+            await svc.questionnaire(session, actor, sid, START)
+        stored = [json.loads(a) for a in (await session.execute(text("SELECT answers FROM survey_responses")))
+                  .scalars().all()]
+        assert stored == [{str(scale): 5, str(single): 1, str(multi): [0, 2]}]
+        # the mentor was not invited; a curator of another organisation neither
+        for stranger in (4, 3):
+            with pytest.raises(AccessDenied):
+                await svc.submit(session, await _actor(db, stranger), sid, {scale: 5, single: 0}, START)
+        # after the deadline nothing is taken
+        late = await _actor(db, 101)
+        with pytest.raises(InvalidInput, match="survey.closed"):
+            await svc.submit(session, late, sid, {scale: 5, single: 0}, WEEK + timedelta(minutes=1))
+
+
+async def test_who_may_manage_and_read_and_the_threshold(db):
+    org, other = await _world(db, mentees=4)
+    curator, head, stranger, mentee = [await _actor(db, t) for t in (1, 2, 3, 100)]
+    async with db() as session:
+        for who in (head, mentee):
+            with pytest.raises(AccessDenied):
+                await svc.create(session, who, audience="mentees", deadline=WEEK, now=START, i18n=I18N,
+                                 template="mentee")
+        with pytest.raises(AccessDenied):  # a program of another organisation
+            await svc.create(session, curator, audience="program.999", deadline=WEEK, now=START, i18n=I18N,
+                             template="mentee")
+        for deadline in (START - timedelta(hours=1), START + timedelta(days=120)):
+            with pytest.raises(InvalidInput, match="survey.bad_deadline"):
+                await svc.create(session, curator, audience="mentees", deadline=deadline, now=START, i18n=I18N,
+                                 template="mentee")
+        sid = await svc.create(session, curator, audience="mentees", deadline=WEEK, now=START, i18n=I18N,
+                               template="mentee")
+        await svc.set_anonymous(session, curator, sid, False)
+        await svc.set_anonymous(session, curator, sid, True)
+        for who in (head, stranger, mentee):
+            with pytest.raises(AccessDenied):
+                await svc.launch(session, who, sid, START, I18N)
+        assert await svc.launch(session, curator, sid, START, I18N) == 4
+        with pytest.raises(InvalidInput, match="survey.anonymity_after_launch"):
+            await svc.set_anonymous(session, curator, sid, False)
+        for n in range(3):
+            actor = await _actor(db, 100 + n)
+            form = await svc.questionnaire(session, actor, sid, START, I18N)
+            await svc.submit(session, actor, sid, _full_answers(form, rating=n + 5), START)
+        with pytest.raises(InvalidInput, match="survey.anonymity_locked"):
+            await svc.set_anonymous(session, curator, sid, False)
+        with pytest.raises(InvalidInput, match="survey.results_after_close"):
+            await svc.results(session, curator, sid, I18N)
+        with pytest.raises(AccessDenied):
+            await svc.close(session, head, sid, START)
+        await svc.close(session, curator, sid, START)
+        with pytest.raises(AccessDenied):
+            await svc.results(session, stranger, sid, I18N)
+        with pytest.raises(AccessDenied):
+            await svc.results(session, mentee, sid, I18N)
+        results = await svc.results(session, head, sid, I18N)  # the head reads results too
+        assert results.answered == 3 and results.invited == 4
+        assert results.questions[0].mean == 6.0 and results.questions[0].distribution[4:7] == [
+            ("5", 1), ("6", 1), ("7", 1)]
+        # a stricter organisation: 4 answers needed; never fewer than 3
+        with pytest.raises(InvalidInput, match="error.survey_min"):
+            await set_survey_min_answers(session, org, 2)
+        await set_survey_min_answers(session, org, 4)
+        with pytest.raises(InvalidInput, match="survey.too_few"):
+            await svc.results(session, curator, sid, I18N)
+        with pytest.raises(NotFound):
+            await svc.results(session, curator, 999, I18N)
+
+
+async def test_a_completed_program_launches_both_questionnaires(db):
+    async with db() as session:
+        org = (await create_organization(session, "Школа № 9", "Asia/Yekaterinburg")).id
+    curator_id = await seed(db, org, 1, "Куратор", Role.CURATOR)
+    mentor_id = await seed(db, org, 11, "Наставник", Role.MENTOR, ["Инклюзия"], 3)
+    mentee_ids = [await seed(db, org, 20 + n, f"Наставляемый {n}", Role.MENTEE, ["Инклюзия"]) for n in range(3)]
+    await seed(db, org, 30, "Другой наставляемый", Role.MENTEE)
+    async with db() as session:
+        group = await mentorships.propose(session, await _actor(db, 1), org_id=org, mentor_id=mentor_id,
+                                          mentee_ids=mentee_ids, form=MentoringForm.TEACHER_TEACHER,
+                                          kind=MentoringKind.GROUP, now=START, i18n=I18N)
+    for telegram_id in (11, 20, 21, 22):
+        async with db() as session:
+            await mentorships.respond(session, await _actor(db, telegram_id), group, accept=True, now=START,
+                                      i18n=I18N)
+    async with db() as session:
+        await mentorships.complete(session, await _actor(db, 1), group,
+                                   reason=CompletionReason.CURATOR_FORCE_MAJEURE, now=START, i18n=I18N)
+        surveys = {s.template: s for s in (await session.scalars(select(Survey))).all()}
+        assert set(surveys) == {"mentee", "mentor"}
+        assert all(s.status == SurveyStatus.OPEN and s.mentorship_id == group for s in surveys.values())
+        # 14 days, to the end of the local day (23:59 in Yekaterinburg = 18:59 UTC)
+        assert surveys["mentee"].deadline == (START + timedelta(days=14)).replace(hour=18, minute=59)
+        invited = {s.template: set((await session.scalars(select(SurveyParticipant.person_id).where(
+            SurveyParticipant.survey_id == s.id))).all()) for s in surveys.values()}
+        assert invited == {"mentee": set(mentee_ids), "mentor": {mentor_id}}
+        invitations = await session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "survey"))
+        assert invitations == 4
+        assert curator_id not in invited["mentee"] | invited["mentor"]

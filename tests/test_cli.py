@@ -7,6 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.emulator import ScriptedUser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,19 +80,14 @@ async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emul
     assert emulator.rejections == []
 
 
-async def test_help_request_escalation_hours_are_set_per_organisation(tmp_path):
+@pytest.mark.parametrize(("setting", "good", "said", "bad", "refusal"), [
+    ("help-hours", "8", "after 8 working hour", "0", "1 to 40"),  # help requests go to the curator after
+    ("survey-min", "5", "at least 5 answers", "2", "at least 3"),  # survey results never below 3 answers
+])
+async def test_organisation_settings(tmp_path, setting, good, said, bad, refusal):
     _, out, _ = await _run(tmp_path, "org", "add", "Школа № 2")
     org_id = out.strip().splitlines()[-1]
-    code, out, _ = await _run(tmp_path, "org", "help-hours", org_id, "8")
-    assert code == 0 and "after 8 working hour" in out
-    code, _, err = await _run(tmp_path, "org", "help-hours", org_id, "0")
-    assert code == 2 and "1 to 40" in err
-
-
-async def test_survey_result_threshold_is_per_organisation_and_never_below_three(tmp_path):
-    _, out, _ = await _run(tmp_path, "org", "add", "Школа № 3")
-    org_id = out.strip().splitlines()[-1]
-    code, out, _ = await _run(tmp_path, "org", "survey-min", org_id, "5")
-    assert code == 0 and "at least 5 answers" in out
-    code, _, err = await _run(tmp_path, "org", "survey-min", org_id, "2")
-    assert code == 2 and "at least 3" in err
+    code, out, _ = await _run(tmp_path, "org", setting, org_id, good)
+    assert code == 0 and said in out
+    code, _, err = await _run(tmp_path, "org", setting, org_id, bad)
+    assert code == 2 and refusal in err

@@ -288,7 +288,7 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
     try:
         jobs = {j.id: j for j in app.backbone.scheduler.get_jobs()}
         assert sorted(jobs) == ["help-escalations", "plan-reminders", "reminder:plan-item:1",
-                                "speed-reminders"]  # one of each
+                                "speed-reminders", "surveys"]  # one of each
         assert jobs["reminder:plan-item:1"].next_run_time == run_at
         clock.advance(run_at - clock.now() - timedelta(minutes=1))  # 00:59 UTC: not yet
         app.backbone.scheduler.run_due_now()
@@ -301,7 +301,7 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
         await asyncio.sleep(0.3)
         assert [m.text for m in emulator.chat_messages(3001)] == ["Срок пункта плана — завтра"]
         assert sorted(j.id for j in app.backbone.scheduler.get_jobs()) == [
-            "help-escalations", "plan-reminders", "speed-reminders"]
+            "help-escalations", "plan-reminders", "speed-reminders", "surveys"]
     finally:
         await stopped(app, task)
     assert [r.getMessage() for r in error_log.records] == []

@@ -1,7 +1,7 @@
 """/log and /journal: the mentor's meeting journal, confirmed by the mentees."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import NOOP, JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
-from bot.handlers.replies import text_expected
+from bot.handlers.replies import text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs, shorten
 from bot.services import journal as svc
@@ -69,10 +69,7 @@ async def _date_chosen(bot: Bot, chat_id: int, held_on: date, session: AsyncSess
 
 async def date_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                      bot: Bot, clock: Clock) -> None:
-    try:
-        held_on = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise InvalidInput("program.bad_date") from None
+    held_on = typed_date(message, "program.bad_date")
     await _date_chosen(bot, message.chat.id, held_on, session, actor, state, t, clock)
 
 

@@ -26,7 +26,7 @@ from bot.callbacks import (
     ProgramMonthsCb,
     ReplaceMentorCb,
 )
-from bot.handlers.replies import buttons_expected, text_expected
+from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs
 from bot.services import mentorships as svc
@@ -290,10 +290,7 @@ async def activity_typed(message: Message, state: FSMContext, t: Translator) -> 
 
 async def due_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                     t: Translator) -> None:
-    try:
-        due = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise InvalidInput("program.bad_date") from None
+    due = typed_date(message, "program.bad_date")
     await svc.check_due(session, actor, (await state.get_data())["program"], due)
     await state.update_data(due=due.isoformat())
     await state.set_state(ItemForm.expected)

@@ -25,7 +25,7 @@ from bot.callbacks import (
     SurveyNewCb,
     SurveyRequiredCb,
 )
-from bot.handlers.replies import buttons_expected, text_expected
+from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs, shorten
 from bot.services import surveys as svc
@@ -339,10 +339,7 @@ async def deadline_picked(callback: CallbackQuery, callback_data: SurveyDeadline
 
 async def deadline_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                          i18n: I18n, clock: Clock) -> None:
-    try:
-        day = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise InvalidInput("survey.bad_date") from None
+    day = typed_date(message, "survey.bad_date")
     await _create(message, session, actor, state, t, i18n, clock, svc.deadline_for(day, await _zone(session, actor)))
 
 

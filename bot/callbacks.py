@@ -238,3 +238,28 @@ class SurveyAnswerCb(CallbackData, prefix="qa"):
     survey: int
     q: int  # the question's index; the summary is index len(questions)
     v: str  # 1..10 | y | n | o<i> (option) | t<i> (toggle) | d (multi done) | s (skip) | b (back) | send
+
+
+# ------------------------------------------------------------------- summaries and exports
+class SummaryCb(CallbackData, prefix="sm"):
+    org: int  # 0: the coordinator's view
+    page: int  # the coordinator's page of organisations
+
+
+class SummaryRequestCb(CallbackData, prefix="sr"):
+    request: int
+
+
+class DigestCb(CallbackData, prefix="dg"):
+    org: int
+    day: int  # -1: choose the day; 0..6 Monday..Sunday; 7: off
+    hour: int  # -1: choose the hour
+
+
+class StaffCb(CallbackData, prefix="sx"):
+    org: int
+
+
+class ExportCb(CallbackData, prefix="ex"):
+    org: int  # 0: the coordinator's workbook
+    period: str  # month | prev_month | year | all | ask (choose)

@@ -63,7 +63,7 @@ async def cmd_run(settings: Settings) -> None:
     await app.run_polling()
 
 
-async def cmd_org_add(settings: Settings, name: str, tz: str | None) -> None:
+async def cmd_org_add(settings: Settings, name: str, tz: str | None, parent: int | None = None) -> None:
     from bot.services.errors import DomainError
     from bot.services.organizations import create_organization
     from db.engine import create_engine, create_sessionmaker
@@ -74,7 +74,7 @@ async def cmd_org_add(settings: Settings, name: str, tz: str | None) -> None:
     try:
         async with create_sessionmaker(engine)() as session:
             try:
-                org = await create_organization(session, name, tz or settings.defaults.timezone)
+                org = await create_organization(session, name, tz or settings.defaults.timezone, parent)
             except DomainError as exc:
                 raise CliError(_explain(exc)) from None
     finally:
@@ -198,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = org.add_parser("add", help="add an organisation; prints its id")
     add.add_argument("name")
     add.add_argument("--tz", help="IANA time zone, e.g. Europe/Moscow (default: DEFAULT_TIMEZONE)")
+    add.add_argument("--parent", type=int, help="id of the municipal or regional body above it (its coordinators "
+                                                  "see this organisation's figures)")
     org.add_parser("list", help="list organisations")
     hours = org.add_parser("help-hours", help="working hours before an untaken help request goes to the curator")
     hours.add_argument("org_id", type=int)
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         elif command == "migrate":
             asyncio.run(cmd_migrate(settings))
         elif command == "org" and args.org_command == "add":
-            asyncio.run(cmd_org_add(settings, args.name, args.tz))
+            asyncio.run(cmd_org_add(settings, args.name, args.tz, args.parent))
         elif command == "org" and args.org_command in ("help-hours", "survey-min"):
             asyncio.run(cmd_org_setting(settings, args.org_command, args.org_id, args.value))
         elif command == "org":

@@ -12,8 +12,10 @@ MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.MENTEE: ("ask", "program", "journal", "sessions", "surveys"),
     Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys"),
-    Role.CURATOR: ("registry", "pair", "program", "journal", "requests", "sessions", "surveys", "invite"),
-    Role.HEAD: ("registry", "program", "journal", "requests", "surveys", "invite"),
+    Role.CURATOR: ("summary", "registry", "pair", "program", "journal", "requests", "sessions", "surveys", "export",
+                   "invite"),
+    Role.HEAD: ("summary", "registry", "program", "journal", "requests", "surveys", "export", "invite"),
+    Role.COORDINATOR: ("summary", "export"),
 }
 
 

@@ -123,3 +123,84 @@ async def survey_workbook(results: SurveyResults, t: Translator,
     """Sheets: the summary (counts, means, distributions), the free answers (random order) and,
     for a named survey only, everyone's answers by name."""
     return await asyncio.to_thread(_survey_workbook, results, t, named)
+
+
+# ------------------------------------------------------------------------- summaries
+def _pct(t: Translator, value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", t.plain("survey.decimal_point")) + "%"
+
+
+def _num(t: Translator, value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}".replace(".", t.plain("survey.decimal_point"))
+
+
+def _counts(t: Translator, prefix: str, counts: dict) -> str:
+    items = sorted(((t.plain(f"{prefix}.{key.value}") if key is not None else t.plain("summary.unknown"), n)
+                    for key, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{name} — {n}" for name, n in items) or "—"
+
+
+def indicators_text(t: Translator, ind: Any) -> str:
+    """The indicators block, the same for one organisation and for a total (summary.Indicators)."""
+    from db.models import Role
+
+    roles = ind.people_by_role
+    lines = [
+        t("summary.people", mentees=roles.get(Role.MENTEE, 0), mentors=roles.get(Role.MENTOR, 0),
+          curators=roles.get(Role.CURATOR, 0), heads=roles.get(Role.HEAD, 0)),
+        t("summary.categories", list=_counts(t, "category", ind.mentees_by_category)),
+        t("summary.indicators"),
+        t("summary.share_programs", share=_pct(t, ind.programs_share), part=ind.teachers_in_programs,
+          whole=ind.teachers_total, note="" if ind.teachers_total_set else t.plain("summary.registered_note")),
+        t("summary.share_young", share=_pct(t, ind.young_share), part=ind.young_covered, whole=ind.young_total,
+          note="" if ind.young_total_set else t.plain("summary.registered_note")),
+        t("summary.programs", programs=ind.programs, active=ind.programs_active),
+        t("summary.pairs", pairs=ind.active_pairs, forms=_counts(t, "form", ind.active_by_form),
+          kinds=_counts(t, "kind", ind.active_by_kind)),
+        t("summary.month", meetings=ind.meetings_month, hours=_num(t, ind.minutes_month / 60),
+          requests=ind.help_month, median=_num(t, ind.help_median_minutes, 0)),
+        t("summary.requests_now", open=ind.help_open, overdue=ind.help_overdue),
+        t("summary.surveys", surveys=ind.surveys, answered=ind.survey_answered, invited=ind.survey_invited,
+          rate=_pct(t, ind.response_rate), satisfaction=_num(t, ind.satisfaction, 2)),
+    ]
+    return "\n".join(lines)
+
+
+ATTENTION_SECTIONS = ("overdue_items", "unanswered_requests", "quiet_pairs", "ending_programs", "unreachable")
+
+
+def attention_text(t: Translator, att: Any) -> str:
+    if att.empty:
+        return t("summary.attention_none")
+    lines = [t("summary.attention")]
+    for section in ATTENTION_SECTIONS:
+        count, _ = getattr(att, section)
+        if count:
+            lines.append(t(f"summary.attention_{section}", count=count))
+    return "\n".join(lines)
+
+
+def _weekly_chart(title: str, weeks: list, meetings: list[int], requests: list[int], labels: tuple[str, str]) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9, 4), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    x = range(len(weeks))
+    axes.bar([i - 0.2 for i in x], meetings, width=0.4, label=labels[0], color="#3d7ab8")
+    axes.bar([i + 0.2 for i in x], requests, width=0.4, label=labels[1], color="#e0a030")
+    axes.set_xticks(list(x), [w.strftime("%d.%m") for w in weeks], fontsize=8)
+    axes.set_title(_wrap(title, 70), fontsize=10)
+    axes.legend(fontsize=8)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def weekly_chart(t: Translator, title: str, week: Any) -> bytes:
+    """Meetings and help requests per week (summary.WeekFigures), as grouped bars."""
+    return await asyncio.to_thread(_weekly_chart, title, week.weeks, week.meetings_by_week, week.requests_by_week,
+                                   (t.plain("summary.chart_meetings"), t.plain("summary.chart_requests")))

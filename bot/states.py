@@ -78,3 +78,7 @@ class SurveyBuild(StatesGroup):
 class SurveyAnswering(StatesGroup):
     question = State()  # data: sv (survey), sq (question index), sa (answers), sm (multi selection)
     confirm = State()
+
+
+class StaffForm(StatesGroup):
+    numbers = State()  # data: staff_org

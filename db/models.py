@@ -105,6 +105,16 @@ class Organization(Base):
     help_escalation_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     # survey results are shown only with at least this many answers (never below 3)
     survey_min_answers: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # the municipal or regional body above (its coordinators see this organisation's figures)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # staff figures for the indicators (МПо: all teachers; young teachers under 35), set by the curator;
+    # without them the registered people are counted
+    teachers_total: Mapped[int | None] = mapped_column(Integer)
+    young_teachers_total: Mapped[int | None] = mapped_column(Integer)
+    # the weekly digest to the curators, local time; weekday 0 = Monday, None = off
+    digest_weekday: Mapped[int | None] = mapped_column(Integer, default=0, server_default="0")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last digest's slot
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topics: Mapped[list[Topic]] = relationship(
@@ -264,6 +274,7 @@ class Notification(Base):
     # a copy of a user's message (a relayed photo or document) instead of text; `text` is its caption
     copy_from_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG sent with the text as its caption
 
 
 # APScheduler's job store table, created by our migrations so Alembic owns the whole schema.
@@ -594,6 +605,8 @@ class Survey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # at closing, with enough answers only: the mean of every 1–10 answer (for the summaries)
+    mean_score: Mapped[float | None] = mapped_column(Float)
 
     questions: Mapped[list[SurveyQuestion]] = relationship(order_by="SurveyQuestion.position")
 

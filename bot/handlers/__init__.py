@@ -16,11 +16,12 @@ def get_routers() -> list[Router]:
         profile,
         registry,
         speed_sessions,
+        summary,
         surveys,
     )
 
     # common first (/cancel and /help work inside any dialog); the help requests' relay takes free text, so it
     # comes after every dialog; fallback last
     modules = [common, onboarding, profile, consent, invites, registry, mentorships, journal, speed_sessions,
-               surveys, help_requests, fallback]
+               surveys, summary, help_requests, fallback]
     return [module.create_router() for module in modules]

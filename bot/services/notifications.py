@@ -38,10 +38,12 @@ async def enqueue(
     dedup_key: str | None = None,
     not_before: datetime | None = None,
     copy_of: tuple[int, int] | None = None,
+    photo: bytes | None = None,
 ) -> Notification | None:
     """Add a notification to the caller's transaction. With a `dedup_key` seen before, nothing is
     added and None is returned: enqueueing is idempotent per key. With `copy_of` (chat id, message
-    id) the user's message is copied (a photo, a document) and `text` becomes its caption."""
+    id) the user's message is copied (a photo, a document) and `text` becomes its caption; with
+    `photo` (PNG bytes) the picture is sent with `text` as its caption (at most 1024 characters)."""
     if dedup_key is not None:
         exists = await session.scalar(select(Notification.id).where(Notification.dedup_key == dedup_key))
         if exists is not None:
@@ -60,6 +62,7 @@ async def enqueue(
         created_at=now,
         copy_from_chat_id=copy_of[0] if copy_of else None,
         copy_message_id=copy_of[1] if copy_of else None,
+        photo=photo,
     )
     session.add(notification)
     await session.flush()

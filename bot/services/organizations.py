@@ -42,12 +42,19 @@ def check_timezone(name: str) -> str:
     return name
 
 
-async def create_organization(session: AsyncSession, name: str, timezone: str) -> OrganizationInfo:
+async def create_organization(session: AsyncSession, name: str, timezone: str,
+                              parent_id: int | None = None) -> OrganizationInfo:
+    """An organisation with the default catalogue; `parent_id` is the municipal or regional body
+    above it, whose coordinators see its figures."""
     name = " ".join(name.split())
     if not 2 <= len(name) <= 300:
         raise InvalidInput("error.org_name")
     check_timezone(timezone)
-    org = await OrganizationRepo(session).add(name, timezone, DEFAULT_TOPICS)
+    repo = OrganizationRepo(session)
+    if parent_id is not None and await repo.get(parent_id) is None:
+        raise NotFound("error.org_not_found", org_id=parent_id)
+    org = await repo.add(name, timezone, DEFAULT_TOPICS)
+    org.parent_id = parent_id
     await session.commit()
     return OrganizationInfo(org.id, org.name, org.timezone)
 

@@ -219,6 +219,16 @@ async def surveys_job() -> None:
     await _scan("survey reminders", send_due)
 
 
+DIGESTS_JOB = "digests"
+
+
+async def digests_job() -> None:
+    """Every minute: weekly digests whose local day and hour have come (once each)."""
+    from bot.services.summary import send_due_digests
+
+    await _scan("weekly digests", send_due_digests)
+
+
 def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
     given: left out, it would be taken from the wall clock, not the scheduler's.)"""
@@ -230,4 +240,6 @@ def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     scheduler.add_job(speed_reminders_job, IntervalTrigger(minutes=1, start_date=first),
                       id=SPEED_REMINDERS_JOB, replace_existing=True)
     scheduler.add_job(surveys_job, IntervalTrigger(minutes=5, start_date=first), id=SURVEYS_JOB,
+                      replace_existing=True)
+    scheduler.add_job(digests_job, IntervalTrigger(minutes=1, start_date=first), id=DIGESTS_JOB,
                       replace_existing=True)

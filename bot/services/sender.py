@@ -32,7 +32,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -175,8 +175,8 @@ class NotificationSender:
             n.status = NotificationStatus.SENDING
             n.attempts += 1
             await session.commit()
-            # a copied message carries its caption (at most 1024 characters, cut by the caller)
-            parts = [n.text] if n.copy_message_id else split_message(n.text)
+            # a copied message or a photo carries its caption (at most 1024 characters, cut by the caller)
+            parts = [n.text] if n.copy_message_id or n.photo else split_message(n.text)
             markup = InlineKeyboardMarkup.model_validate(json.loads(n.reply_markup)) if n.reply_markup else None
             timeout = max(1, round(self.settings.request_timeout))
             try:
@@ -186,6 +186,10 @@ class NotificationSender:
                     if n.copy_message_id:
                         sent = await self.bot.copy_message(
                             n.chat_id, n.copy_from_chat_id, n.copy_message_id, caption=parts[index] or None,
+                            reply_markup=markup, request_timeout=timeout)
+                    elif n.photo:
+                        sent = await self.bot.send_photo(
+                            n.chat_id, BufferedInputFile(n.photo, "chart.png"), caption=parts[index] or None,
                             reply_markup=markup, request_timeout=timeout)
                     else:
                         sent = await self.bot.send_message(

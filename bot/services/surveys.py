@@ -392,8 +392,23 @@ async def close(session: AsyncSession, actor: Actor, survey_id: int, now: dateti
     survey = await _managed(session, actor, survey_id)
     if survey.status != SurveyStatus.OPEN:
         raise InvalidInput("error.stale_button")
-    survey.status, survey.closed_at = SurveyStatus.CLOSED, now
+    await _close(session, survey, now)
     await session.commit()
+
+
+async def _close(session: AsyncSession, survey: Survey, now: datetime) -> None:
+    """Closed for good. With enough answers, the mean of all its 1–10 answers is kept for the
+    summaries (an aggregate only, like everything shown of a survey)."""
+    survey.status, survey.closed_at = SurveyStatus.CLOSED, now
+    org = await session.get(Organization, survey.organization_id)
+    minimum = max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
+    scales = {str(q) for q in (await session.scalars(select(SurveyQuestion.id).where(
+        SurveyQuestion.survey_id == survey.id, SurveyQuestion.kind == QuestionKind.SCALE))).all()}
+    answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
+        SurveyResponse.survey_id == survey.id))).all()]
+    values = [v for a in answers for k, v in a.items() if k in scales]
+    if len(answers) >= minimum and values:
+        survey.mean_score = sum(values) / len(values)
 
 
 # --------------------------------------------------------------------------- reading
@@ -614,7 +629,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         survey.reminded_at = now
     for survey in (await session.scalars(select(Survey).where(
             Survey.status == SurveyStatus.OPEN, Survey.deadline <= now))).all():
-        survey.status, survey.closed_at = SurveyStatus.CLOSED, now
+        await _close(session, survey, now)
         invited, answered = await _counts(session, survey.id)
         for curator in await _curators(session, survey.organization_id):
             kb = InlineKeyboardBuilder()

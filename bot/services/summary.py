@@ -1,0 +1,536 @@
+"""The curator's summary, the coordinator's view and the weekly digest: indicators (seed 001) and
+what needs attention, computed with aggregate SQL (GROUP BY organisation) so that one organisation
+and a region of a thousand cost a handful of queries each.
+
+Who sees what: a curator or head sees their organisations; a coordinator sees the organisations
+below theirs (`Organization.parent_id`, any depth), per organisation and in total, and never
+anything personal.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.actor import Actor
+from bot.services.errors import AccessDenied
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    MeetingLog,
+    Membership,
+    MenteeCategory,
+    MentoringForm,
+    MentoringKind,
+    Mentorship,
+    MentorshipStatus,
+    Organization,
+    Participant,
+    Person,
+    PlanItem,
+    Program,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyStatus,
+)
+
+READERS = (Role.CURATOR, Role.HEAD)
+QUIET_DAYS = 30
+ENDING_DAYS = 30
+ATTENTION_SHOWN = 5
+TEACHER_ROLES = (Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD)
+
+
+@dataclass
+class Indicators:
+    """The figures of one organisation, or the sum of several."""
+
+    people_by_role: dict[Role, int] = field(default_factory=dict)
+    mentees_by_category: dict[MenteeCategory | None, int] = field(default_factory=dict)
+    teachers_total: int = 0  # МПо: the organisation's setting, or the registered teachers
+    teachers_total_set: bool = True  # False when any organisation counted registered people instead
+    teachers_in_programs: int = 0  # МПн
+    young_total: int = 0  # young teachers (under 35)
+    young_total_set: bool = True
+    young_covered: int = 0  # МПм: young teachers who are mentees of an active pair or group
+    programs: int = 0  # personalised programs developed
+    programs_active: int = 0
+    active_by_form: dict[MentoringForm, int] = field(default_factory=dict)
+    active_by_kind: dict[MentoringKind, int] = field(default_factory=dict)
+    meetings_month: int = 0
+    minutes_month: int = 0
+    help_month: int = 0
+    help_open: int = 0
+    help_overdue: int = 0
+    help_median_minutes: float | None = None  # time to the first answer, requests of this month
+    surveys: int = 0  # launched
+    survey_invited: int = 0
+    survey_answered: int = 0
+    satisfaction: float | None = None  # mean of the closed surveys' 1–10 answers (those with results)
+    satisfaction_surveys: int = 0
+
+    @property
+    def active_pairs(self) -> int:
+        return sum(self.active_by_form.values())
+
+    @staticmethod
+    def share(part: int, whole: int) -> float | None:
+        return 100 * part / whole if whole else None
+
+    @property
+    def programs_share(self) -> float | None:  # МПн / МПо × 100 %
+        return self.share(self.teachers_in_programs, self.teachers_total)
+
+    @property
+    def young_share(self) -> float | None:  # МПм / МПо × 100 % over young teachers
+        return self.share(self.young_covered, self.young_total)
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.share(self.survey_answered, self.survey_invited)
+
+
+def total(parts: list[Indicators]) -> Indicators:
+    """Sums, counts and weighted means over organisations; a median cannot be summed, so the total's
+    median is the median of the organisations' medians (said so where it is shown)."""
+    result = Indicators()
+    for f in fields(Indicators):
+        values = [getattr(p, f.name) for p in parts]
+        if f.name in ("teachers_total_set", "young_total_set"):
+            setattr(result, f.name, all(values))
+        elif isinstance(getattr(result, f.name), dict):
+            merged: dict[Any, int] = defaultdict(int)
+            for value in values:
+                for key, count in value.items():
+                    merged[key] += count
+            setattr(result, f.name, dict(merged))
+        elif f.name == "help_median_minutes":
+            medians = sorted(v for v in values if v is not None)
+            n = len(medians)
+            result.help_median_minutes = (medians[(n - 1) // 2] + medians[n // 2]) / 2 if n else None
+        elif f.name == "satisfaction":
+            weighted = [(p.satisfaction, p.satisfaction_surveys) for p in parts if p.satisfaction is not None]
+            weight = sum(w for _, w in weighted)
+            result.satisfaction = sum(v * w for v, w in weighted) / weight if weight else None
+        else:
+            setattr(result, f.name, sum(values))
+    return result
+
+
+# ------------------------------------------------------------------------------- access
+async def readable_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
+    """The organisations whose summary the actor may read (curator/head: theirs)."""
+    ids = [org_id for org_id, _ in actor.orgs_where(*READERS)]
+    if not ids:
+        return []
+    return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
+                                       .order_by(Organization.name))).all())
+
+
+async def coordinated_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
+    """The organisations below the coordinator's (any depth), not the coordinator's own body."""
+    roots = {org_id for org_id, _ in actor.orgs_where(Role.COORDINATOR)}
+    if not roots:
+        return []
+    children: dict[int, list[int]] = defaultdict(list)
+    for org_id, parent_id in (await session.execute(select(Organization.id, Organization.parent_id).where(
+            Organization.parent_id.is_not(None)))).all():
+        children[parent_id].append(org_id)
+    found: set[int] = set()
+    queue = list(roots)
+    while queue:
+        for child in children.get(queue.pop(), []):
+            if child not in found and child not in roots:
+                found.add(child)
+                queue.append(child)
+    if not found:
+        return []
+    return list((await session.scalars(select(Organization).where(Organization.id.in_(found))
+                                       .order_by(Organization.name))).all())
+
+
+async def org_for_reader(session: AsyncSession, actor: Actor, org_id: int) -> Organization:
+    """One organisation the actor may read: as its curator or head, or as a coordinator above it."""
+    if actor.has_role(org_id, *READERS) or org_id in {o.id for o in await coordinated_orgs(session, actor)}:
+        org = await session.get(Organization, org_id)
+        if org is not None:
+            return org
+    raise AccessDenied("summary.not_yours")
+
+
+# ----------------------------------------------------------------------------- figures
+def month_start(now: datetime, zone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(zone))
+    return datetime.combine(local.date().replace(day=1), time(0), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
+def _seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400
+
+
+async def _grouped(session: AsyncSession, query: Any) -> dict[int, Any]:
+    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+
+
+async def indicators(session: AsyncSession, orgs: list[Organization], now: datetime) -> dict[int, Indicators]:
+    """Every organisation's indicators: one aggregate query per figure for all of them (per time zone
+    for the figures of "this month")."""
+    ids = [o.id for o in orgs]
+    out = {o.id: Indicators() for o in orgs}
+    if not ids:
+        return out
+    member = and_(Membership.organization_id.in_(ids), Membership.ended_at.is_(None))
+    for org_id, role, n in (await session.execute(select(
+            Membership.organization_id, Membership.role, func.count(func.distinct(Membership.person_id)))
+            .where(member).group_by(Membership.organization_id, Membership.role))).all():
+        out[org_id].people_by_role[role] = n
+    for org_id, category, n in (await session.execute(select(
+            Membership.organization_id, Membership.mentee_category, func.count()).where(
+            member, Membership.role == Role.MENTEE).group_by(
+            Membership.organization_id, Membership.mentee_category))).all():
+        out[org_id].mentees_by_category[category] = n
+    teacher = and_(member, Membership.role.in_(TEACHER_ROLES))
+    registered = await _grouped(session, select(Membership.organization_id, func.count(
+        func.distinct(Membership.person_id))).where(teacher).group_by(Membership.organization_id))
+    registered_young = await _grouped(session, select(Membership.organization_id, func.count(
+        func.distinct(Membership.person_id))).join(Person, Person.id == Membership.person_id).where(
+        teacher, Person.under_35.is_(True)).group_by(Membership.organization_id))
+    in_program = and_(Mentorship.organization_id.in_(ids), Mentorship.status == MentorshipStatus.ACTIVE,
+                      Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
+                      Participant.declined_at.is_(None))
+    in_programs = await _grouped(session, select(Mentorship.organization_id, func.count(
+        func.distinct(Participant.person_id))).join(Participant, Participant.mentorship_id == Mentorship.id)
+        .where(in_program).group_by(Mentorship.organization_id))
+    young_covered = await _grouped(session, select(Mentorship.organization_id, func.count(
+        func.distinct(Participant.person_id))).join(Participant, Participant.mentorship_id == Mentorship.id)
+        .join(Person, Person.id == Participant.person_id).where(
+        in_program, Participant.role == Role.MENTEE, Person.under_35.is_(True)).group_by(Mentorship.organization_id))
+    for o in orgs:
+        i = out[o.id]
+        i.teachers_total_set = o.teachers_total is not None
+        i.teachers_total = o.teachers_total if o.teachers_total is not None else registered.get(o.id, 0)
+        i.young_total_set = o.young_teachers_total is not None
+        i.young_total = o.young_teachers_total if o.young_teachers_total is not None else registered_young.get(o.id, 0)
+        i.teachers_in_programs = in_programs.get(o.id, 0)
+        i.young_covered = young_covered.get(o.id, 0)
+    for org_id, status, n in (await session.execute(select(Mentorship.organization_id, Mentorship.status, func.count())
+                                                    .join(Program, Program.mentorship_id == Mentorship.id).where(
+            Mentorship.organization_id.in_(ids)).group_by(Mentorship.organization_id, Mentorship.status))).all():
+        out[org_id].programs += n
+        if status == MentorshipStatus.ACTIVE:
+            out[org_id].programs_active += n
+    for org_id, form, kind, n in (await session.execute(select(
+            Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count()).where(
+            Mentorship.organization_id.in_(ids), Mentorship.status == MentorshipStatus.ACTIVE).group_by(
+            Mentorship.organization_id, Mentorship.form, Mentorship.kind))).all():
+        i = out[org_id]
+        i.active_by_form[form] = i.active_by_form.get(form, 0) + n
+        i.active_by_kind[kind] = i.active_by_kind.get(kind, 0) + n
+    # this month, by each organisation's calendar
+    zones: dict[str, list[int]] = defaultdict(list)
+    for o in orgs:
+        zones[o.timezone].append(o.id)
+    for zone, zone_ids in zones.items():
+        start = month_start(now, zone)
+        first_day = start.astimezone(ZoneInfo(zone)).date()
+        for org_id, n, minutes in (await session.execute(select(
+                Mentorship.organization_id, func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
+                .join(MeetingLog, MeetingLog.mentorship_id == Mentorship.id).where(
+                Mentorship.organization_id.in_(zone_ids), MeetingLog.held_on >= first_day)
+                .group_by(Mentorship.organization_id))).all():
+            out[org_id].meetings_month, out[org_id].minutes_month = n, int(minutes)
+        month = and_(HelpRequest.organization_id.in_(zone_ids), HelpRequest.created_at >= start)
+        for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(month)
+                                                .group_by(HelpRequest.organization_id))).all():
+            out[org_id].help_month = n
+        for org_id, median in (await session.execute(_median_wait(session, month))).all():
+            out[org_id].help_median_minutes = float(median) / 60
+    for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(
+            HelpRequest.organization_id.in_(ids), HelpRequest.status != HelpRequestStatus.CLOSED).group_by(
+            HelpRequest.organization_id))).all():
+        out[org_id].help_open = n
+    for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(
+            HelpRequest.organization_id.in_(ids), HelpRequest.status == HelpRequestStatus.OPEN,
+            HelpRequest.escalate_at <= now).group_by(HelpRequest.organization_id))).all():
+        out[org_id].help_overdue = n
+    launched = and_(Survey.organization_id.in_(ids), Survey.status != SurveyStatus.DRAFT)
+    for org_id, n in (await session.execute(select(Survey.organization_id, func.count()).where(launched)
+                                            .group_by(Survey.organization_id))).all():
+        out[org_id].surveys = n
+    for org_id, invited, answered in (await session.execute(select(
+            Survey.organization_id, func.count(), func.coalesce(func.sum(
+                case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
+            .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(launched)
+            .group_by(Survey.organization_id))).all():
+        out[org_id].survey_invited, out[org_id].survey_answered = invited, int(answered)
+    for org_id, mean, n in (await session.execute(select(
+            Survey.organization_id, func.avg(Survey.mean_score), func.count()).where(
+            launched, Survey.mean_score.is_not(None)).group_by(Survey.organization_id))).all():
+        out[org_id].satisfaction, out[org_id].satisfaction_surveys = float(mean), n
+    return out
+
+
+def _median_wait(session: AsyncSession, where: Any) -> Any:
+    """Per organisation, the median seconds from a request to its first answer (window functions:
+    the middle row, or the mean of the two middle rows)."""
+    wait = _seconds_between(session, HelpRequest.first_answer_at, HelpRequest.created_at)
+    ranked = select(
+        HelpRequest.organization_id.label("org"), wait.label("wait"),
+        func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
+        func.count().over(partition_by=HelpRequest.organization_id).label("n"),
+    ).where(where, HelpRequest.first_answer_at.is_not(None)).subquery()
+    return select(ranked.c.org, func.avg(ranked.c.wait)).where(
+        2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
+
+
+# ----------------------------------------------------------------------------- attention
+@dataclass
+class AttentionItem:
+    target: int  # a mentorship, a help request or a person, by the list
+    text: str
+    when: date | datetime | None = None
+
+
+@dataclass
+class Attention:
+    overdue_items: tuple[int, list[AttentionItem]] = (0, [])  # (how many, the first few)
+    unanswered_requests: tuple[int, list[AttentionItem]] = (0, [])
+    quiet_pairs: tuple[int, list[AttentionItem]] = (0, [])
+    ending_programs: tuple[int, list[AttentionItem]] = (0, [])
+    unreachable: tuple[int, list[AttentionItem]] = (0, [])
+
+    @property
+    def empty(self) -> bool:
+        return not any(count for count, _ in (self.overdue_items, self.unanswered_requests, self.quiet_pairs,
+                                              self.ending_programs, self.unreachable))
+
+
+async def _counted(session: AsyncSession, query: Any, make: Any) -> tuple[int, list[AttentionItem]]:
+    count = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = (await session.execute(query.limit(ATTENTION_SHOWN))).all() if count else []
+    return count, [make(row) for row in rows]
+
+
+async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
+    from bot.services.mentorships import local_today
+
+    today = local_today(now, org.timezone)
+    active = and_(Mentorship.organization_id == org.id, Mentorship.status == MentorshipStatus.ACTIVE)
+    result = Attention()
+    result.overdue_items = await _counted(session, select(Mentorship.id, PlanItem.activity, PlanItem.due_date)
+                                          .join(Program, Program.mentorship_id == Mentorship.id)
+                                          .join(PlanItem, PlanItem.program_id == Program.id).where(
+        active, PlanItem.done_at.is_(None), PlanItem.due_date < today).order_by(PlanItem.due_date, PlanItem.id),
+        lambda r: AttentionItem(r[0], r[1], r[2]))
+    result.unanswered_requests = await _counted(session, select(HelpRequest.id, HelpRequest.text, HelpRequest.created_at)
+                                                .where(HelpRequest.organization_id == org.id,
+                                                       HelpRequest.status == HelpRequestStatus.OPEN)
+                                                .order_by(HelpRequest.created_at, HelpRequest.id),
+                                                lambda r: AttentionItem(r[0], r[1], r[2]))
+    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
+        MeetingLog.mentorship_id).subquery()
+    quiet = select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
+        active, (last.c.last.is_(None)) | (last.c.last < today - timedelta(days=QUIET_DAYS))).order_by(Mentorship.id)
+    result.quiet_pairs = await _counted(session, quiet, lambda r: AttentionItem(r[0], "", r[1]))
+    result.ending_programs = await _counted(session, select(Mentorship.id, Program.end_date).join(
+        Program, Program.mentorship_id == Mentorship.id).where(
+        active, Program.end_date >= today, Program.end_date <= today + timedelta(days=ENDING_DAYS))
+        .order_by(Program.end_date), lambda r: AttentionItem(r[0], "", r[1]))
+    result.unreachable = await _counted(session, select(Person.id, Person.full_name, Person.unreachable_at).where(
+        Person.unreachable_at.is_not(None), Person.erased_at.is_(None), Person.id.in_(select(Membership.person_id).where(
+            Membership.organization_id == org.id, Membership.ended_at.is_(None)))).order_by(Person.full_name),
+        lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
+    for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items):
+        for item in items:
+            item.text = await pair_label(session, item.target) + (f": {item.text}" if item.text else "")
+    return result
+
+
+async def pair_label(session: AsyncSession, mentorship_id: int) -> str:
+    """"Mentor → mentees" of a pair or group, in one query."""
+    rows = (await session.execute(select(Participant.role, Person.full_name).join(
+        Person, Person.id == Participant.person_id).where(
+        Participant.mentorship_id == mentorship_id, Participant.left_at.is_(None),
+        Participant.declined_at.is_(None)).order_by(Participant.id))).all()
+    mentor = next((name for role, name in rows if role == Role.MENTOR), None)
+    return f"{mentor or '—'} → " + ", ".join(name or "—" for role, name in rows if role == Role.MENTEE)
+
+
+# -------------------------------------------------------------------------------- digest
+@dataclass
+class WeekFigures:
+    joined: int
+    pairs_started: int
+    programs_completed: int
+    meetings: int
+    minutes: int
+    requests: int
+    requests_closed: int
+    surveys_closed: int
+    weeks: list[date]  # Mondays of the last 12 weeks, oldest first
+    meetings_by_week: list[int]
+    requests_by_week: list[int]
+
+
+async def week_figures(session: AsyncSession, org: Organization, now: datetime, weeks: int = 12) -> WeekFigures:
+    """The past seven days' changes and, per week over `weeks` weeks, meetings and help requests."""
+    zone = ZoneInfo(org.timezone)
+    today = now.astimezone(zone).date()
+    week_ago = now - timedelta(days=7)
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+
+    async def count(query: Any) -> int:
+        return int(await session.scalar(query) or 0)
+
+    joined = await count(select(func.count(func.distinct(Membership.person_id))).where(
+        Membership.organization_id == org.id, Membership.created_at >= week_ago))
+    pairs = await count(select(func.count()).select_from(Mentorship).where(
+        Mentorship.organization_id == org.id, Mentorship.started_at >= week_ago))
+    completed = await count(select(func.count()).select_from(Mentorship).where(
+        Mentorship.organization_id == org.id, Mentorship.status == MentorshipStatus.COMPLETED,
+        Mentorship.ended_at >= week_ago))
+    meetings, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
+        MeetingLog.duration_minutes), 0)).join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
+        Mentorship.organization_id == org.id, MeetingLog.held_on > today - timedelta(days=7)))).one()
+    requests = await count(select(func.count()).select_from(HelpRequest).where(
+        HelpRequest.organization_id == org.id, HelpRequest.created_at >= week_ago))
+    closed = await count(select(func.count()).select_from(HelpRequest).where(
+        HelpRequest.organization_id == org.id, HelpRequest.closed_at >= week_ago))
+    surveys = await count(select(func.count()).select_from(Survey).where(
+        Survey.organization_id == org.id, Survey.closed_at >= week_ago))
+    by_day = dict((await session.execute(select(MeetingLog.held_on, func.count()).join(
+        Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
+        Mentorship.organization_id == org.id, MeetingLog.held_on >= first).group_by(MeetingLog.held_on))).all())
+    # help requests by the UTC day they came (a day's shift at a week's edge does not change the picture)
+    since = datetime.combine(first, time(0), tzinfo=zone)
+    request_days = dict((await session.execute(select(func.date(HelpRequest.created_at), func.count()).where(
+        HelpRequest.organization_id == org.id, HelpRequest.created_at >= since).group_by(
+        func.date(HelpRequest.created_at)))).all())
+
+    def weekly(days: dict[Any, int]) -> list[int]:
+        counts = [0] * weeks
+        for day, n in days.items():
+            day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+            index = (day - first).days // 7
+            if 0 <= index < weeks:
+                counts[index] += n
+        return counts
+
+    return WeekFigures(joined, pairs, completed, int(meetings), int(minutes), requests, closed, surveys, mondays,
+                       weekly(by_day), weekly(request_days))
+
+
+# ------------------------------------------------------------------------ the weekly digest
+DIGEST_WINDOW = timedelta(hours=1)  # a digest more than an hour late (the bot was down) waits a week
+
+
+def digest_slot(org: Organization, now: datetime) -> datetime | None:
+    """The latest local weekday and hour of the organisation's digest at or before `now`, in UTC."""
+    if org.digest_weekday is None:
+        return None
+    zone = ZoneInfo(org.timezone)
+    local = now.astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - org.digest_weekday) % 7)
+    slot = datetime.combine(day, time(org.digest_hour), tzinfo=zone)
+    if slot > now:
+        slot = datetime.combine(day - timedelta(days=7), time(org.digest_hour), tzinfo=zone)
+    return slot.astimezone(ZoneInfo("UTC"))
+
+
+async def send_due_digests(session: AsyncSession, now: datetime, i18n: Any) -> int:
+    """Every minute: organisations whose digest time has come get it once (to their curators)."""
+    queued = 0
+    for org in (await session.scalars(select(Organization).where(Organization.digest_weekday.is_not(None)))).all():
+        slot = digest_slot(org, now)
+        if slot is None or (org.digest_sent_at is not None and org.digest_sent_at >= slot):
+            continue
+        if now - slot > DIGEST_WINDOW:
+            continue
+        org.digest_sent_at = slot
+        queued += await send_digest(session, org, slot, now, i18n)
+    await session.commit()
+    return queued
+
+
+async def send_digest(session: AsyncSession, org: Organization, slot: datetime, now: datetime, i18n: Any) -> int:
+    """The week's changes, the indicators, what needs attention, and a chart of 12 weeks, through
+    the outbox to every curator of the organisation. The caller commits."""
+    from bot import reports
+    from bot.services.mentorships import _curators
+    from bot.services.notifications import enqueue
+
+    curators = [c for c in await _curators(session, org.id) if c.telegram_id is not None]
+    if not curators:
+        return 0
+    ind = (await indicators(session, [org], now))[org.id]
+    att = await attention(session, org, now)
+    week = await week_figures(session, org, now)
+    stamp = int(slot.timestamp())
+    charts: dict[str | None, bytes] = {}
+    for curator in curators:
+        t = i18n.get(curator.locale)
+        if t.locale not in charts:
+            charts[t.locale] = await reports.weekly_chart(t, t.plain("summary.chart_title", org=org.name), week)
+        text = "\n\n".join([
+            t("summary.digest_title", org=org.name, date=now.astimezone(ZoneInfo(org.timezone)).strftime("%d.%m.%Y")),
+            t("summary.week", joined=week.joined, pairs=week.pairs_started, completed=week.programs_completed,
+              meetings=week.meetings, hours=reports._num(t, week.minutes / 60), requests=week.requests,
+              closed=week.requests_closed, surveys=week.surveys_closed),
+            reports.indicators_text(t, ind), reports.attention_text(t, att), t("summary.digest_more")])
+        await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="digest", text=text, now=now,
+                      dedup_key=f"digest:{org.id}:{stamp}:{curator.id}")
+        await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="digest", now=now,
+                      text=t("summary.chart_caption"), photo=charts[t.locale],
+                      dedup_key=f"digest:{org.id}:{stamp}:{curator.id}:chart")
+    return 2 * len(curators)
+
+
+async def set_digest(session: AsyncSession, actor: Actor, org_id: int, weekday: int | None, hour: int,
+                     now: datetime) -> None:
+    """The curator chooses the digest's day (None: off) and hour, in the organisation's time."""
+    from bot.services.errors import InvalidInput
+
+    if not actor.has_role(org_id, Role.CURATOR):
+        raise AccessDenied("summary.only_curators")
+    if (weekday is not None and not 0 <= weekday <= 6) or not 0 <= hour <= 23:
+        raise InvalidInput()
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    org.digest_weekday, org.digest_hour = weekday, hour
+    # this week's slot, if already past, is not sent late
+    org.digest_sent_at = digest_slot(org, now)
+    await session.commit()
+
+
+async def set_staff(session: AsyncSession, actor: Actor, org_id: int, teachers: int, young: int) -> None:
+    """МПо for the indicators: all teachers of the organisation and the young ones among them."""
+    from bot.services.errors import InvalidInput
+
+    if not actor.has_role(org_id, *READERS):
+        raise AccessDenied("summary.only_curators")
+    if not (0 < teachers <= 100_000 and 0 <= young <= teachers):
+        raise InvalidInput("summary.bad_staff")
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    org.teachers_total, org.young_teachers_total = teachers, young
+    await session.commit()
+
+
+async def request_card(session: AsyncSession, actor: Actor, request_id: int) -> tuple[HelpRequest, str, str | None]:
+    """A help request as the curator sees it from the summary: the request, the mentee, the mentor."""
+    request = await session.get(HelpRequest, request_id)
+    if request is None or not actor.has_role(request.organization_id, *READERS):
+        raise AccessDenied("summary.not_yours")
+    mentee = await session.get(Person, request.mentee_id)
+    mentor = await session.get(Person, request.mentor_id) if request.mentor_id else None
+    return request, (mentee.full_name if mentee else None) or "—", mentor.full_name if mentor else None

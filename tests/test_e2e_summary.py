@@ -1,0 +1,323 @@
+"""End to end: a curator's summary whose every figure matches a seeded organisation, its buttons to the
+items that need attention, the staff numbers; the export opened with openpyxl and checked cell by cell,
+and the registry CSV; a coordinator's totals equal the sum of their two organisations; nobody sees
+another organisation; the weekly digest at each organisation's local Monday 08:00 (clock advanced)."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import date, datetime, timedelta, timezone
+
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from bot.services.organizations import create_organization
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    MeetingFormat,
+    MeetingLog,
+    Membership,
+    MenteeCategory,
+    MentoringForm,
+    MentoringKind,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Person,
+    PlanItem,
+    Program,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyStatus,
+)
+from tests.conftest import START
+from tests.emulator import ScriptedUser
+from tests.test_e2e_mentorships import seed, wait_text
+
+
+async def _person(db, org_id, tid, name, role, *, young, category=None) -> int:
+    person_id = await seed(db, org_id, tid, name, role)
+    async with db() as session:
+        await session.execute(update(Person).where(Person.id == person_id).values(under_35=young))
+        await session.execute(update(Membership).where(Membership.person_id == person_id).values(
+            mentee_category=category))
+        await session.commit()
+    return person_id
+
+
+async def _pair(session, org_id, kind, status, people, *, program_end=None) -> int:
+    m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER, kind=kind, status=status,
+                   started_at=START - timedelta(days=60), ended_at=START if status == MentorshipStatus.COMPLETED else None)
+    session.add(m)
+    await session.flush()
+    for person_id, role in people:
+        session.add(Participant(mentorship_id=m.id, person_id=person_id, role=role, confirmed_at=START))
+    if program_end:
+        session.add(Program(mentorship_id=m.id, goals="Цели", difficulties="Затруднения",
+                            start_date=date(2026, 9, 1), end_date=program_end))
+    await session.flush()
+    return m.id
+
+
+def _request(org_id, mentee, mentor, created, *, answer_after=None, status=HelpRequestStatus.CLOSED):
+    return HelpRequest(organization_id=org_id, mentee_id=mentee, mentor_id=mentor, text="Как вести <урок>?",
+                       status=status, created_at=created, escalate_at=created + timedelta(hours=4),
+                       taken_at=created if mentor else None,
+                       first_answer_at=created + answer_after if answer_after else None)
+
+
+async def seed_school(db, name: str, zone: str, base: int) -> tuple[int, dict[str, int]]:
+    """A school as the summary test knows it (see the expected figures in the test)."""
+    async with db() as session:
+        org_id = (await create_organization(session, name, zone)).id
+    p = {
+        "curator": await _person(db, org_id, base, "Куратор Ольга", Role.CURATOR, young=False),
+        "head": await _person(db, org_id, base + 1, "Директор Иван", Role.HEAD, young=False),
+        "m1": await _person(db, org_id, base + 10, "Наставник Первый", Role.MENTOR, young=False),
+        "m2": await _person(db, org_id, base + 11, "Наставник Второй", Role.MENTOR, young=True),
+        "e1": await _person(db, org_id, base + 20, "Алина Первая", Role.MENTEE, young=True,
+                            category=MenteeCategory.YOUNG),
+        "e2": await _person(db, org_id, base + 21, "Борис Второй", Role.MENTEE, young=True,
+                            category=MenteeCategory.NEW_IN_TEAM),
+        "e3": await _person(db, org_id, base + 22, "Вера Третья", Role.MENTEE, young=False,
+                            category=MenteeCategory.NEW_TECHNOLOGY),
+        "e4": await _person(db, org_id, base + 23, "Глеб Четвёртый", Role.MENTEE, young=True,
+                            category=MenteeCategory.YOUNG),
+        "e5": await _person(db, org_id, base + 24, "Дарья Пятая", Role.MENTEE, young=False,
+                            category=MenteeCategory.YOUNG),
+    }
+    async with db() as session:
+        p["pair"] = await _pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
+                                [(p["m1"], Role.MENTOR), (p["e1"], Role.MENTEE)], program_end=date(2026, 12, 10))
+        p["group"] = await _pair(session, org_id, MentoringKind.GROUP, MentorshipStatus.ACTIVE,
+                                 [(p["m2"], Role.MENTOR), (p["e2"], Role.MENTEE), (p["e3"], Role.MENTEE)],
+                                 program_end=date(2027, 5, 1))
+        await _pair(session, org_id, MentoringKind.SHORT_TERM, MentorshipStatus.COMPLETED,
+                    [(p["m1"], Role.MENTOR), (p["e4"], Role.MENTEE)], program_end=date(2026, 11, 1))
+        program_id = await session.scalar(select(Program.id).where(Program.mentorship_id == p["pair"]))
+        session.add_all([
+            PlanItem(program_id=program_id, activity="Открытый урок", due_date=date(2026, 11, 20),
+                     expected_result="Анализ урока"),
+            PlanItem(program_id=program_id, activity="План самообразования", due_date=date(2026, 11, 10),
+                     expected_result="План", done_at=START - timedelta(days=14)),
+        ])
+        for held_on, minutes in ((date(2026, 11, 5), 60), (date(2026, 11, 20), 45), (date(2026, 10, 28), 90)):
+            session.add(MeetingLog(mentorship_id=p["group"], logged_by_id=p["m2"], held_on=held_on,
+                                   duration_minutes=minutes, format=MeetingFormat.IN_PERSON, topic="Тема",
+                                   summary="Итоги"))
+        session.add_all([
+            _request(org_id, p["e1"], p["m1"], datetime(2026, 11, 10, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=30)),
+            _request(org_id, p["e2"], p["m2"], datetime(2026, 11, 16, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=90), status=HelpRequestStatus.TAKEN),
+            _request(org_id, p["e3"], None, datetime(2026, 11, 22, 7, tzinfo=timezone.utc),
+                     status=HelpRequestStatus.OPEN),
+            _request(org_id, p["e1"], p["m1"], datetime(2026, 10, 20, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=10)),
+        ])
+        closed = Survey(organization_id=org_id, title="Анкета", template="mentee", audience="mentees",
+                        status=SurveyStatus.CLOSED, deadline=START - timedelta(days=1), mean_score=7.5)
+        running = Survey(organization_id=org_id, title="Свой", audience="mentees", status=SurveyStatus.OPEN,
+                         deadline=START + timedelta(days=5))
+        session.add_all([closed, running, Survey(organization_id=org_id, title="Черновик", audience="mentees",
+                                                 status=SurveyStatus.DRAFT, deadline=START + timedelta(days=5))])
+        await session.flush()
+        for n, key in enumerate(("e1", "e2", "e3", "e4")):
+            session.add(SurveyParticipant(survey_id=closed.id, person_id=p[key], answered=n < 3))
+        for n, key in enumerate(("e1", "e2", "e3", "e4", "e5")):
+            session.add(SurveyParticipant(survey_id=running.id, person_id=p[key], answered=n == 0))
+        await session.execute(update(Person).where(Person.id == p["e5"]).values(unreachable_at=START))
+        await session.commit()
+    return org_id, p
+
+
+SUMMARY_LINES = [
+    "Участники: наставляемых 5, наставников 2, кураторов 1, руководителей 1",
+    "Наставляемые по категориям: молодой педагог — 3, новый педагог в коллективе — 1, опытный педагог, "
+    "осваивающий новую технологию — 1",
+    "• Доля педагогов в программах наставничества (МПн/МПо): 55,6% — 5 из 9 (по зарегистрированным в боте",
+    "• Доля молодых педагогов (до 35 лет), охваченных наставничеством (МПм/МПо): 50,0% — 2 из 4 (по",
+    "• Персонализированных программ: 3 (действуют: 2)",
+    "• Действующих пар и групп: 2; формы: педагог – педагог — 2; виды: групповое — 1, традиционное (один на один) — 1",
+    "• В этом месяце: встреч 2, часов 1,8; запросов о помощи 3, медиана до первого ответа 60 мин.",
+    "• Запросы о помощи сейчас: открыто 2, просрочено 1",
+    "• Опросы: запущено 2, ответили 4 из 9 (44,4%), средняя удовлетворённость 7,50 из 10",
+    "⏰ Просроченные пункты планов: 1",
+    "🆘 Запросы о помощи, которые никто не взял: 1",
+    "💤 Пары и группы без встреч 30 дней: 1",
+    "📅 Программы, которые заканчиваются в ближайшие 30 дней: 1",
+    "🚫 Недоступны (заблокировали бота): 1",
+]
+
+
+async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
+    async with db() as session:
+        region = (await create_organization(session, "Управление образования", "Europe/Moscow")).id
+    org_a, a = await seed_school(db, "Школа № 1", "Europe/Moscow", 1500)
+    org_b, b = await seed_school(db, "Школа № 2", "Europe/Moscow", 1700)
+    async with db() as session:
+        from db.models import Organization
+        await session.execute(update(Organization).where(Organization.id.in_([org_a, org_b])).values(parent_id=region))
+        await session.commit()
+    await _person(db, region, 1900, "Координатор Мария", Role.COORDINATOR, young=False)
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
+             [(1500, "Ольга"), (1700, "Ольга-2"), (1900, "Мария"), (1520, "Алина")]}
+    for user in users.values():
+        emulator.open_chat(user.id, user.first_name)
+    curator, other, coordinator, mentee = users[1500], users[1700], users[1900], users[1520]
+
+    reply = await curator.send("/summary")
+    text = reply.text
+    assert "Сводка: Школа № 1" in text
+    for line in SUMMARY_LINES:
+        assert line in text, (line, text)
+    card = reply.messages[0]
+    # a button to each item that needs attention
+    labels = curator.buttons(card)
+    assert "⏰ Алина Первая → …" not in labels
+    assert any(label.startswith("⏰ Наставник Первый → Алина Первая: Открытый урок") for label in labels), labels
+    reply = await curator.press(lambda label: label.startswith("🆘"), card)
+    assert "Запрос №" in reply.text and "Как вести <урок>?" in reply.text and "Вера Третья" in reply.text
+    reply = await curator.press(lambda label: label.startswith("💤"), card)
+    assert "Наставник Первый" in reply.text  # the pair's journal, in place of the summary
+    card = (await curator.send("/summary")).messages[0]
+    reply = await curator.press(lambda label: label.startswith("🚫"), card)
+    assert "Дарья Пятая" in reply.text
+
+    # the real numbers of teachers make the shares
+    await curator.send("/summary")
+    await curator.press("👥 Число педагогов")
+    assert "два целых числа" in (await curator.send("сорок")).text
+    assert "не больше общего" in (await curator.send("10 40")).text
+    reply = await curator.send("40 10")
+    assert "(МПн/МПо): 12,5% — 5 из 40" in reply.text and "(МПм/МПо): 20,0% — 2 из 10" in reply.text
+
+    # nobody else's organisation: a mentee, the other school's curator, forged buttons
+    assert "для куратора" in (await mentee.send("/summary")).text
+    await other.send("/summary")
+    assert "не ваша организация" in (await other.press_data(f"sm:{org_a}:0")).alerts[0]
+    assert "не ваша организация" in (await other.press_data(f"ex:{org_a}:all")).alerts[0]
+    assert "не ваша организация" in (await other.press_data("sr:1")).alerts[0]
+
+    # the export: this month's workbook and the registry
+    await curator.send("/export")
+    await curator.press("📥 Школа № 1")
+    reply = await curator.press("Этот месяц")
+    documents = [m for m in reply.messages if m.document]
+    assert [d.document["file_name"].split("-")[0] for d in documents] == ["export", "registry"]
+    book = load_workbook(io.BytesIO(emulator._files[documents[0].document["file_id"]]))
+    assert book.sheetnames == ["Участники", "Пары и группы", "Программы", "Пункты планов", "Встречи",
+                               "Запросы о помощи", "Скоростные встречи", "Опросы", "Показатели"]
+    rows = list(book["Участники"].iter_rows(values_only=True))
+    assert rows[0] == ("ФИО", "Роль", "Должность", "Предмет", "Стаж, лет", "До 35 лет", "Категория",
+                       "Готов взять наставляемых", "В системе с", "Недоступен с")
+    assert len(rows) == 10
+    assert ("Дарья Пятая", "наставляемый", "учитель", "математика", 5, "Нет", "молодой педагог", None) == rows[5][:8]
+    assert rows[5][9] == "23.11.2026 12:00"  # Moscow time
+    rows = list(book["Пары и группы"].iter_rows(values_only=True))
+    assert rows[1][:6] == (a["pair"], "педагог – педагог", "традиционное (один на один)", "действует", "Наставник Первый",
+                           "Алина Первая")
+    assert rows[2][5] == "Борис Второй, Вера Третья" and len(rows) == 4
+    rows = list(book["Пункты планов"].iter_rows(values_only=True))
+    assert rows[1:] == [(a["pair"], "План самообразования", "10.11.2026", "План", "09.11.2026 12:00", None),
+                        (a["pair"], "Открытый урок", "20.11.2026", "Анализ урока", None, None)]
+    rows = list(book["Встречи"].iter_rows(values_only=True))
+    assert [r[:4] for r in rows[1:]] == [(a["group"], "05.11.2026", 60, "очно"), (a["group"], "20.11.2026", 45, "очно")]
+    rows = list(book["Запросы о помощи"].iter_rows(values_only=True))
+    assert [(r[1], r[3], r[4], r[9]) for r in rows[1:]] == [
+        ("10.11.2026 10:00", "закрыт", "Алина Первая", None), ("16.11.2026 10:00", "в работе", "Борис Второй", None),
+        ("22.11.2026 10:00", "ждёт наставника", "Вера Третья", None)]
+    rows = list(book["Опросы"].iter_rows(values_only=True))
+    assert rows[1:] == [("Анкета удовлетворённости наставляемого", "Завершён", "22.11.2026 12:00", 4, 3, 7.5),
+                        ("Свой", "Идёт", "28.11.2026 12:00", 5, 1, None)]
+    indicators = dict(list(book["Показатели"].iter_rows(values_only=True))[1:])
+    assert indicators["Педагогов всего (МПо)"] == 40 and indicators["Доля педагогов в программах, % (МПн/МПо)"] == 12.5
+    assert indicators["Медиана времени до первого ответа, мин"] == 60 and indicators["Доля ответивших, %"] == 44.4
+    registry = list(csv.reader(io.StringIO(emulator._files[documents[1].document["file_id"]].decode("utf-8-sig")),
+                               delimiter=";"))
+    assert registry[0][:3] == ["ФИО", "Роль", "Должность"] and len(registry) == 10
+    assert ["Алина Первая", "наставляемый", "учитель", "математика", "5", "Да", "молодой педагог", ""] in registry
+
+    # the coordinator: both schools and the total, figures only
+    reply = await coordinator.send("/summary")
+    assert "Сводка по организациям (2)" in reply.text
+    assert "Действующих пар и групп: 4; формы: педагог – педагог — 4" in reply.text
+    assert "запросов о помощи 6, медиана до первого ответа 60 мин." in reply.text
+    assert "• Школа № 1: 12,5% / 20,0% / 2 / 2 / 2" in reply.text and "• Школа № 2: 55,6% / 50,0% / 2 / 2 / 2" in reply.text
+    reply = await coordinator.press("Школа № 2")
+    assert "Сводка: Школа № 2" in reply.text and "Требует внимания" not in reply.text  # nothing personal
+    assert "не ваша организация" in (await coordinator.press_data(f"sm:{region}:0")).alerts[0]
+    reply = await coordinator.press_data("ex:0:all")
+    document = next(m for m in reply.messages if m.document)
+    rows = list(load_workbook(io.BytesIO(emulator._files[document.document["file_id"]])).active.iter_rows(
+        values_only=True))
+    assert [r[0] for r in rows] == ["Организация", "Школа № 1", "Школа № 2", "ИТОГО"]
+    header = rows[0]
+    for column in range(1, len(header)):
+        name = header[column]
+        one, two, total = rows[1][column], rows[2][column], rows[3][column]
+        if name.startswith(("Доля", "Медиана", "Средняя")):
+            continue  # shares and means are not sums
+        assert total == one + two, name
+    assert rows[3][header.index("Педагогов всего (МПо)")] == 49 and rows[3][header.index(
+        "Доля педагогов в программах, % (МПн/МПо)")] == round(100 * 10 / 49, 1)
+    assert "для куратора" in (await mentee.send("/export")).text
+
+
+async def test_weekly_digest_at_each_organisations_local_time(emulator, db, bot_app, clock):
+    moscow, _ = await seed_school(db, "Школа в Москве", "Europe/Moscow", 2100)
+    vladivostok, _ = await seed_school(db, "Школа во Владивостоке", "Asia/Vladivostok", 2300)
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in [(2100, "Москва"), (2300, "Владивосток")]}
+    for user in users.values():
+        emulator.open_chat(user.id, user.first_name)
+    msk, vvo = users[2100], users[2300]
+
+    def digests(user: ScriptedUser) -> list:
+        return [m for m in user.messages() if "Еженедельная сводка" in (m.text or "")]
+
+    async def at(moment: datetime) -> None:
+        clock.advance(moment - clock.now())
+        bot_app.backbone.scheduler.run_due_now()
+        await asyncio.sleep(0.5)
+
+    # Monday 30.11, 08:00 in Vladivostok (UTC+10) is 22:00 UTC on Sunday
+    await at(datetime(2026, 11, 29, 21, 59, tzinfo=timezone.utc))
+    assert not digests(vvo) and not digests(msk)
+    await at(datetime(2026, 11, 29, 22, 0, tzinfo=timezone.utc))
+    digest = await wait_text(vvo, "Еженедельная сводка: Школа во Владивостоке")
+    assert "За неделю" in digest.text and "Требует внимания" in digest.text
+    chart = None
+    for _ in range(100):
+        chart = next((m for m in vvo.messages() if m.photo), None)
+        if chart:
+            break
+        await asyncio.sleep(0.05)
+    assert chart is not None and chart.caption.startswith("📊 Встречи и запросы о помощи по неделям")
+    assert emulator._files[chart.photo[0]["file_id"]].startswith(b"\x89PNG")
+    assert not digests(msk)
+    # Monday 08:00 in Moscow (UTC+3) is 05:00 UTC
+    await at(datetime(2026, 11, 30, 4, 59, tzinfo=timezone.utc))
+    assert not digests(msk)
+    await at(datetime(2026, 11, 30, 5, 0, tzinfo=timezone.utc))
+    await wait_text(msk, "Еженедельная сводка: Школа в Москве")
+    await at(datetime(2026, 11, 30, 5, 30, tzinfo=timezone.utc))
+    assert len(digests(msk)) == 1 and len(digests(vvo)) == 1  # once a week
+
+    # the curator moves it to Friday 16:00; it comes then, not on Monday
+    await msk.send("/summary")
+    await msk.press("🗓 Дайджест: понедельник, 08:00")
+    await msk.press("пятница")
+    reply = await msk.press("16:00")
+    assert "Дайджест: пятница, 16:00" in " ".join(msk.buttons(reply.messages[0]))
+    await at(datetime(2026, 12, 4, 12, 59, tzinfo=timezone.utc))
+    assert len(digests(msk)) == 1
+    await at(datetime(2026, 12, 4, 13, 0, tzinfo=timezone.utc))  # 16:00 in Moscow
+    for _ in range(100):
+        if len(digests(msk)) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(digests(msk)) == 2
+    assert vladivostok != moscow

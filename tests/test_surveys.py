@@ -251,3 +251,34 @@ async def test_a_completed_program_launches_both_questionnaires(db):
             Notification.kind == "survey"))
         assert invitations == 4
         assert curator_id not in invited["mentee"] | invited["mentor"]
+
+
+async def test_a_named_survey_names_its_answers_in_the_workbook_only_when_results_may_be_shown(db):
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot import reports
+
+    await _world(db, mentees=3)
+    curator = await _actor(db, 1)
+    async with db() as session:
+        sid = await svc.create(session, curator, audience="mentees", deadline=WEEK, now=START, i18n=I18N,
+                               title="Именной опрос", questions=[svc.QuestionDraft(QuestionKind.SCALE, "Оценка")])
+        await svc.set_anonymous(session, curator, sid, False)
+        await svc.launch(session, curator, sid, START, I18N)
+        for n in range(3):
+            actor = await _actor(db, 100 + n)
+            form = await svc.questionnaire(session, actor, sid, START)
+            assert not form.anonymous
+            await svc.submit(session, actor, sid, {form.questions[0].id: n + 6}, START)
+        with pytest.raises(InvalidInput, match="survey.results_after_close"):
+            await svc.named_answers(session, curator, sid, I18N)
+        await svc.close(session, curator, sid, START)
+        assert (await session.get(Survey, sid)).mean_score == 7.0
+        named = await svc.named_answers(session, curator, sid, I18N)
+        results = await svc.results(session, curator, sid, I18N)
+    book = load_workbook(io.BytesIO(await reports.survey_workbook(results, I18N.get("ru"), named)))
+    rows = list(book["Ответы участников"].iter_rows(values_only=True))
+    assert rows == [("Участник", "1. Оценка"), ("Наставляемый 00", "6"), ("Наставляемый 01", "7"),
+                    ("Наставляемый 02", "8")]

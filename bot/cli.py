@@ -59,6 +59,8 @@ async def cmd_run(settings: Settings) -> None:
     from db.migrate import upgrade
 
     await upgrade(settings.db.url)
+    if settings.webhook.url:
+        return  # main() starts the webhook workers after the migration
     app = BotApp.create(settings)
     await app.run_polling()
 
@@ -224,7 +226,14 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         if command == "run":
+            if settings.webhook.workers > 1 and settings.db.url.startswith("sqlite"):
+                raise CliError("several webhook workers need PostgreSQL (DATABASE_URL=postgresql+asyncpg://...): "
+                               "on SQLite run WEBHOOK_WORKERS=1")
             asyncio.run(cmd_run(settings))
+            if settings.webhook.url:
+                from bot.webhook import run_workers
+
+                run_workers(settings)
         elif command == "migrate":
             asyncio.run(cmd_migrate(settings))
         elif command == "org" and args.org_command == "add":

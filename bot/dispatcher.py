@@ -10,17 +10,17 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers import get_routers
 from bot.i18n import I18n
-from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware
+from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware, UpdateOnceMiddleware
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.services.notifications import mark_unreachable
 from bot.settings import Settings
+from bot.storage import create_storage
 
 log = logging.getLogger("nastavnik.errors")
 
@@ -72,8 +72,12 @@ def create_dispatcher(
     """The dispatcher with every router and middleware. With a `backbone`, the scheduler and the
     notification sender start and stop with it, and updates that queued notifications wake the sender."""
     i18n = i18n or I18n(default=settings.defaults.locale)
+    isolation = None
+    if storage is None:
+        storage, isolation = create_storage(settings.redis.url, sessionmaker)
     dp = Dispatcher(
-        storage=storage or MemoryStorage(),
+        storage=storage,
+        events_isolation=isolation,
         settings=settings,
         sessionmaker=sessionmaker,
         clock=clock or Clock(),
@@ -86,6 +90,8 @@ def create_dispatcher(
     # The bot works in private chats only; in groups it stays silent.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    if settings.webhook.url:
+        dp.update.outer_middleware(UpdateOnceMiddleware(sessionmaker, clock or Clock()))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None))
     dp.update.outer_middleware(ActorMiddleware(i18n))
     dp.message.middleware(DomainErrorMiddleware())

@@ -37,6 +37,40 @@ class DbSessionMiddleware(BaseMiddleware):
                     self.wake_sender()
 
 
+class UpdateOnceMiddleware(BaseMiddleware):
+    """Webhook mode: an update id is handled once, whichever worker gets it and however often Telegram
+    delivers it. The id is claimed before handling and released if handling fails, so Telegram's retry
+    of a failed update is handled; an update in flight when its worker is killed is not retried."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Any) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        from sqlalchemy import delete
+        from sqlalchemy.exc import IntegrityError
+
+        from db.models import ProcessedUpdate
+
+        update_id = getattr(event, "update_id", None)
+        if update_id is None:
+            return await handler(event, data)
+        async with self.sessionmaker() as session:
+            session.add(ProcessedUpdate(update_id=update_id, received_at=self.clock.now()))
+            try:
+                await session.commit()
+            except IntegrityError:
+                log.info("update %s delivered again: already handled", update_id)
+                return None
+        try:
+            return await handler(event, data)
+        except BaseException:
+            async with self.sessionmaker() as session:
+                await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
+                await session.commit()
+            raise
+
+
 class ActorMiddleware(BaseMiddleware):
     """Loads who is acting (`actor`) and their translator (`t`)."""
 

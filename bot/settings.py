@@ -35,6 +35,33 @@ class DatabaseSettings(BaseSettings):
     echo: bool = False
 
 
+class RedisSettings(BaseSettings):
+    """REDIS_URL: dialog state in Redis (several workers); unset, in the database."""
+
+    model_config = _config("REDIS_")
+    url: str | None = None
+
+
+class WebhookSettings(BaseSettings):
+    """WEBHOOK_URL set: webhook mode (aiohttp) instead of long polling."""
+
+    model_config = _config("WEBHOOK_")
+    url: str | None = None  # the public HTTPS address Telegram posts to, e.g. https://bot.example.org/telegram
+    secret: SecretStr | None = None  # checked in X-Telegram-Bot-Api-Secret-Token; 1-256 of A-Z a-z 0-9 _ -
+    host: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=0, le=65535)
+    path: str = "/telegram"
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        raw = value.get_secret_value() if value else None
+        if raw is not None and not (1 <= len(raw) <= 256 and all(c.isalnum() or c in "_-" for c in raw)):
+            raise ValueError("WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+
 class TelegramSettings(BaseSettings):
     """TELEGRAM_API_BASE."""
 
@@ -93,18 +120,23 @@ class Settings(BaseSettings):
     bot: BotSettings = Field(default_factory=BotSettings)
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
     defaults: LocaleSettings = Field(default_factory=LocaleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     log_level: str = "INFO"
 
     @classmethod
-    def explicit(cls, *, token: str, db_url: str, api_base: str, **notify: float) -> Settings:
+    def explicit(cls, *, token: str, db_url: str, api_base: str, redis_url: str | None = None,
+                 webhook: dict | None = None, **notify: float) -> Settings:
         """Settings from these values and the defaults only, ignoring `.env` (the demo and tests)."""
         return cls(
             _env_file=None,
             bot=BotSettings(_env_file=None, token=token),
             db=DatabaseSettings(_env_file=None, url=db_url),
             telegram=TelegramSettings(_env_file=None, api_base=api_base),
+            redis=RedisSettings(_env_file=None, url=redis_url),
+            webhook=WebhookSettings(_env_file=None, **(webhook or {})),
             defaults=LocaleSettings(_env_file=None),
             notify=NotifySettings(_env_file=None, **notify),
         )

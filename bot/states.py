@@ -76,7 +76,8 @@ class SurveyBuild(StatesGroup):
 
 
 class SurveyAnswering(StatesGroup):
-    question = State()  # data: sv (survey), sq (question index), sa (answers), sm (multi selection)
+    # data: sv (survey), sq (question index); v_sa (answers), v_sm (multi selection) in memory only
+    question = State()
     confirm = State()
 
 

@@ -496,6 +496,8 @@ class MeetingLog(Base):
     """A meeting in the mentor's journal («журнал наставника»), the record virtual mentoring needs."""
 
     __tablename__ = "meeting_logs"
+    # a pair's last meeting and its meetings in a period, without reading the others
+    __table_args__ = (Index("ix_meeting_logs_mentorship_held_on", "mentorship_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
@@ -647,3 +649,27 @@ class SurveyResponse(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     answers: Mapped[str] = mapped_column(Text)  # JSON: {question id: answer}
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # named surveys only
+
+
+# ---------------------------------------------------------------------------- dialog state
+class DialogState(Base):
+    """aiogram FSM state and data of a dialog in progress (bot/storage.py), so that a dialog survives a
+    restart and continues on another worker. Keys name a chat and a user; what must not be kept about
+    a person (an invite before consent, survey answers in progress) never comes here."""
+
+    __tablename__ = "dialog_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Update ids taken for processing (webhook mode): Telegram may deliver an update again, and
+    another worker may get it; the first to insert its id handles it. Kept a day."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

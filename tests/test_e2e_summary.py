@@ -311,7 +311,8 @@ async def test_weekly_digest_at_each_organisations_local_time(emulator, db, bot_
     await msk.press("🗓 Дайджест: понедельник, 08:00")
     await msk.press("пятница")
     reply = await msk.press("16:00")
-    assert "Дайджест: пятница, 16:00" in " ".join(msk.buttons(reply.messages[0]))
+    card = next(m for m in reply.messages if "Сводка" in (m.text or ""))
+    assert "Дайджест: пятница, 16:00" in " ".join(msk.buttons(card))
     await at(datetime(2026, 12, 4, 12, 59, tzinfo=timezone.utc))
     assert len(digests(msk)) == 1
     await at(datetime(2026, 12, 4, 13, 0, tzinfo=timezone.utc))  # 16:00 in Moscow

@@ -348,7 +348,8 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
                            t: Translator, i18n: I18n, clock: Clock, sid: int) -> None:
     form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
     await state.set_state(SurveyAnswering.question)
-    await state.set_data({"sv": sid, "sq": 0, "sa": {}, "sm": []})
+    # the answers (v_…) stay in this process's memory: never in the database or Redis (bot/storage.py)
+    await state.set_data({"sv": sid, "sq": 0, "v_sa": {}, "v_sm": []})
     await callback.answer()
     bot, chat = callback.bot, callback.from_user.id
     await bot.send_message(chat, t(  # type: ignore[union-attr]
@@ -437,7 +438,7 @@ def _summary(t: Translator, form: svc.Questionnaire, answers: dict[str, Any]) ->
 async def _advance(bot: Bot, chat: int, state: FSMContext, t: Translator, form: svc.Questionnaire, index: int,
                    answers: dict[str, Any]) -> None:
     """Go to question `index` (or the summary past the last one)."""
-    await state.update_data(sq=index, sa=answers, sm=[])
+    await state.update_data(sq=index, v_sa=answers, v_sm=[])
     if index >= len(form.questions):
         await state.set_state(SurveyAnswering.confirm)
         text, markup = _summary(t, form, answers)
@@ -445,7 +446,7 @@ async def _advance(bot: Bot, chat: int, state: FSMContext, t: Translator, form: 
         return
     await state.set_state(SurveyAnswering.question)
     picked = answers.get(str(form.questions[index].id)) if form.questions[index].kind == QuestionKind.MULTI else None
-    await state.update_data(sm=list(picked or []))
+    await state.update_data(v_sm=list(picked or []))
     await _send_question(bot, chat, t, form, index, list(picked or []))
 
 
@@ -465,10 +466,13 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
     data = await state.get_data()
     if data.get("sv") != callback_data.survey or data.get("sq") != callback_data.q:
         raise InvalidInput("error.stale_button")
+    if await _answers_lost(callback.bot, callback.from_user.id, state, t, data):
+        await callback.answer()
+        return
     form = await svc.questionnaire(session, actor, callback_data.survey, clock.now(), i18n)
     index, v = callback_data.q, callback_data.v
     bot, chat = callback.bot, callback.from_user.id
-    answers: dict[str, Any] = dict(data.get("sa", {}))
+    answers: dict[str, Any] = dict(data.get("v_sa", {}))
     if index >= len(form.questions):  # the summary
         if v == "send":
             await svc.submit(session, actor, form.survey_id, {int(k): val for k, val in answers.items()}, clock.now())
@@ -493,18 +497,18 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
         answers.pop(str(q.id), None)
         value = None
     elif q.kind == QuestionKind.MULTI and v.startswith("t") and v[1:].isdigit():
-        picked = set(data.get("sm", []))
+        picked = set(data.get("v_sm", []))
         picked ^= {int(v[1:])}
         if not all(0 <= i < len(q.options) for i in picked):
             raise InvalidInput("survey.bad_answer")
-        await state.update_data(sm=sorted(picked))
+        await state.update_data(v_sm=sorted(picked))
         await callback.answer()
         await show(callback, _question_text(t, form, index), _question_markup(t, form, index, sorted(picked)))
         return
     elif q.kind == QuestionKind.MULTI and v == "d":
-        if not data.get("sm"):
+        if not data.get("v_sm"):
             raise InvalidInput("survey.pick_one")
-        value = svc.check_answer(q, list(data["sm"]))
+        value = svc.check_answer(q, list(data["v_sm"]))
     elif q.kind == QuestionKind.TEXT:
         raise InvalidInput("survey.type_answer")
     else:
@@ -514,6 +518,17 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
     await callback.answer()
     await _close_question(callback, t, form, index, value)
     await _advance(bot, chat, state, t, form, index + 1, answers)
+
+
+async def _answers_lost(bot: Bot | None, chat: int, state: FSMContext, t: Translator, data: dict[str, Any]) -> bool:
+    """Answers in progress live in one process's memory; after a restart (or on another worker) they
+    are gone, and the survey starts again rather than going on with holes."""
+    if "v_sa" in data:
+        return False
+    await state.clear()
+    kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=data["sv"], action="start").pack())])
+    await bot.send_message(chat, t("survey.lost"), reply_markup=kb)  # type: ignore[union-attr]
+    return True
 
 
 def _button_value(q: svc.QuestionView, v: str) -> Any:
@@ -529,12 +544,14 @@ def _button_value(q: svc.QuestionView, v: str) -> Any:
 async def answer_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                        i18n: I18n, clock: Clock) -> None:
     data = await state.get_data()
+    if await _answers_lost(message.bot, message.chat.id, state, t, data):
+        return
     form = await svc.questionnaire(session, actor, data["sv"], clock.now(), i18n)
     index = data["sq"]
     q = form.questions[index]
     if q.kind != QuestionKind.TEXT:
         raise InvalidInput("survey.use_buttons")
-    answers = {**data.get("sa", {}), str(q.id): svc.clean_answer(message.text or "")}
+    answers = {**data.get("v_sa", {}), str(q.id): svc.clean_answer(message.text or "")}
     await _advance(message.bot, message.chat.id, state, t, form, index + 1, answers)  # type: ignore[arg-type]
 
 

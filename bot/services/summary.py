@@ -335,7 +335,8 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
                                                        HelpRequest.status == HelpRequestStatus.OPEN)
                                                 .order_by(HelpRequest.created_at, HelpRequest.id),
                                                 lambda r: AttentionItem(r[0], r[1], r[2]))
-    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
+    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).join(
+        Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(active).group_by(
         MeetingLog.mentorship_id).subquery()
     quiet = select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
         active, (last.c.last.is_(None)) | (last.c.last < today - timedelta(days=QUIET_DAYS))).order_by(Mentorship.id)

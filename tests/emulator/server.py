@@ -133,6 +133,12 @@ class BotAPIEmulator:
         self._file_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.polls = 0
+        # webhook mode (setWebhook): updates are POSTed to the bot, retried until it answers 2xx
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status) of every POST
+        self.webhook_updates: dict[int, dict] = {}
+        self._done: set[int] = set()
+        self._delivery_tasks: set[asyncio.Task] = set()
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> str:
@@ -147,6 +153,8 @@ class BotAPIEmulator:
         return self.base_url
 
     async def stop(self) -> None:
+        for task in list(self._delivery_tasks):
+            task.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -194,8 +202,42 @@ class BotAPIEmulator:
 
     def _enqueue(self, update: dict) -> int:
         update_id = next(self._update_ids)
-        self._pending.append({"update_id": update_id, **update})
+        update = {"update_id": update_id, **update}
+        if self.webhook is not None:
+            self._deliver(update)
+        else:
+            self._pending.append(update)
         return update_id
+
+    def _deliver(self, update: dict) -> None:
+        task = asyncio.get_running_loop().create_task(self._post_update(update))
+        self._delivery_tasks.add(task)
+        task.add_done_callback(self._delivery_tasks.discard)
+
+    async def _post_update(self, update: dict, retries: int = 20) -> None:
+        """As Telegram does: POST the update with the secret header; retry until a 2xx answer."""
+        import aiohttp
+
+        assert self.webhook is not None
+        self.webhook_updates[update["update_id"]] = update
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret"]} if self.webhook["secret"] else {}
+        for _ in range(retries):
+            try:
+                async with aiohttp.ClientSession() as client:
+                    async with client.post(self.webhook["url"], json=update, headers=headers) as response:
+                        self.webhook_deliveries.append((update["update_id"], response.status))
+                        if 200 <= response.status < 300:
+                            async with self._changed:
+                                self._done.add(update["update_id"])
+                                self._changed.notify_all()
+                            return
+            except aiohttp.ClientError:
+                self.webhook_deliveries.append((update["update_id"], 0))
+            await asyncio.sleep(0.2)
+
+    async def redeliver(self, update_id: int) -> None:
+        """The same update once more (Telegram does this when an answer is late)."""
+        await self._post_update(self.webhook_updates[update_id])
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -260,7 +302,8 @@ class BotAPIEmulator:
     async def wait_processed(self, update_id: int, timeout: float = 15.0) -> None:
         """Wait until the bot has asked for updates past this one (with sequential handling: processed)."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: self._confirmed >= update_id), timeout)
+            await asyncio.wait_for(self._changed.wait_for(
+                lambda: self._confirmed >= update_id or update_id in self._done), timeout)
 
     async def wait_polling(self, timeout: float = 15.0) -> None:
         async with self._changed:
@@ -443,9 +486,30 @@ class BotAPIEmulator:
                                    "supports_inline_queries": False}
 
     async def api_deletewebhook(self, params: dict) -> bool:
+        self.webhook = None
         return True
 
+    async def api_setwebhook(self, params: dict) -> bool:
+        url = params.get("url") or ""
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not (1 <= len(secret) <= 256 and all(c.isalnum() or c in "_-" for c in secret)):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret": secret}
+        for update in self._pending:  # what waited for getUpdates goes to the webhook now
+            self._deliver(update)
+        self._pending = []
+        return True
+
+    async def api_getwebhookinfo(self, params: dict) -> dict:
+        return {"url": self.webhook["url"] if self.webhook else "", "has_custom_certificate": False,
+                "pending_update_count": len(self._pending)}
+
     async def api_getupdates(self, params: dict) -> list[dict]:
+        if self.webhook is not None:
+            raise TelegramError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                     "use deleteWebhook to delete the webhook first")
         offset = self._int(params, "offset", required=False) or 0
         limit = min(max(self._int(params, "limit", required=False) or 100, 1), 100)
         timeout = float(params.get("timeout") or 0)

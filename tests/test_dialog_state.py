@@ -1,0 +1,122 @@
+"""Dialog state (aiogram FSM) outlives the process: a dialog begun before a restart goes on after it, in
+the database by default and in Redis when REDIS_URL is set (a second app on the same Redis stands for
+another worker). What must not be kept — a stranger's invite before consent, survey answers in
+progress — is never written: the database holds no trace of it, and after a restart it is simply gone."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from contextlib import asynccontextmanager
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.app import BotApp
+from bot.services.invites import create_invite
+from bot.services.organizations import create_organization
+from bot.settings import Settings
+from db.models import DialogState, Role
+from tests.emulator import ScriptedUser
+from tests.test_e2e_mentorships import seed, wait_text
+
+
+@asynccontextmanager
+async def running(settings: Settings, clock):
+    app = BotApp.create(settings, clock=clock)
+    task = asyncio.create_task(app.run_polling(handle_as_tasks=False, handle_signals=False, polling_timeout=1))
+    await asyncio.sleep(0.3)
+    try:
+        yield app
+    finally:
+        await app.stop()
+        await asyncio.wait_for(task, 10)
+
+
+async def _rows(db) -> list[DialogState]:
+    async with db() as session:
+        return list((await session.scalars(select(DialogState))).all())
+
+
+async def _dialog_survives_a_restart(emulator, db, settings, clock) -> None:
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 8", "Europe/Moscow")).id
+    await seed(db, org_id, 2500, "Куратор Ковалёва", Role.CURATOR)
+    curator = ScriptedUser(emulator, 2500, "Ковалёва")
+    emulator.open_chat(curator.id, curator.first_name)
+    async with running(settings, clock):
+        await curator.send("/surveys")
+        await curator.press("➕ Новый опрос")
+        await curator.press("Свой опрос")
+        reply = await curator.send("Опрос после перезапуска")
+        assert "Вопрос 1. Какого он вида?" in reply.text
+    async with running(settings, clock):  # a restart, or another worker
+        reply = await curator.press("Оценка от 1 до 10")
+        assert "Напишите текст вопроса" in reply.text
+        await curator.send("Насколько полезен семинар?")
+        reply = await curator.press("Обязательный")
+        assert "Вопрос 1 добавлен: Насколько полезен семинар?" in reply.text
+
+
+async def test_a_dialog_survives_a_restart_in_the_database(emulator, db, settings, clock):
+    await _dialog_survives_a_restart(emulator, db, settings, clock)
+    assert await _rows(db)  # kept in dialog_states
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set (.ci/run sets it)")
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    return url
+
+
+async def test_a_dialog_survives_a_restart_in_redis(emulator, db, db_url, clock, redis_url):
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url, redis_url=redis_url)
+    await _dialog_survives_a_restart(emulator, db, settings, clock)
+    assert await _rows(db) == []  # in Redis, not in the database
+
+
+async def test_nothing_private_is_kept_and_a_restart_forgets_it(emulator, db, settings, clock):
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 9", "Europe/Moscow")).id
+        token = (await create_invite(session, org_id=org_id, role=Role.MENTEE, now=clock.now())).token
+    await seed(db, org_id, 2600, "Куратор Котова", Role.CURATOR)
+    for tid in (2601, 2602, 2603):
+        await seed(db, org_id, tid, f"Наставляемый {tid}", Role.MENTEE)
+    stranger, curator, mentee = (ScriptedUser(emulator, tid, name) for tid, name in
+                                 [(2700, "Незнакомец"), (2600, "Котова"), (2601, "Первый")])
+    for user in (stranger, curator, mentee):
+        emulator.open_chat(user.id, user.first_name)
+    async with running(settings, clock):
+        reply = await stranger.send(f"/start {token}")
+        assert "Согласие на обработку персональных данных" in reply.text
+        assert await _rows(db) == []  # not even the stranger's chat id, nor the invite
+        await curator.send("/surveys")
+        await curator.press("➕ Новый опрос")
+        await curator.press("Анкета удовлетворённости наставляемого")
+        await curator.press("Всем наставляемым")
+        await curator.press("Неделя")
+        await curator.press("🚀 Запустить")
+        await mentee.press("📝 Пройти опрос", await wait_text(mentee, "Опрос «Анкета"))
+        await mentee.press("9")
+        await mentee.press("8")
+        rows = {row.key: row for row in await _rows(db)}
+        mine = [row for key, row in rows.items() if f":{mentee.id}:" in key]
+        assert len(mine) == 1 and mine[0].state == "SurveyAnswering:question"
+        assert set(json.loads(mine[0].data)) == {"sv", "sq"}  # where they are, not what they answered
+        async with db() as session:
+            dump = " ".join(str(v) for v in (await session.execute(text("SELECT * FROM dialog_states"))).all())
+        assert token not in dump and str(stranger.id) not in dump
+    async with running(settings, clock):
+        reply = await stranger.press("✅ Даю согласие")
+        assert "неактуальна" in reply.alerts[0]  # the pending consent was never stored: open the link again
+        reply = await mentee.press("7")
+        assert "начатые ответы не сохранились" in reply.text
+        reply = await mentee.press("📝 Пройти опрос")
+        assert "вопрос 1 из 10" in reply.text

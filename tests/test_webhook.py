@@ -1,0 +1,99 @@
+"""Webhook mode end to end: Telegram (the emulator) POSTs updates with the secret header; a wrong or
+missing secret is refused; an update delivered twice is handled once; /health answers; two workers on
+one port (PostgreSQL) handle every update exactly once and agree on one leader."""
+from __future__ import annotations
+
+import asyncio
+import socket
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+
+from bot.app import BotApp
+from bot.settings import Settings
+from bot.webhook import serve
+from tests.emulator import ScriptedUser
+
+SECRET = "s3cret_Token-42"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def webhook_settings(emulator, db_url: str, port: int) -> Settings:
+    return Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url, webhook={
+        "url": f"http://127.0.0.1:{port}/telegram", "secret": SECRET, "host": "127.0.0.1", "port": port})
+
+
+@asynccontextmanager
+async def workers(settings: Settings, clock, count: int = 1):
+    apps = [BotApp.create(settings, clock=clock) for _ in range(count)]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(serve(app, register=n == 0, stop=stop)) for n, app in enumerate(apps)]
+    try:
+        yield apps
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 15)
+
+
+async def _until(predicate, timeout: float = 15) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_webhook_secret_duplicates_and_health(emulator, db, db_url, clock, error_log):
+    port = free_port()
+    settings = webhook_settings(emulator, db_url, port)
+    async with workers(settings, clock):
+        await _until(lambda: emulator.webhook is not None)
+        assert emulator.webhook == {"url": f"http://127.0.0.1:{port}/telegram", "secret": SECRET}
+        guest = ScriptedUser(emulator, 3100, "Гость")
+        reply = await guest.send("/start")
+        assert "только по приглашениям" in reply.text
+        update_id, update = max(emulator.webhook_updates.items())
+
+        async with aiohttp.ClientSession() as client:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with client.post(emulator.webhook["url"], json={**update, "update_id": update_id + 100},
+                                       headers=headers) as response:
+                    assert response.status == 401
+            async with client.get(f"http://127.0.0.1:{port}/health") as response:
+                assert response.status == 200
+                health = await response.json()
+        assert health["status"] == "ok" and health["database"] == "ok"
+        assert len(guest.messages()) == 1  # the forged posts were not handled
+
+        await emulator.redeliver(update_id)  # Telegram delivers it again
+        await asyncio.sleep(0.3)
+        assert len(guest.messages()) == 1
+        assert [status for uid, status in emulator.webhook_deliveries if uid == update_id] == [200, 200]
+    assert [r.getMessage() for r in error_log.records] == []
+    assert emulator.rejections == []
+
+
+async def test_two_workers_on_one_port_handle_each_update_once(emulator, db, db_url, clock, error_log):
+    if db_url.startswith("sqlite"):
+        pytest.skip("several workers need PostgreSQL (one leader by advisory lock)")
+    port = free_port()
+    settings = webhook_settings(emulator, db_url, port)
+    async with workers(settings, clock, count=2) as apps:
+        await _until(lambda: emulator.webhook is not None)
+        await _until(lambda: sum(app.backbone.leading.is_set() for app in apps) == 1)
+        guests = [ScriptedUser(emulator, 3200 + n, f"Гость {n}") for n in range(12)]
+        await asyncio.gather(*(guest.send("/start") for guest in guests))
+        for update_id in list(emulator.webhook_updates):
+            await emulator.redeliver(update_id)
+        await asyncio.sleep(0.3)
+        for guest in guests:
+            assert [m.text for m in guest.messages()] == [guest.messages()[0].text], guest.first_name
+            assert "только по приглашениям" in guest.messages()[0].text
+        assert sum(app.backbone.leading.is_set() for app in apps) == 1
+    assert [r.getMessage() for r in error_log.records] == []

@@ -12,7 +12,9 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo)
+    # pre-ping: a connection the database dropped (a restart, a failover) is replaced, not handed to a handler
+    options = {"pool_pre_ping": True} if parsed.get_backend_name() == "postgresql" else {}
+    engine = create_async_engine(url, echo=echo, **options)
     if parsed.get_backend_name() == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -1,7 +1,7 @@
 """/invite: a curator (or head) creates an invitation link for a role in their organisation."""
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,6 +83,6 @@ async def role_picked(callback: CallbackQuery, callback_data: InviteRoleCb, sess
 def create_router() -> Router:
     router = Router(name="invites")
     router.message.register(invite, Command("invite"))
-    router.callback_query.register(org_picked, OrgPickCb.filter(lambda cb: cb.purpose == "invite"))
+    router.callback_query.register(org_picked, OrgPickCb.filter(F.purpose == "invite"))
     router.callback_query.register(role_picked, InviteRoleCb.filter())
     return router

@@ -90,8 +90,11 @@ async def action(callback: CallbackQuery, callback_data: SpeedCb, session: Async
     elif act == "attendance":
         await _attendance(callback, session, actor, sid, t)
         return
-    else:
+    else:  # show: checked before the button is answered, so a refusal can still be said
+        v = await svc.view(session, actor, sid)
         await callback.answer()
+        await show(callback, *_card(t, v))
+        return
     v = await svc.view(session, actor, sid)
     await show(callback, *_card(t, v))
 

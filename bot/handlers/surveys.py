@@ -140,8 +140,11 @@ async def action(callback: CallbackQuery, callback_data: SurveyCb, session: Asyn
     elif act == "close":
         await svc.close(session, actor, sid, now)
         await callback.answer(t.plain("survey.closed_you"))
-    else:
+    else:  # show: checked before the button is answered, so a refusal can still be said
+        card = await svc.card(session, actor, sid, i18n)
         await callback.answer()
+        await show(callback, *_card(t, card))
+        return
     await show(callback, *_card(t, await svc.card(session, actor, sid, i18n)))
 
 
@@ -182,6 +185,8 @@ async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor:
                      t: Translator) -> None:
     if not actor.orgs_where(*svc.MANAGERS):
         raise AccessDenied("survey.only_curators")
+    if callback_data.kind not in (*svc.TEMPLATES, "custom"):
+        raise InvalidInput()
     await callback.answer()
     await show(callback, t("survey.ask_kind") + "\n→ " + t(
         f"survey.template.{callback_data.kind}" if callback_data.kind in svc.TEMPLATES else "btn.survey_custom"))
@@ -193,8 +198,6 @@ async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor:
         await state.set_state(SurveyBuild.title)
         await state.update_data(build={"questions": []})
         await callback.message.answer(t("survey.ask_title"))  # type: ignore[union-attr]
-    else:
-        raise InvalidInput()
 
 
 def _audiences(template: str | None) -> list[str]:

@@ -1,0 +1,89 @@
+"""End to end, every button there is, forged: each CallbackData factory of `bot/callbacks.py` is packed
+with the ids of another organisation's records (and with ids that do not exist) and pressed by a
+stranger, by a mentee and by a curator of another school. Every press is answered, none fails a
+handler or makes Telegram answer 400 (the fixture checks both), and none changes the school's records."""
+from __future__ import annotations
+
+import inspect
+import itertools
+
+from sqlalchemy import func, select
+
+import bot.callbacks as callbacks
+from db.models import (
+    HelpRequest,
+    MeetingLog,
+    Mentorship,
+    Participant,
+    PlanItem,
+    Program,
+    Survey,
+    SurveyParticipant,
+)
+from tests.emulator import ScriptedUser
+from tests.test_e2e_summary import seed_school
+
+STRINGS = ("all", "show", "start", "results", "launch", "delete", "close", "join", "cancel", "mentee", "mentor",
+           "curator", "done", "month", "ask", "program.1", "send", "1", "young", "x" * 20)
+
+
+def _factories() -> list[type[callbacks.CallbackData]]:
+    return [cls for _, cls in inspect.getmembers(callbacks, inspect.isclass)
+            if issubclass(cls, callbacks.CallbackData) and cls is not callbacks.CallbackData]
+
+
+def _values(annotation: str, ids: list[int]) -> list:
+    if "bool" in annotation:
+        return [True, False]
+    if "int" in annotation:
+        return [*ids, 0, 999_999]
+    return list(STRINGS)
+
+
+def forged(ids: list[int], per_factory: int = 12) -> list[str]:
+    """Packed callback data of every factory, with field values from `ids` and the strings above."""
+    packed: list[str] = []
+    for cls in _factories():
+        fields = {name: str(info.annotation) for name, info in cls.model_fields.items()}
+        combos = itertools.product(*(_values(kind, ids) for kind in fields.values()))
+        for values in itertools.islice(combos, per_factory):
+            try:
+                data = cls(**dict(zip(fields, values, strict=True))).pack()
+            except ValueError:
+                continue  # longer than 64 bytes: Telegram would not carry it either
+            packed.append(data)
+    return packed
+
+
+async def _snapshot(db) -> dict[str, object]:
+    async with db() as session:
+        counts = {}
+        for model in (Mentorship, Participant, Program, PlanItem, MeetingLog, HelpRequest, Survey, SurveyParticipant):
+            counts[model.__tablename__] = await session.scalar(select(func.count()).select_from(model))
+        counts["statuses"] = sorted((await session.execute(select(Mentorship.id, Mentorship.status))).all())
+        counts["requests"] = sorted((await session.execute(select(HelpRequest.id, HelpRequest.status,
+                                                                  HelpRequest.mentor_id))).all())
+        counts["items"] = sorted((await session.execute(select(PlanItem.id, PlanItem.done_at))).all())
+        counts["surveys"] = sorted((await session.execute(select(Survey.id, Survey.status, Survey.anonymous))).all())
+        return counts
+
+
+async def test_every_button_forged_by_outsiders_is_refused_politely(emulator, db, bot_app):
+    org_a, a = await seed_school(db, "Школа № 1", "Europe/Moscow", 4000)
+    await seed_school(db, "Школа № 2", "Europe/Moscow", 4200)
+    ids = sorted({org_a, a["pair"], a["group"], a["e1"], a["m1"], a["curator"], 1, 2, 3})
+    stranger = ScriptedUser(emulator, 4999, "Незнакомец")
+    other_mentee = ScriptedUser(emulator, 4220, "Алина из школы № 2")
+    other_curator = ScriptedUser(emulator, 4200, "Куратор школы № 2")
+    for user in (stranger, other_mentee, other_curator):
+        emulator.open_chat(user.id, user.first_name)
+        await user.send("/help")  # a message of the bot's to press buttons on
+    before = await _snapshot(db)
+    data = forged(ids)
+    assert len({d.split(":")[0] for d in data}) == len(_factories())  # every factory is tried
+    for user in (stranger, other_mentee, other_curator):
+        anchor = user.messages()[0].message_id
+        for packed in data:
+            await user.press_data(packed, anchor)
+    assert all(query["answered"] for query in emulator._callbacks.values())  # no spinning button anywhere
+    assert await _snapshot(db) == before  # nothing of school № 1 changed

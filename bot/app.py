@@ -15,6 +15,7 @@ from bot.menus import set_default_menu
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
+from bot.warmup import hold_response_models
 from db.engine import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class BotApp:
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None) -> BotApp:
         clock = clock or Clock()
+        hold_response_models()  # aiogram's response models built once, not on every API call
         engine = create_engine(settings.db.url, echo=settings.db.echo)
         sessionmaker = create_sessionmaker(engine)
         bot = create_bot(settings)
@@ -58,8 +60,13 @@ class BotApp:
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
         finally:
-            await self.bot.session.close()
-            await self.engine.dispose()
+            await self.close()
+
+    async def close(self) -> None:
+        """Release what the app holds: the Bot API session, the dialog storage, the database."""
+        await self.bot.session.close()
+        await self.dispatcher.storage.close()
+        await self.engine.dispose()
 
     async def stop(self) -> None:
         with contextlib.suppress(RuntimeError):  # not polling (yet): nothing to stop

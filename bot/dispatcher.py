@@ -74,7 +74,7 @@ def create_dispatcher(
     i18n = i18n or I18n(default=settings.defaults.locale)
     isolation = None
     if storage is None:
-        storage, isolation = create_storage(settings.redis.url, sessionmaker)
+        storage, isolation = create_storage(settings.redis.url, settings.db.url)
     dp = Dispatcher(
         storage=storage,
         events_isolation=isolation,

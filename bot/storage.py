@@ -17,7 +17,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,10 +39,17 @@ def _json_default(value: Any) -> Any:
 
 
 class DatabaseStorage(BaseStorage):
-    """FSM state and data in the `dialog_states` table, one short transaction per call."""
+    """FSM state and data in the `dialog_states` table, one short transaction per call.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.sessionmaker = sessionmaker
+    It has its own engine (its own connection pool): a handler's session holds a connection of the
+    bot's pool for the whole update, and a state write from inside the handler must not wait for
+    that same pool — under load every connection would be held by a handler waiting for one more."""
+
+    def __init__(self, url: str) -> None:
+        from db.engine import create_engine, create_sessionmaker
+
+        self.engine = create_engine(url)
+        self.sessionmaker: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         name = KEYS.build(key)
@@ -88,48 +95,53 @@ class DatabaseStorage(BaseStorage):
         return json.loads(row.data) if row else {}
 
     async def close(self) -> None:
-        return None
+        await self.engine.dispose()
 
 
 class PrivateStorage(BaseStorage):
-    """A durable storage with a private part in memory (see the module's docstring)."""
+    """A durable storage with a private part in memory (see the module's docstring). The memory part
+    holds entries only while they are needed, so it does not grow with the number of users."""
 
     def __init__(self, durable: BaseStorage) -> None:
         self.durable = durable
-        self.memory = MemoryStorage()
+        self._states: dict[str, str] = {}
+        self._data: dict[str, dict[str, Any]] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        name = _state_name(state)
+        name, memory_key = _state_name(state), KEYS.build(key)
         if name is not None and name.startswith(VOLATILE_STATES):
-            await self.memory.set_state(key, name)
+            self._states[memory_key] = name
             await self.durable.set_state(key, None)
         else:
-            await self.memory.set_state(key, None)
+            self._states.pop(memory_key, None)
             await self.durable.set_state(key, name)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return await self.memory.get_state(key) or await self.durable.get_state(key)
+        return self._states.get(KEYS.build(key)) or await self.durable.get_state(key)
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        private = await self.memory.get_state(key) is not None
+        memory_key = KEYS.build(key)
+        private = memory_key in self._states
         kept = {k: v for k, v in data.items() if not private and not k.startswith(VOLATILE_PREFIX)}
-        await self.memory.set_data(key, {k: v for k, v in data.items() if k not in kept})
+        volatile = {k: v for k, v in data.items() if k not in kept}
+        if volatile:
+            self._data[memory_key] = volatile
+        else:
+            self._data.pop(memory_key, None)
         await self.durable.set_data(key, kept)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return {**await self.durable.get_data(key), **await self.memory.get_data(key)}
+        return {**await self.durable.get_data(key), **self._data.get(KEYS.build(key), {})}
 
     async def close(self) -> None:
         await self.durable.close()
-        await self.memory.close()
 
 
-def create_storage(redis_url: str | None,
-                   sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[BaseStorage, BaseEventIsolation]:
+def create_storage(redis_url: str | None, db_url: str) -> tuple[BaseStorage, BaseEventIsolation]:
     """The storage and the lock that keeps one user's updates in order (across workers with Redis)."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         redis = RedisStorage.from_url(redis_url, key_builder=KEYS)
         return PrivateStorage(redis), RedisEventIsolation(redis.redis, key_builder=KEYS)
-    return PrivateStorage(DatabaseStorage(sessionmaker)), SimpleEventIsolation()
+    return PrivateStorage(DatabaseStorage(db_url)), SimpleEventIsolation()

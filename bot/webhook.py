@@ -77,8 +77,7 @@ async def serve(app: BotApp, *, register: bool, stop: asyncio.Event | None = Non
         await stop.wait()
     finally:
         await runner.cleanup()
-        await app.bot.session.close()
-        await app.engine.dispose()
+        await app.close()
 
 
 def _signal_event() -> asyncio.Event:

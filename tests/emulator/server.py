@@ -118,6 +118,8 @@ class BotAPIEmulator:
     users: dict[int, dict] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     fault_hook: FaultHook | None = None
+    # called with every ChatEvent as it happens (the benchmark measures latency with it)
+    event_hook: Callable[[ChatEvent], None] | None = None
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":")[0])
@@ -466,7 +468,10 @@ class BotAPIEmulator:
 
     def _event(self, kind: str, chat_id: int, message_id: int | None, text: str | None = None,
                show_alert: bool = False) -> None:
-        self.events.append(ChatEvent(self.next_seq(), kind, chat_id, message_id, text, show_alert))
+        event = ChatEvent(self.next_seq(), kind, chat_id, message_id, text, show_alert)
+        self.events.append(event)
+        if self.event_hook is not None:
+            self.event_hook(event)
 
     def _own_message(self, params: dict, missing: str) -> StoredMessage:
         if "inline_message_id" in params:

@@ -1,0 +1,346 @@
+"""Updates through the bot, beside a bare aiogram echo bot on the same emulator in the same run.
+
+A realistic mix, each user waiting for the bot's answer before the next step as people do: mentees
+ask for help (/ask, a topic, the text) and answer a 10-question survey; mentors log meetings (the
+nine steps of /log); curators ask for /summary; everyone looks at /program and /journal. The echo
+bot gets the same sequence of kinds of updates (texts and button presses) and answers each.
+
+Two measurements per bot: the most it sustains (every user as fast as it is answered) in updates a
+second, and the latency (from the update to the bot's answer in that chat) at a paced 100 updates a
+second: p50 and p99. Goal: the bot at least half the echo bot's throughput, p99 under 50 ms at 100/s.
+The bot runs as in production (polling, updates handled as tasks, SQLite by default; --pg URL for
+PostgreSQL), and its peak memory (RSS) is printed.
+
+    .venv/bin/python -m bench.updates [--users 60] [--seconds 20] [--pg postgresql+asyncpg://...]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from aiogram import Dispatcher, F
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy import select
+
+from bot.app import BotApp
+from bot.dispatcher import create_bot
+from bot.i18n import I18n
+from bot.services import surveys
+from bot.services.actor import load_actor
+from bot.services.clock import FrozenClock
+from bot.services.organizations import create_organization
+from bot.services.profile import normalize_name
+from bot.settings import Settings
+from db.engine import create_engine, create_sessionmaker
+from db.migrate import downgrade, upgrade
+from db.models import (
+    Membership,
+    MembershipTopic,
+    MentoringForm,
+    MentoringKind,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Person,
+    PlanItem,
+    Program,
+    Role,
+    Topic,
+)
+from tests.emulator import BotAPIEmulator
+from tests.emulator.server import ChatEvent, StoredMessage
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+# ------------------------------------------------------------------------- measuring
+class Waiter:
+    """Futures resolved by the emulator's events: 'the bot answered in this chat'."""
+
+    def __init__(self, emulator: BotAPIEmulator) -> None:
+        self.emulator = emulator
+        self.pending: dict[int, tuple[asyncio.Future, Callable[[ChatEvent], bool]]] = {}
+        emulator.event_hook = self._on_event
+
+    def _on_event(self, event: ChatEvent) -> None:
+        waiting = self.pending.get(event.chat_id)
+        if waiting and not waiting[0].done() and waiting[1](event):
+            waiting[0].set_result(time.perf_counter())
+
+    def expect(self, chat_id: int, test: Callable[[ChatEvent], bool]) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.pending[chat_id] = (future, test)
+        return future
+
+
+def answered_with(text: str | None) -> Callable[[ChatEvent], bool]:
+    if text is None:
+        return lambda event: True
+    return lambda event: event.kind in ("send", "edit") and text in (event.text or "")
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    timeouts: int = 0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+class BenchUser:
+    def __init__(self, emulator: BotAPIEmulator, waiter: Waiter, user_id: int, stats: Stats, echo: bool) -> None:
+        self.emulator, self.waiter, self.id, self.stats, self.echo = emulator, waiter, user_id, stats, echo
+        emulator.user(user_id, f"U{user_id}")
+        emulator.open_chat(user_id, f"U{user_id}")
+
+    async def _act(self, push, expect: str | None) -> bool:
+        future = self.waiter.expect(self.id, answered_with(expect))
+        started = time.perf_counter()
+        await push()
+        try:
+            answered = await asyncio.wait_for(future, 10)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            return False
+        self.stats.latencies.append(answered - started)
+        return True
+
+    async def send(self, text: str, expect: str | None = None) -> bool:
+        return await self._act(lambda: self.emulator.push_message(self.id, text=text), expect)
+
+    def last_with_button(self, label: Callable[[str], bool]) -> tuple[StoredMessage, str] | None:
+        for message in reversed(self.emulator.chat_messages(self.id)):
+            for row in message.buttons:
+                for button in row:
+                    if label(button["text"]) and "callback_data" in button:
+                        return message, button["callback_data"]
+        return None
+
+    async def press(self, label: Callable[[str], bool] | str, expect: str | None = None) -> bool:
+        if self.echo:  # the echo bot has no buttons: a press on its last message
+            messages = self.emulator.chat_messages(self.id)
+            message_id = messages[-1].message_id if messages else 1
+            return await self._act(lambda: self.emulator.push_callback(self.id, message_id, "echo"), expect)
+        test = label if callable(label) else (lambda text: text == label)
+        found = self.last_with_button(test)
+        if found is None:
+            self.stats.timeouts += 1
+            return False
+        message, data = found
+        return await self._act(lambda: self.emulator.push_callback(self.id, message.message_id, data), expect)
+
+
+# ------------------------------------------------------------------------------ flows
+# (kind of update, what the bot answers with); the echo bot gets the same kinds
+ASK = [("send", "/ask", "Тема запроса"), ("press", lambda t: t.startswith("Инклюзия"), "Опишите ситуацию"),
+       ("send", "Как удержать внимание класса на шестом уроке?", "отправлен")]
+SURVEY = [("press", "📝 Пройти опрос", "вопрос 1 из 10")] + [
+    ("press", str(n), f"вопрос {q + 2} из 10") for q, n in enumerate([8, 9, 7, 6, 9, 8, 7])] + [
+    ("press", "Да", "вопрос 9 из 10"), ("press", "Нет", "вопрос 10 из 10"),
+    ("press", "Пропустить", "Проверьте ответы"), ("press", "✅ Отправить ответы", "Спасибо")]
+LOG = [("send", "/log", "Когда прошла встреча"), ("press", "Сегодня", "Сколько длилась"),
+       ("press", "60 мин.", "Формат встречи"), ("press", "очно", "Тема встречи"),
+       ("send", "Разбор урока", "Кратко"), ("send", "Посмотрели запись урока", "Следующие шаги"),
+       ("send", "Подготовить конспект", "пункт плана"), ("press", lambda t: t.startswith("Открытый урок"), "записана")]
+READ = [("send", "/program", None), ("send", "/journal", None), ("send", "/surveys", None)]
+SUMMARY = [("send", "/summary", "Сводка")]
+
+
+async def run_flow(user: BenchUser, flow: list, pace: float | None) -> int:
+    done = 0
+    for kind, what, expect in flow:
+        started = time.perf_counter()
+        ok = await (user.send(what, expect) if kind == "send" else user.press(what, expect))
+        if not ok:
+            break
+        done += 1
+        if pace:
+            await asyncio.sleep(max(0.0, pace - (time.perf_counter() - started)))
+    return done
+
+
+def echo_flow(flow: list) -> list:
+    """The same kinds of updates for the echo bot: texts it echoes, buttons it answers."""
+    return [(kind, "echo", None) for kind, _, _ in flow]
+
+
+# ----------------------------------------------------------------------------- the bots
+def echo_dispatcher() -> Dispatcher:
+    dp = Dispatcher()
+
+    @dp.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    @dp.callback_query()
+    async def pressed(callback: CallbackQuery) -> None:
+        await callback.answer()
+
+    return dp
+
+
+@dataclass
+class Cast:
+    mentees: list[int]
+    mentors: list[int]
+    curators: list[int]
+
+
+async def seed(url: str, users: int) -> Cast:
+    """One school: a curator per 20 people, mentors with one pair each and a plan item, mentees; an
+    open survey to every mentee."""
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    i18n = I18n()
+    cast = Cast([], [], [])
+    async with sessionmaker() as session:
+        org_id = (await create_organization(session, "Школа для замера", "Europe/Moscow")).id
+        topic_id = await session.scalar(select(Topic.id).where(Topic.organization_id == org_id,
+                                                              Topic.title.startswith("Инклюзия")))
+        tid = 500_000
+        pairs = max(1, users // 4)
+        for n in range(users):
+            tid += 1
+            role = Role.CURATOR if n % 20 == 0 else Role.MENTOR if len(cast.mentors) < pairs else Role.MENTEE
+            person = Person(telegram_id=tid, full_name=f"Педагог {tid}", search_name=normalize_name(f"Педагог {tid}"),
+                            position="учитель", subject="история", experience_years=3, under_35=n % 2 == 0,
+                            profile_completed_at=NOW, created_at=NOW)
+            session.add(person)
+            await session.flush()
+            membership = Membership(person_id=person.id, organization_id=org_id, role=role,
+                                    capacity=3 if role == Role.MENTOR else None, created_at=NOW)
+            session.add(membership)
+            await session.flush()
+            if role == Role.MENTOR:
+                session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+            {Role.CURATOR: cast.curators, Role.MENTOR: cast.mentors, Role.MENTEE: cast.mentees}[role].append(
+                (tid, person.id))
+        for (_, mentor_id), (_, mentee_id) in zip(cast.mentors, cast.mentees, strict=False):
+            m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
+                           kind=MentoringKind.TRADITIONAL, status=MentorshipStatus.ACTIVE, started_at=NOW)
+            session.add(m)
+            await session.flush()
+            session.add_all([Participant(mentorship_id=m.id, person_id=mentor_id, role=Role.MENTOR, confirmed_at=NOW),
+                             Participant(mentorship_id=m.id, person_id=mentee_id, role=Role.MENTEE, confirmed_at=NOW)])
+            program = Program(mentorship_id=m.id, goals="Цели", difficulties="Инклюзия",
+                              start_date=NOW.date(), end_date=NOW.date().replace(year=2027))
+            session.add(program)
+            await session.flush()
+            session.add(PlanItem(program_id=program.id, activity="Открытый урок", expected_result="Анализ",
+                                 due_date=NOW.date().replace(year=2027, month=3)))
+        await session.commit()
+        curator = await load_actor(session, cast.curators[0][0])
+        sid = await surveys.create(session, curator, audience="mentees", deadline=NOW.replace(day=30), now=NOW,
+                                   i18n=i18n, template="mentee")
+        await surveys.launch(session, curator, sid, NOW, i18n)
+    await engine.dispose()
+    return Cast([t for t, _ in cast.mentees], [t for t, _ in cast.mentors], [t for t, _ in cast.curators])
+
+
+async def load(emulator: BotAPIEmulator, cast: Cast, *, echo: bool, pace: float | None, seconds: float) -> tuple[Stats, int, float]:
+    """Every user runs their flows (looping over the readers) until `seconds` pass."""
+    stats = Stats()
+    waiter = Waiter(emulator)
+    plans: list[tuple[int, list]] = []
+    for n, tid in enumerate(cast.mentees):
+        plans.append((tid, (ASK + SURVEY) if n % 2 == 0 else (SURVEY + ASK)))
+    plans += [(tid, LOG) for tid in cast.mentors] + [(tid, SUMMARY * 3) for tid in cast.curators]
+    deadline = time.perf_counter() + seconds
+    done = 0
+
+    async def user_loop(tid: int, flow: list) -> None:
+        nonlocal done
+        user = BenchUser(emulator, waiter, tid, stats, echo)
+        first = True
+        while time.perf_counter() < deadline:
+            steps = flow if first else READ
+            steps = echo_flow(steps) if echo else steps
+            steps_done = await run_flow(user, steps, pace)  # (not `done += await …`: that loses counts)
+            done += steps_done
+            first = False
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user_loop(tid, flow) for tid, flow in plans))
+    return stats, done, time.perf_counter() - started
+
+
+def report(label: str, stats: Stats, done: int, wall: float) -> float:
+    rate = done / wall
+    print(f"  {label}: {done} updates in {wall:.1f} s = {rate:.0f} updates/s; latency p50 {stats.percentile(0.5):.1f} ms, "
+          f"p99 {stats.percentile(0.99):.1f} ms; unanswered {stats.timeouts}", flush=True)
+    return rate
+
+
+async def main(users: int, seconds: float, pg: str | None) -> None:
+    print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, "
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    emulator = BotAPIEmulator()
+    await emulator.start()
+    results: dict[str, float] = {}
+    pace = users / 100  # each user's step every users/100 s: 100 updates a second in all
+
+    # the bare echo bot
+    bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://", api_base=emulator.base_url))
+    dp = echo_dispatcher()
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    await emulator.wait_polling()
+    cast = Cast(list(range(900_001, 900_001 + users * 3 // 4)), list(range(910_001, 910_001 + users // 4)),
+                [920_001])
+    print(f"echo bot ({users} users):", flush=True)
+    results["echo"] = report("as fast as answered", *await load(emulator, cast, echo=True, pace=None, seconds=seconds))
+    report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds))
+    await dp.stop_polling()
+    await task
+    await bot.session.close()
+
+    for label, url in [("SQLite", f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"),
+                       ("PostgreSQL", pg)]:
+        if not url:
+            print("PostgreSQL: skipped (set TEST_POSTGRES_URL or pass --pg)")
+            continue
+        if label == "PostgreSQL":
+            await downgrade(url, "base")
+        await upgrade(url)
+        cast = await seed(url, users)
+        for tid in cast.mentees + cast.mentors + cast.curators:
+            emulator.user(tid, f"U{tid}")
+            emulator.open_chat(tid, f"U{tid}")  # the survey's invitations go out as the bot starts
+        settings = Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url)
+        app = BotApp.create(settings, clock=FrozenClock(NOW))
+        task = asyncio.create_task(app.run_polling(handle_signals=False, polling_timeout=1))
+        await asyncio.sleep(1)
+        print(f"nastavnik on {label} ({len(cast.mentees)} mentees, {len(cast.mentors)} mentors, "
+              f"{len(cast.curators)} curators):", flush=True)
+        rate = report("as fast as answered", *await load(emulator, cast, echo=False, pace=None, seconds=seconds))
+        print(f"  throughput: {rate / results['echo']:.2f} of the echo bot's (goal >= 0.5)")
+        await asyncio.sleep(2)
+        stats, done, wall = await load(emulator, cast, echo=False, pace=pace, seconds=seconds)
+        report("paced at 100 updates/s", stats, done, wall)
+        print(f"  p99 at ~100 updates/s: {stats.percentile(0.99):.1f} ms (goal < 50 ms)")
+        await app.stop()
+        await task
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS) of the process running the bots, the emulator and the users: {rss:.0f} MiB")
+    rejected = [(c.method, c.description) for c in emulator.rejections]
+    print(f"rejected by the emulator: {len(rejected)} {rejected[:3]}")
+    await emulator.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--pg", default=os.environ.get("TEST_POSTGRES_URL"), help="a PostgreSQL URL it may wipe")
+    args = parser.parse_args()
+    asyncio.run(main(args.users, args.seconds, args.pg))

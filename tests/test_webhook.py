@@ -97,3 +97,46 @@ async def test_two_workers_on_one_port_handle_each_update_once(emulator, db, db_
             assert "только по приглашениям" in guest.messages()[0].text
         assert sum(app.backbone.leading.is_set() for app in apps) == 1
     assert [r.getMessage() for r in error_log.records] == []
+
+
+async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emulator, db_url, tmp_path):
+    """The real thing: `python -m bot run` with WEBHOOK_WORKERS=2 (PostgreSQL), SIGTERM at the end.
+    On SQLite several workers are refused in one line."""
+    import os
+    import signal
+    import sys
+
+    from tests.test_cli import _env, _run
+
+    port = free_port()
+    webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "WEBHOOK_SECRET": SECRET,
+               "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_WORKERS": "2",
+               "BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE": emulator.base_url}
+    if db_url.startswith("sqlite"):
+        code, _, err = await _run(tmp_path, "run", **webhook)
+        assert code == 2 and "several webhook workers need PostgreSQL" in err and "Traceback" not in err
+        return
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env={**_env(tmp_path, **webhook), "DATABASE_URL": db_url, "PYTHONPATH": os.getcwd()},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await _until(lambda: emulator.webhook is not None, timeout=90)
+        async with aiohttp.ClientSession() as client:
+            for _ in range(200):  # both workers up: the port answers
+                try:
+                    async with client.get(f"http://127.0.0.1:{port}/health") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        guests = [ScriptedUser(emulator, 3300 + n, f"Гость {n}") for n in range(6)]
+        await asyncio.gather(*(guest.send("/start") for guest in guests))
+        for guest in guests:
+            assert len(guest.messages()) == 1 and "только по приглашениям" in guest.messages()[0].text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert "Traceback" not in err.decode()

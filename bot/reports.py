@@ -126,11 +126,11 @@ async def survey_workbook(results: SurveyResults, t: Translator,
 
 
 # ------------------------------------------------------------------------- summaries
-def _pct(t: Translator, value: float | None) -> str:
+def percent(t: Translator, value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", t.plain("survey.decimal_point")) + "%"
 
 
-def _num(t: Translator, value: float | None, digits: int = 1) -> str:
+def number(t: Translator, value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}".replace(".", t.plain("survey.decimal_point"))
 
 
@@ -150,18 +150,18 @@ def indicators_text(t: Translator, ind: Any) -> str:
           curators=roles.get(Role.CURATOR, 0), heads=roles.get(Role.HEAD, 0)),
         t("summary.categories", list=_counts(t, "category", ind.mentees_by_category)),
         t("summary.indicators"),
-        t("summary.share_programs", share=_pct(t, ind.programs_share), part=ind.teachers_in_programs,
+        t("summary.share_programs", share=percent(t, ind.programs_share), part=ind.teachers_in_programs,
           whole=ind.teachers_total, note="" if ind.teachers_total_set else t.plain("summary.registered_note")),
-        t("summary.share_young", share=_pct(t, ind.young_share), part=ind.young_covered, whole=ind.young_total,
+        t("summary.share_young", share=percent(t, ind.young_share), part=ind.young_covered, whole=ind.young_total,
           note="" if ind.young_total_set else t.plain("summary.registered_note")),
         t("summary.programs", programs=ind.programs, active=ind.programs_active),
         t("summary.pairs", pairs=ind.active_pairs, forms=_counts(t, "form", ind.active_by_form),
           kinds=_counts(t, "kind", ind.active_by_kind)),
-        t("summary.month", meetings=ind.meetings_month, hours=_num(t, ind.minutes_month / 60),
-          requests=ind.help_month, median=_num(t, ind.help_median_minutes, 0)),
+        t("summary.month", meetings=ind.meetings_month, hours=number(t, ind.minutes_month / 60),
+          requests=ind.help_month, median=number(t, ind.help_median_minutes, 0)),
         t("summary.requests_now", open=ind.help_open, overdue=ind.help_overdue),
         t("summary.surveys", surveys=ind.surveys, answered=ind.survey_answered, invited=ind.survey_invited,
-          rate=_pct(t, ind.response_rate), satisfaction=_num(t, ind.satisfaction, 2)),
+          rate=percent(t, ind.response_rate), satisfaction=number(t, ind.satisfaction, 2)),
     ]
     return "\n".join(lines)
 

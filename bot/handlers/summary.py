@@ -130,8 +130,8 @@ async def _coordinator_page(session: AsyncSession, actor: Actor, t: Translator, 
     shown = orgs[page * ORGS_PAGE:(page + 1) * ORGS_PAGE]
     for org in shown:
         ind = figures[org.id]
-        lines.append(t("summary.org_line", org=org.name, programs_share=reports._pct(t, ind.programs_share),
-                       young_share=reports._pct(t, ind.young_share), pairs=ind.active_pairs,
+        lines.append(t("summary.org_line", org=org.name, programs_share=reports.percent(t, ind.programs_share),
+                       young_share=reports.percent(t, ind.young_share), pairs=ind.active_pairs,
                        meetings=ind.meetings_month, open=ind.help_open))
     buttons = [(shorten(org.name, 50), SummaryCb(org=org.id, page=page).pack()) for org in shown]
     nav = []

@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, InvalidInput
 from db.models import (
     HelpRequest,
     HelpRequestStatus,
@@ -485,7 +485,7 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
         text = "\n\n".join([
             t("summary.digest_title", org=org.name, date=now.astimezone(ZoneInfo(org.timezone)).strftime("%d.%m.%Y")),
             t("summary.week", joined=week.joined, pairs=week.pairs_started, completed=week.programs_completed,
-              meetings=week.meetings, hours=reports._num(t, week.minutes / 60), requests=week.requests,
+              meetings=week.meetings, hours=reports.number(t, week.minutes / 60), requests=week.requests,
               closed=week.requests_closed, surveys=week.surveys_closed),
             reports.indicators_text(t, ind), reports.attention_text(t, att), t("summary.digest_more")])
         await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="digest", text=text, now=now,
@@ -499,8 +499,6 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
 async def set_digest(session: AsyncSession, actor: Actor, org_id: int, weekday: int | None, hour: int,
                      now: datetime) -> None:
     """The curator chooses the digest's day (None: off) and hour, in the organisation's time."""
-    from bot.services.errors import InvalidInput
-
     if not actor.has_role(org_id, Role.CURATOR):
         raise AccessDenied("summary.only_curators")
     if (weekday is not None and not 0 <= weekday <= 6) or not 0 <= hour <= 23:
@@ -515,8 +513,6 @@ async def set_digest(session: AsyncSession, actor: Actor, org_id: int, weekday: 
 
 async def set_staff(session: AsyncSession, actor: Actor, org_id: int, teachers: int, young: int) -> None:
     """МПо for the indicators: all teachers of the organisation and the young ones among them."""
-    from bot.services.errors import InvalidInput
-
     if not actor.has_role(org_id, *READERS):
         raise AccessDenied("summary.only_curators")
     if not (0 < teachers <= 100_000 and 0 <= young <= teachers):

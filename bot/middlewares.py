@@ -8,12 +8,15 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import I18n, Translator
 from bot.services.actor import load_actor
 from bot.services.errors import DomainError
 from bot.services.notifications import WAKE_FLAG, mark_reachable
+from db.models import ProcessedUpdate
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -47,11 +50,6 @@ class UpdateOnceMiddleware(BaseMiddleware):
         self.clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from sqlalchemy import delete
-        from sqlalchemy.exc import IntegrityError
-
-        from db.models import ProcessedUpdate
-
         update_id = getattr(event, "update_id", None)
         if update_id is None:
             return await handler(event, data)

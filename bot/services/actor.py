@@ -43,6 +43,15 @@ class Actor:
                 seen.setdefault(r.organization_id, r.organization_name)
         return list(seen.items())
 
+    def first_org_where(self, *roles: Role, denied: str) -> int:
+        """The first organisation where the actor holds one of `roles`; AccessDenied(denied) if none."""
+        from bot.services.errors import AccessDenied
+
+        orgs = self.orgs_where(*roles)
+        if not orgs:
+            raise AccessDenied(denied)
+        return orgs[0][0]
+
     def membership(self, membership_id: int) -> RoleInOrg | None:
         return next((r for r in self.roles if r.membership_id == membership_id), None)
 

@@ -120,8 +120,9 @@ class _Book:
 
 
 def _when(zone: str) -> Callable[[datetime | None], str | None]:
-    tz = ZoneInfo(zone)
-    return lambda moment: moment.astimezone(tz).strftime("%d.%m.%Y %H:%M") if moment else None
+    from bot.ui import local_time
+
+    return lambda moment: local_time(moment, zone) if moment else None
 
 
 def _day(value: date | None) -> str | None:
@@ -130,6 +131,20 @@ def _day(value: date | None) -> str | None:
 
 def _yes(t: Translator, value: bool | None) -> str | None:
     return None if value is None else t.plain("btn.yes" if value else "btn.no")
+
+
+REGISTRY_COLUMNS = ("name", "role", "position", "subject", "experience", "under_35", "category", "capacity")
+
+
+async def _registry(session: AsyncSession, org_id: int,
+                    t: Translator) -> AsyncIterator[tuple[list[Any], Membership, Person]]:
+    """The organisation's current people, a row a role (REGISTRY_COLUMNS), for the sheet and the CSV."""
+    async for m, p in _rows(session, select(Membership, Person).join(Person, Person.id == Membership.person_id).where(
+            Membership.organization_id == org_id, Membership.ended_at.is_(None), Person.erased_at.is_(None))
+            .order_by(Person.search_name, Person.id, Membership.id)):
+        yield ([p.full_name, t.plain(f"role.{m.role.value}"), p.position, p.subject, p.experience_years,
+                _yes(t, p.under_35), t.plain(f"category.{m.mentee_category.value}") if m.mentee_category else None,
+                m.capacity], m, p)
 
 
 async def _names(session: AsyncSession, org_id: int) -> dict[int, tuple[str, list[str]]]:
@@ -160,15 +175,9 @@ async def organisation_workbook(session: AsyncSession, actor: Actor, org_id: int
     h = lambda *keys: [t.plain(f"export.col.{k}") for k in keys]  # noqa: E731 - a local shorthand
     book = _Book()
 
-    sheet = book.sheet(t.plain("export.sheet.people"), h(
-        "name", "role", "position", "subject", "experience", "under_35", "category", "capacity", "since",
-        "unreachable"))
-    async for m, p in _rows(session, select(Membership, Person).join(Person, Person.id == Membership.person_id).where(
-            Membership.organization_id == org_id, Membership.ended_at.is_(None), Person.erased_at.is_(None))
-            .order_by(Person.search_name, Person.id, Membership.id)):
-        sheet.append([p.full_name, t.plain(f"role.{m.role.value}"), p.position, p.subject, p.experience_years,
-                      _yes(t, p.under_35), t.plain(f"category.{m.mentee_category.value}") if m.mentee_category else None,
-                      m.capacity, when(m.created_at), when(p.unreachable_at)])
+    sheet = book.sheet(t.plain("export.sheet.people"), h(*REGISTRY_COLUMNS, "since", "unreachable"))
+    async for row, m, p in _registry(session, org_id, t):
+        sheet.append(row + [when(m.created_at), when(p.unreachable_at)])
 
     names = await _names(session, org_id)
     sheet = book.sheet(t.plain("export.sheet.pairs"), h(
@@ -282,16 +291,9 @@ async def registry_csv(session: AsyncSession, actor: Actor, org_id: int, t: Tran
         raise AccessDenied("summary.not_yours")
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, delimiter=";")
-        writer.writerow([t.plain(f"export.col.{k}") for k in (
-            "name", "role", "position", "subject", "experience", "under_35", "category", "capacity")])
-        async for m, p in _rows(session, select(Membership, Person).join(Person, Person.id == Membership.person_id)
-                                .where(Membership.organization_id == org_id, Membership.ended_at.is_(None),
-                                       Person.erased_at.is_(None)).order_by(Person.search_name, Person.id)):
-            writer.writerow([p.full_name or "", t.plain(f"role.{m.role.value}"), p.position or "", p.subject or "",
-                             p.experience_years if p.experience_years is not None else "",
-                             _yes(t, p.under_35) or "",
-                             t.plain(f"category.{m.mentee_category.value}") if m.mentee_category else "",
-                             m.capacity if m.capacity is not None else ""])
+        writer.writerow([t.plain(f"export.col.{k}") for k in REGISTRY_COLUMNS])
+        async for row, _, _ in _registry(session, org_id, t):
+            writer.writerow(["" if value is None else value for value in row])
 
 
 

@@ -23,6 +23,7 @@ from bot.services.mentorships import (
     current_mentees,
     current_mentor,
     local_today,
+    pair_title,
 )
 from db.models import (
     MeetingConfirmation,
@@ -210,10 +211,7 @@ async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page:
     for row in (await session.scalars(select(MeetingConfirmation).where(
             MeetingConfirmation.meeting_id.in_(ids)))).all():
         confirmations[row.meeting_id].append(row)
-    mentor = current_mentor(m)
-    title = f"{mentor.person.full_name if mentor else '—'} → " + ", ".join(
-        p.person.full_name or "—" for p in current_mentees(m))
-    return JournalPage(m.id, title, page, pages, total, minutes / 60, [
+    return JournalPage(m.id, pair_title(m), page, pages, total, minutes / 60, [
         MeetingView(x.id, x.held_on, x.duration_minutes, x.format, x.channel, x.topic, x.summary, x.next_steps,
                     activity, sum(c.confirmed_at is not None for c in confirmations[x.id]),
                     len(confirmations[x.id]), [c.comment for c in confirmations[x.id] if c.comment])
@@ -236,7 +234,5 @@ async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: dat
     result = []
     for mentorship_id, last_date in rows:
         m = await _load(session, mentorship_id)
-        mentor = current_mentor(m)
-        result.append((m.id, f"{mentor.person.full_name if mentor else '—'} → " + ", ".join(
-            p.person.full_name or "—" for p in current_mentees(m)), last_date))
+        result.append((m.id, pair_title(m), last_date))
     return result

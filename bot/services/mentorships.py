@@ -136,6 +136,17 @@ def current_mentees(m: Mentorship) -> list[Participant]:
     return [p for p in m.participants if p.role == Role.MENTEE and p.left_at is None and p.declined_at is None]
 
 
+def pair_title_of(mentor: str | None, mentees: list[str | None]) -> str:
+    """"Mentor → mentees", the one-line name of a pair or group."""
+    return f"{mentor or '—'} → " + (", ".join(name or "—" for name in mentees) or "—")
+
+
+def pair_title(m: Mentorship) -> str:
+    mentor = current_mentor(m)
+    return pair_title_of(mentor.person.full_name if mentor else None,
+                         [p.person.full_name for p in current_mentees(m)])
+
+
 async def _load(session: AsyncSession, mentorship_id: int) -> Mentorship:
     # populate_existing: collections loaded earlier in this session are reloaded too
     m = await session.scalar(

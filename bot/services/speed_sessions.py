@@ -58,13 +58,6 @@ class SessionView:
     can_manage: bool
 
 
-def _org_for(actor: Actor, roles: tuple[Role, ...], key: str) -> int:
-    orgs = actor.orgs_where(*roles)
-    if not orgs:
-        raise AccessDenied(key)
-    return orgs[0][0]
-
-
 async def _audience(session: AsyncSession, org_id: int, audience: str) -> list[Person]:
     query = select(Person).join(Membership, Membership.person_id == Person.id).where(
         Membership.organization_id == org_id, Membership.role == Role.MENTEE, Membership.ended_at.is_(None),
@@ -93,7 +86,7 @@ def _when(s: SpeedSession, tz: str) -> str:
 
 async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at: datetime, duration: int,
                    place: str, capacity: int, audience: str, now: datetime, i18n: I18n) -> int:
-    org_id = _org_for(actor, HOSTS, "speed.only_hosts")
+    org_id = actor.first_org_where(*HOSTS, denied="speed.only_hosts")
     if starts_at <= now:
         raise InvalidInput("speed.past")
     if not 5 <= duration <= DURATION_MAX:

@@ -41,7 +41,6 @@ from db.models import (
 )
 
 READERS = (Role.CURATOR, Role.HEAD)
-QUIET_DAYS = 30
 ENDING_DAYS = 30
 ATTENTION_SHOWN = 5
 TEACHER_ROLES = (Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD)
@@ -320,6 +319,7 @@ async def _counted(session: AsyncSession, query: Any, make: Any) -> tuple[int, l
 
 
 async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
+    from bot.services.journal import QUIET_DAYS
     from bot.services.mentorships import local_today
 
     today = local_today(now, org.timezone)
@@ -361,8 +361,10 @@ async def pair_label(session: AsyncSession, mentorship_id: int) -> str:
         Person, Person.id == Participant.person_id).where(
         Participant.mentorship_id == mentorship_id, Participant.left_at.is_(None),
         Participant.declined_at.is_(None)).order_by(Participant.id))).all()
+    from bot.services.mentorships import pair_title_of
+
     mentor = next((name for role, name in rows if role == Role.MENTOR), None)
-    return f"{mentor or '—'} → " + ", ".join(name or "—" for role, name in rows if role == Role.MENTEE)
+    return pair_title_of(mentor, [name for role, name in rows if role == Role.MENTEE])
 
 
 # -------------------------------------------------------------------------------- digest

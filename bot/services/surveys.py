@@ -31,7 +31,7 @@ from bot.callbacks import SurveyCb
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import _tell, current_mentees, current_mentor
+from bot.services.mentorships import _tell, current_mentees, current_mentor, pair_title
 from db.models import (
     Membership,
     Mentorship,
@@ -202,13 +202,6 @@ def clean_answer(raw: str) -> str:
     return _clean(raw, ANSWER_MAX_LEN)
 
 
-def _org_managed(actor: Actor) -> int:
-    orgs = actor.orgs_where(*MANAGERS)
-    if not orgs:
-        raise AccessDenied("survey.only_curators")
-    return orgs[0][0]
-
-
 async def _survey(session: AsyncSession, survey_id: int) -> Survey:
     survey = await session.get(Survey, survey_id)
     if survey is None:
@@ -266,7 +259,7 @@ async def create(session: AsyncSession, actor: Actor, *, audience: str, deadline
                  i18n: I18n, template: str | None = None, title: str | None = None,
                  questions: list[QuestionDraft] | None = None) -> int:
     """A draft: a template's questionnaire or the curator's own questions."""
-    org_id = _org_managed(actor)
+    org_id = actor.first_org_where(*MANAGERS, denied="survey.only_curators")
     await _check_audience(session, org_id, audience)
     if deadline <= now or deadline > now + timedelta(days=DEADLINE_DAYS_MAX + 1):
         raise InvalidInput("survey.bad_deadline", max=DEADLINE_DAYS_MAX)
@@ -433,7 +426,7 @@ async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n |
         m = await session.scalar(select(Mentorship).where(Mentorship.id == int(survey.audience[8:])).options(
             selectinload(Mentorship.participants).selectinload(Participant.person)))
         if m is not None:
-            label = program_label(m)
+            label = pair_title(m)
     return SurveyCard(survey.id, survey.organization_id,
                       _title(survey, i18n, actor.locale) if i18n else survey.title, survey.template,
                       survey.audience, label, survey.anonymous, survey.status, survey.deadline,
@@ -442,22 +435,16 @@ async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n |
                       actor.has_role(survey.organization_id, *MANAGERS))
 
 
-def program_label(m: Mentorship) -> str:
-    mentor = current_mentor(m)
-    mentees = ", ".join(p.person.full_name or "—" for p in current_mentees(m)) or "—"
-    return f"{mentor.person.full_name or '—' if mentor else '—'} → {mentees}"
-
-
 async def programs_for_audience(session: AsyncSession, actor: Actor, limit: int = 40) -> list[tuple[int, str]]:
     """The organisation's active pairs and groups, newest first, to pick a program's participants."""
     from db.models import MentorshipStatus
 
-    org_id = _org_managed(actor)
+    org_id = actor.first_org_where(*MANAGERS, denied="survey.only_curators")
     rows = (await session.scalars(select(Mentorship).where(
         Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE)
         .options(selectinload(Mentorship.participants).selectinload(Participant.person))
         .order_by(Mentorship.id.desc()).limit(limit))).all()
-    return [(m.id, program_label(m)) for m in rows]
+    return [(m.id, pair_title(m)) for m in rows]
 
 
 async def managed_list(session: AsyncSession, actor: Actor, limit: int = 15) -> list[tuple[int, str, SurveyStatus]]:

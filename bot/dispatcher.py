@@ -74,7 +74,8 @@ def create_dispatcher(
     i18n = i18n or I18n(default=settings.defaults.locale)
     isolation = None
     if storage is None:
-        storage, isolation = create_storage(settings.redis.url, settings.db.url)
+        storage, isolation = create_storage(settings.redis.url, settings.db.url,
+                                            shared=bool(settings.webhook.url) and settings.webhook.workers > 1)
     dp = Dispatcher(
         storage=storage,
         events_isolation=isolation,

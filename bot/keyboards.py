@@ -1,7 +1,7 @@
 """Inline keyboards. Button texts are plain (Telegram does not parse HTML there)."""
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
@@ -28,6 +28,15 @@ from db.models import MenteeCategory, Role
 BUTTON_MAX = 48
 
 
+class Keyboard(InlineKeyboardBuilder):
+    """aiogram's builder without its deep copies: `InlineKeyboardBuilder.add` deep-copies the whole
+    markup for every button (quadratic pydantic copying; a tenth of the bot's CPU under load).
+    Buttons are never changed once made, so a copy of the rows is enough."""
+
+    def export(self) -> list[list[InlineKeyboardButton]]:
+        return [list(row) for row in self._markup]
+
+
 def shorten(text: str, limit: int) -> str:
     """One line of at most `limit` characters, an ellipsis where it was cut."""
     text = " ".join(text.split())
@@ -39,21 +48,21 @@ def label(text: str | None, limit: int = BUTTON_MAX) -> str:
 
 
 def consent(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.consent_accept"), callback_data=ConsentCb(accept=True))
     kb.button(text=t.plain("btn.consent_decline"), callback_data=ConsentCb(accept=False))
     return kb.adjust(1).as_markup()
 
 
 def yes_no(t: Translator, step: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.yes"), callback_data=StepChoiceCb(step=step, value="1"))
     kb.button(text=t.plain("btn.no"), callback_data=StepChoiceCb(step=step, value="0"))
     return kb.adjust(2).as_markup()
 
 
 def categories(t: Translator, step: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for category in MenteeCategory:
         kb.button(text=t.plain(f"category.{category.value}"),
                   callback_data=StepChoiceCb(step=step, value=category.value))
@@ -61,14 +70,14 @@ def categories(t: Translator, step: str) -> InlineKeyboardMarkup:
 
 
 def capacity(step: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for n in range(1, 7):
         kb.button(text=str(n), callback_data=StepChoiceCb(step=step, value=str(n)))
     return kb.adjust(6).as_markup()
 
 
 def topics(t: Translator, step: str, choices: list[tuple[int, str]], selected: set[int]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for topic_id, title in choices:
         mark = "✅ " if topic_id in selected else "▫️ "
         kb.button(text=label(mark + title, 60), callback_data=StepTopicCb(step=step, topic=topic_id))
@@ -77,13 +86,13 @@ def topics(t: Translator, step: str, choices: list[tuple[int, str]], selected: s
 
 
 def skip(t: Translator, step: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.skip"), callback_data=StepSkipCb(step=step))
     return kb.as_markup()
 
 
 def profile_edit(t: Translator, view: PersonView) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for name in ("full_name", "position", "subject", "experience", "under_35"):
         kb.button(text=t.plain(f"btn.edit.{name}"), callback_data=ProfileEditCb(step=name))
     for part in view.roles:
@@ -97,14 +106,14 @@ def profile_edit(t: Translator, view: PersonView) -> InlineKeyboardMarkup:
 
 
 def invite_roles(t: Translator, org_id: int, roles: list[Role]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for role in roles:
         kb.button(text=t.plain(f"role.{role.value}"), callback_data=InviteRoleCb(org=org_id, role=role.value))
     return kb.adjust(2).as_markup()
 
 
 def org_pick(orgs: list[tuple[int, str]], purpose: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for org_id, name in orgs:
         kb.button(text=label(name), callback_data=OrgPickCb(org=org_id, purpose=purpose))
     return kb.adjust(1).as_markup()
@@ -121,7 +130,7 @@ def registry_filter(page: RegistryPage) -> str:
 def registry(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup:
     current = registry_filter(page)
     searching = page.query is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code in REGISTRY_FILTERS:
         text = t.plain(f"registry.filter.{code}")
         if code == current:
@@ -159,14 +168,14 @@ def registry(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup:
 
 
 def card_back(t: Translator, cb: PersonCardCb) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.back_to_list"),
               callback_data=RegistryCb(org=cb.org, role=cb.role, page=cb.page, search=cb.search))
     return kb.as_markup()
 
 
 def withdraw(t: Translator, orgs: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for org_id, name in orgs:
         text = t.plain("btn.withdraw") if len(orgs) == 1 else f"{t.plain('btn.withdraw')} · {label(name, 24)}"
         kb.button(text=text, callback_data=WithdrawCb(org=org_id, confirm=False))
@@ -174,14 +183,14 @@ def withdraw(t: Translator, orgs: list[tuple[int, str]]) -> InlineKeyboardMarkup
 
 
 def withdraw_confirm(t: Translator, org_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.withdraw_confirm"), callback_data=WithdrawCb(org=org_id, confirm=True))
     kb.button(text=t.plain("btn.withdraw_keep"), callback_data=KEEP_CONSENT)
     return kb.adjust(1).as_markup()
 
 
 def languages() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text="Русский", callback_data=LanguageCb(code="ru"))
     kb.button(text="English", callback_data=LanguageCb(code="en"))
     return kb.adjust(2).as_markup()
@@ -192,7 +201,7 @@ def languages() -> InlineKeyboardMarkup:
 def mentorship_answer(t: Translator, mentorship_id: int) -> InlineKeyboardMarkup:
     from bot.callbacks import MentorshipAnswerCb
 
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.agree"), callback_data=MentorshipAnswerCb(mentorship=mentorship_id, accept=True))
     kb.button(text=t.plain("btn.refuse"), callback_data=MentorshipAnswerCb(mentorship=mentorship_id, accept=False))
     return kb.adjust(2).as_markup()
@@ -201,7 +210,7 @@ def mentorship_answer(t: Translator, mentorship_id: int) -> InlineKeyboardMarkup
 def extension_answer(t: Translator, extension_id: int) -> InlineKeyboardMarkup:
     from bot.callbacks import ExtensionAnswerCb
 
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.agree"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=True))
     kb.button(text=t.plain("btn.refuse"), callback_data=ExtensionAnswerCb(extension=extension_id, accept=False))
     return kb.adjust(2).as_markup()
@@ -209,7 +218,7 @@ def extension_answer(t: Translator, extension_id: int) -> InlineKeyboardMarkup:
 
 def from_pairs(buttons: list[tuple[str, str]], width: int = 1) -> InlineKeyboardMarkup:
     """A keyboard of (text, packed callback data) pairs, texts cut to fit."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for text, data in buttons:
         kb.button(text=label(text, 60), callback_data=data)
     return kb.adjust(width).as_markup()

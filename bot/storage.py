@@ -11,6 +11,7 @@ and the person opens the invite again or starts the survey again.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -18,14 +19,17 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import DialogState
 
 VOLATILE_PREFIX = "v_"
 VOLATILE_STATES = ("Onboarding:",)  # state names (group:state) kept in memory only
 KEYS = DefaultKeyBuilder(with_destiny=True)
+TABLE = DialogState.__table__
+EMPTY = "{}"
 
 
 def _state_name(state: StateType) -> str | None:
@@ -39,60 +43,73 @@ def _json_default(value: Any) -> Any:
 
 
 class DatabaseStorage(BaseStorage):
-    """FSM state and data in the `dialog_states` table, one short transaction per call.
+    """FSM state and data in the `dialog_states` table: one statement per change, none for a read of a
+    dialog this process already knows.
 
-    It has its own engine (its own connection pool): a handler's session holds a connection of the
-    bot's pool for the whole update, and a state write from inside the handler must not wait for
-    that same pool — under load every connection would be held by a handler waiting for one more."""
+    Unless `shared` (several processes handle updates without Redis), this process is the only writer
+    of dialog state, so it keeps the dialogs it has seen in memory (the most recent `cache_size`) and
+    reads the table only for the others: after a restart, or for a dialog not seen for a long time.
+    Every change is written at once (an upsert, or a delete when nothing is left), and a write that
+    changes nothing is skipped. It has its own engine (its own connection pool): a handler's session
+    holds a connection of the bot's pool for the whole update, and a state write from inside the handler
+    must not wait for that same pool — under load every connection would be held by a handler waiting
+    for one more."""
 
-    def __init__(self, url: str) -> None:
-        from db.engine import create_engine, create_sessionmaker
+    def __init__(self, url: str, *, shared: bool = False, cache_size: int = 10_000) -> None:
+        from db.engine import create_engine
 
         self.engine = create_engine(url)
-        self.sessionmaker: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
+        self.cache: OrderedDict[str, tuple[str | None, str]] | None = None if shared else OrderedDict()
+        self.cache_size = cache_size
+        dialect = self.engine.dialect.name
+        self._insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
 
-    async def _write(self, key: StorageKey, **values: Any) -> None:
+    def _remember(self, name: str, value: tuple[str | None, str]) -> None:
+        if self.cache is None:
+            return
+        self.cache[name] = value
+        self.cache.move_to_end(name)
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
+
+    async def _current(self, name: str) -> tuple[str | None, str]:
+        if self.cache is not None and name in self.cache:
+            self.cache.move_to_end(name)
+            return self.cache[name]
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == name))).first()
+        value = (row.state, row.data) if row else (None, EMPTY)
+        self._remember(name, value)
+        return value
+
+    async def _write(self, key: StorageKey, column: str, value: str | None) -> None:
         name = KEYS.build(key)
-        for attempt in range(2):  # a concurrent first write for the same key: update it instead
-            async with self.sessionmaker() as session:
-                row = await session.get(DialogState, name)
-                new = row is None
-                if row is None:
-                    row = DialogState(key=name, state=None, data="{}")
-                for field, value in values.items():
-                    setattr(row, field, value)
-                if row.state is None and row.data == "{}":  # nothing left: no row
-                    if not new:
-                        await session.delete(row)
-                        await session.commit()
-                    return
-                if new:
-                    session.add(row)
-                row.updated_at = datetime.now(timezone.utc)
-                try:
-                    await session.commit()
-                    return
-                except IntegrityError:
-                    if attempt:
-                        raise
-
-    async def _read(self, key: StorageKey) -> DialogState | None:
-        async with self.sessionmaker() as session:
-            return await session.get(DialogState, KEYS.build(key))
+        old = await self._current(name)
+        new = (value, old[1]) if column == "state" else (old[0], value)
+        if new == old and self.cache is not None:
+            return
+        async with self.engine.begin() as connection:
+            if new == (None, EMPTY):  # nothing left: no row
+                await connection.execute(delete(TABLE).where(TABLE.c.key == name))
+            else:
+                now = datetime.now(timezone.utc)
+                upsert = self._insert(TABLE).values(key=name, state=new[0], data=new[1], updated_at=now)
+                # only the column changed: with `shared`, another process may have just written the other
+                await connection.execute(upsert.on_conflict_do_update(
+                    index_elements=[TABLE.c.key], set_={column: value, "updated_at": now}))
+        self._remember(name, new)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        await self._write(key, state=_state_name(state))
+        await self._write(key, "state", _state_name(state))
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._read(key)
-        return row.state if row else None
+        return (await self._current(KEYS.build(key)))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._write(key, data=json.dumps(dict(data), ensure_ascii=False, default=_json_default))
+        await self._write(key, "data", json.dumps(dict(data), ensure_ascii=False, default=_json_default))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._read(key)
-        return json.loads(row.data) if row else {}
+        return json.loads((await self._current(KEYS.build(key)))[1])
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -137,11 +154,12 @@ class PrivateStorage(BaseStorage):
         await self.durable.close()
 
 
-def create_storage(redis_url: str | None, db_url: str) -> tuple[BaseStorage, BaseEventIsolation]:
-    """The storage and the lock that keeps one user's updates in order (across workers with Redis)."""
+def create_storage(redis_url: str | None, db_url: str, *, shared: bool = False) -> tuple[BaseStorage, BaseEventIsolation]:
+    """The storage and the lock that keeps one user's updates in order (across workers with Redis).
+    `shared`: several processes handle updates (webhook workers); without Redis they share the table."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         redis = RedisStorage.from_url(redis_url, key_builder=KEYS)
         return PrivateStorage(redis), RedisEventIsolation(redis.redis, key_builder=KEYS)
-    return PrivateStorage(DatabaseStorage(db_url)), SimpleEventIsolation()
+    return PrivateStorage(DatabaseStorage(db_url, shared=shared)), SimpleEventIsolation()

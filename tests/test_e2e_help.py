@@ -129,12 +129,12 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
     await gleb.send("Помогите с адаптацией")
     assert clock.now() == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)  # asked at 12:30 in Moscow
     clock.advance(datetime(2026, 11, 23, 13, 29, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await wait_text(petr, "Запрос №4")
     await asyncio.sleep(0.5)  # the job has had its chance
     assert all("Запрос №4" not in (m.text or "") for m in curator.messages())  # 16:29: not yet
     clock.advance(timedelta(minutes=2))  # 16:31 in Moscow: 4 working hours have passed
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await wait_text(curator, "Запрос №4 от Глеб Ждущий никто из наставников не взял")
 
     # --- the curator's figures match the requests made

@@ -149,15 +149,15 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
 
     # --- reminders: due in 3 days to the participants, overdue to the curator
     clock.advance(timedelta(minutes=20))
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     for user in (lidia, anna, bogdan, vera):
         await wait_text(user, "Через 3 дня срок пункта плана «Провести открытый урок»")
     assert all("Посетить урок" not in (m.text or "") for m in anna.messages() if "Через 3 дня" in (m.text or ""))
     clock.advance(datetime(2026, 11, 27, 7, 0, tzinfo=timezone.utc) - clock.now())  # 10:00 in Moscow
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     notice = await wait_text(curator, "Просрочен пункт плана «Провести открытый урок»")
     assert "Лучшева Лидия → Алексеева Анна, Борисов Богдан, Васильева Вера" in notice.text
-    bot_app.backbone.scheduler.run_due_now()  # runs again: the notice is not repeated
+    await bot_app.backbone.scheduler.run_due()  # runs again: the notice is not repeated
     await asyncio.sleep(0.5)
     assert sum("Просрочен" in (m.text or "") for m in curator.messages()) == 1
     reply = await lidia.send("/program")

@@ -75,19 +75,19 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
 
     # reminders at local times: a day before (16:00 local on the 24th = 11:00 UTC) and an hour before
     clock.advance(datetime(2026, 11, 24, 10, 59, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await asyncio.sleep(0.5)
     assert not any("Завтра" in (m.text or "") for m in vasily.messages())
     clock.advance(timedelta(minutes=1))
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     for user in (vasily, tatiana):
         await wait_text(user, "Завтра в 25.11.2026 16:00")
     assert not any("Завтра" in (m.text or "") for m in polina.messages())  # she cancelled
     clock.advance(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     for user in (vasily, tatiana):
         await wait_text(user, "Через час (25.11.2026 16:00)")
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await asyncio.sleep(0.5)
     assert sum("Через час" in (m.text or "") for m in vasily.messages()) == 1  # once
 

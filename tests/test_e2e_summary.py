@@ -280,7 +280,7 @@ async def test_weekly_digest_at_each_organisations_local_time(emulator, db, bot_
 
     async def at(moment: datetime) -> None:
         clock.advance(moment - clock.now())
-        bot_app.backbone.scheduler.run_due_now()
+        await bot_app.backbone.scheduler.run_due()
         await asyncio.sleep(0.5)
 
     # Monday 30.11, 08:00 in Vladivostok (UTC+10) is 22:00 UTC on Sunday

@@ -113,13 +113,13 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     # one reminder, a day before the deadline (30.11 23:59 Moscow = 20:59 UTC), to the fifth only
     # (the scan runs every 5 minutes: at 20:50 it is too early, by 21:05 it has run after 20:59)
     clock.advance(datetime(2026, 11, 29, 20, 50, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await asyncio.sleep(0.5)
     assert not any("Напоминание" in (m.text or "") for m in users[1305].messages())
     clock.advance(datetime(2026, 11, 29, 21, 5, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await wait_text(users[1305], "⏰ Напоминание: опрос «Анкета удовлетворённости наставляемого»")
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     await asyncio.sleep(0.5)
     for tid in ids:
         reminders = [m for m in users[tid].messages() if "⏰ Напоминание" in (m.text or "")]
@@ -127,7 +127,7 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
 
     # the deadline passes: closed, the curator is told, the late one can no longer answer
     clock.advance(datetime(2026, 11, 30, 21, 5, tzinfo=timezone.utc) - clock.now())
-    bot_app.backbone.scheduler.run_due_now()
+    await bot_app.backbone.scheduler.run_due()
     notice = await wait_text(curator, "завершён: ответили 4 из 5")
     assert "Опрос уже завершён" in (await users[1305].press("📝 Пройти опрос")).alerts[0]
 

@@ -291,13 +291,13 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
                                 "speed-reminders", "surveys"]  # one of each
         assert jobs["reminder:plan-item:1"].next_run_time == run_at
         clock.advance(run_at - clock.now() - timedelta(minutes=1))  # 00:59 UTC: not yet
-        app.backbone.scheduler.run_due_now()
+        await app.backbone.scheduler.run_due()
         await asyncio.sleep(0.3)
         assert emulator.chat_messages(3001) == []
         clock.advance(timedelta(minutes=1))
-        app.backbone.scheduler.run_due_now()
+        await app.backbone.scheduler.run_due()
         await _wait_for(lambda: len(emulator.chat_messages(3001)) == 1)
-        app.backbone.scheduler.run_due_now()
+        await app.backbone.scheduler.run_due()
         await asyncio.sleep(0.3)
         assert [m.text for m in emulator.chat_messages(3001)] == ["Срок пункта плана — завтра"]
         assert sorted(j.id for j in app.backbone.scheduler.get_jobs()) == [

@@ -8,12 +8,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SKIP_COMMENT, HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb, HelpTopicCb
+from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import label
+from bot.keyboards import Keyboard, label
 from bot.services import help_requests as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
@@ -32,7 +32,7 @@ def _attachment(message: Message) -> tuple[int, int] | None:
 async def ask(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
     topics = await svc.topics(session, actor)
     await state.set_state(None)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for topic_id, title in topics:
         kb.button(text=label(title, 60), callback_data=HelpTopicCb(topic=topic_id))
     kb.button(text=t.plain("sit.other_topic"), callback_data=HelpTopicCb(topic=0))
@@ -109,7 +109,7 @@ async def close(callback: CallbackQuery, callback_data: HelpCloseCb, session: As
     role = await svc.close(session, actor, callback_data.request, clock.now(), i18n)
     await callback.answer()
     if role == Role.MENTEE:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for n in range(1, 6):
             kb.button(text=str(n), callback_data=HelpRateCb(request=callback_data.request, rating=n))
         await callback.bot.send_message(callback.from_user.id, t("sit.ask_rating", id=callback_data.request),  # type: ignore[union-attr]
@@ -125,7 +125,7 @@ async def rated(callback: CallbackQuery, callback_data: HelpRateCb, session: Asy
     await state.update_data(help_rated=callback_data.request)
     await callback.answer()
     await mark_answered(callback)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.skip"), callback_data=SKIP_COMMENT)
     await callback.bot.send_message(callback.from_user.id, t("sit.ask_comment"), reply_markup=kb.as_markup())  # type: ignore[union-attr]
 
@@ -187,6 +187,7 @@ def create_router() -> Router:
     router.callback_query.register(close, HelpCloseCb.filter())
     router.callback_query.register(rated, HelpRateCb.filter())
     router.message.register(comment, HelpForm.comment, F.text, ~F.text.startswith("/"))
+    router.message.register(text_expected, HelpForm.comment, ~F.text.startswith("/"))
     router.callback_query.register(comment_skipped, HelpForm.comment, F.data == SKIP_COMMENT)
     # anything else a participant of a taken request writes goes to the other side
     router.message.register(relay, StateFilter(None), F.text & ~F.text.startswith("/") | F.photo | F.document)

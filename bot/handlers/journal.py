@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import NOOP, JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
-from bot.handlers.replies import text_expected, typed_date
+from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs, shorten
 from bot.services import journal as svc
@@ -272,7 +272,9 @@ def create_router() -> Router:
     router.message.register(summary_typed, MeetingForm.summary, *typed)
     router.message.register(next_typed, MeetingForm.next_steps, *typed)
     router.message.register(comment_typed, MeetingForm.comment, *typed)
-    for step in (MeetingForm.date, MeetingForm.duration, MeetingForm.format, MeetingForm.channel, MeetingForm.topic,
-                 MeetingForm.summary, MeetingForm.next_steps, MeetingForm.item, MeetingForm.comment):
+    for step in (MeetingForm.date, MeetingForm.duration, MeetingForm.channel, MeetingForm.topic,
+                 MeetingForm.summary, MeetingForm.next_steps, MeetingForm.comment):
         router.message.register(text_expected, step, ~F.text.startswith("/"))
+    for step in (MeetingForm.format, MeetingForm.item):  # answered with buttons only
+        router.message.register(buttons_expected, step, ~F.text.startswith("/"))
     return router

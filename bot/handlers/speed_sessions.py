@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
-from bot.handlers.replies import text_expected
+from bot.handlers.replies import buttons_expected, text_expected
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs
 from bot.services import mentorships
@@ -238,7 +238,8 @@ def create_router() -> Router:
     router.message.register(capacity_typed, SpeedForm.capacity, *typed)
     router.message.register(move_typed, SpeedForm.move, *typed)
     for step in (SpeedForm.topic, SpeedForm.when, SpeedForm.duration, SpeedForm.place, SpeedForm.capacity,
-                 SpeedForm.move, SpeedForm.audience):
+                 SpeedForm.move):
         router.message.register(text_expected, step, ~F.text.startswith("/"))
+    router.message.register(buttons_expected, SpeedForm.audience, ~F.text.startswith("/"))
     return router
 

@@ -11,7 +11,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
@@ -27,7 +26,7 @@ from bot.callbacks import (
 )
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.i18n import I18n, Translator
-from bot.keyboards import from_pairs, shorten
+from bot.keyboards import Keyboard, from_pairs, shorten
 from bot.services import surveys as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
@@ -363,7 +362,7 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
 
 def _question_markup(t: Translator, form: svc.Questionnaire, index: int, picked: list[int]) -> InlineKeyboardMarkup:
     q = form.questions[index]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
 
     def button(text: str, v: str) -> None:
         kb.button(text=shorten(text, 60), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v=v))
@@ -432,7 +431,7 @@ def _summary(t: Translator, form: svc.Questionnaire, answers: dict[str, Any]) ->
                        answer=shorten(_answer_text(t, q, answers.get(str(q.id))), 150)))
     lines.append(t("survey.anonymous_note" if form.anonymous else "survey.named_note"))
     index = len(form.questions)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.survey_send"), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v="send"))
     kb.button(text=t.plain("btn.survey_back"), callback_data=SurveyAnswerCb(survey=form.survey_id, q=index, v="b"))
     return "\n".join(lines), kb.adjust(1).as_markup()

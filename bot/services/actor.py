@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Role
-from db.repositories import PersonRepo
+from db.models import Membership, Organization, Person, Role
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,28 @@ class Actor:
         return next((r for r in self.roles if r.membership_id == membership_id), None)
 
 
+ACTOR_QUERY = (
+    select(Person.id, Person.locale, Person.profile_completed_at, Person.unreachable_at,
+           Membership.id.label("membership_id"), Membership.organization_id, Organization.name, Membership.role)
+    .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.ended_at.is_(None)))
+    .outerjoin(Organization, Organization.id == Membership.organization_id)
+    .where(Person.telegram_id == bindparam("telegram_id"), Person.erased_at.is_(None))
+    .order_by(Membership.id)
+)
+
+
 async def load_actor(session: AsyncSession, telegram_id: int) -> Actor:
-    person = await PersonRepo(session).by_telegram_id(telegram_id)
-    if person is None or person.erased_at is not None:
+    """One query on every update: the person and their current roles (plain rows, no ORM objects)."""
+    rows = (await session.execute(ACTOR_QUERY, {"telegram_id": telegram_id})).all()
+    if not rows:
         return Actor(telegram_id=telegram_id)
+    first = rows[0]
     return Actor(
         telegram_id=telegram_id,
-        person_id=person.id,
-        locale=person.locale,
-        profile_complete=person.profile_completed_at is not None,
-        unreachable=person.unreachable_at is not None,
-        roles=[
-            RoleInOrg(m.id, m.organization_id, m.organization.name, m.role)
-            for m in person.memberships
-            if m.ended_at is None
-        ],
+        person_id=first.id,
+        locale=first.locale,
+        profile_complete=first.profile_completed_at is not None,
+        unreachable=first.unreachable_at is not None,
+        roles=[RoleInOrg(row.membership_id, row.organization_id, row.name, row.role)
+               for row in rows if row.membership_id is not None],
     )

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MeetingConfirmCb
 from bot.i18n import I18n
+from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import (
@@ -89,7 +89,7 @@ async def open_items(session: AsyncSession, actor: Actor, mentorship_id: int) ->
 
 def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKeyboardMarkup:
     t = i18n.get(locale)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.meeting_confirm"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=False))
     kb.button(text=t.plain("btn.meeting_comment"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=True))
     return kb.adjust(2).as_markup()

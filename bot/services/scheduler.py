@@ -84,8 +84,14 @@ class ClockedScheduler(AsyncIOScheduler):
         with _apscheduler_time(self.clock):
             return super()._real_add_job(*args, **kwargs)
 
-    def run_due_now(self) -> None:
-        """Process due jobs at once (after a test moved the clock)."""
+    async def run_due(self, timeout: float = 30) -> None:
+        """Process due jobs at once (after a test moved the clock). Jobs still running are waited for
+        first: with max_instances=1 a job due again while it runs would be skipped, not run late."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline and any(
+                running for executor in self._executors.values() for running in executor._instances.values()):
+            await asyncio.sleep(0.02)
         self.wakeup()
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SpeedCb, SpeedFeedbackCb
 from bot.i18n import I18n
+from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import _tell, clean_text
@@ -73,7 +73,7 @@ async def _audience(session: AsyncSession, org_id: int, audience: str) -> list[P
 
 def _invite_markup(i18n: I18n, locale: str | None, session_id: int) -> InlineKeyboardMarkup:
     t = i18n.get(locale)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=t.plain("btn.speed_join"), callback_data=SpeedCb(session=session_id, action="join"))
     return kb.as_markup()
 
@@ -257,7 +257,7 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
             person = await session.get(Person, row.person_id)
             if person is not None and person.telegram_id is not None:
                 t = i18n.get(person.locale)
-                kb = InlineKeyboardBuilder()
+                kb = Keyboard()
                 for n in range(1, 6):
                     kb.button(text=str(n), callback_data=SpeedFeedbackCb(session=s.id, rating=n))
                 await enqueue(session, chat_id=person.telegram_id, person_id=person.id, kind="speed",

@@ -22,13 +22,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.callbacks import SurveyCb
 from bot.i18n import I18n
+from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import _tell, current_mentees, current_mentor, pair_title
@@ -297,7 +297,7 @@ async def create(session: AsyncSession, actor: Actor, *, audience: str, deadline
 
 
 def _invitation_markup(i18n: I18n, locale: str | None, survey_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=i18n.get(locale).plain("btn.survey_start"), callback_data=SurveyCb(survey=survey_id, action="start"))
     return kb.as_markup()
 
@@ -472,19 +472,28 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime,
 # ------------------------------------------------------------------------- answering
 async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now: datetime,
                         i18n: I18n | None = None) -> Questionnaire:
-    """The questions for someone invited who has not answered yet, while the survey is open."""
-    survey = await _survey(session, survey_id)
-    participant = await session.get(SurveyParticipant, (survey.id, actor.person_id or 0))
-    if participant is None:
+    """The questions for someone invited who has not answered yet, while the survey is open.
+    Asked on every answer a respondent gives, so two queries: the survey with the person's invitation
+    and the organisation's time zone, then the questions."""
+    found = (await session.execute(
+        select(Survey, SurveyParticipant.answered, Organization.timezone)
+        .join(Organization, Organization.id == Survey.organization_id)
+        .outerjoin(SurveyParticipant, and_(SurveyParticipant.survey_id == Survey.id,
+                                           SurveyParticipant.person_id == (actor.person_id or 0)))
+        .where(Survey.id == survey_id))).first()
+    if found is None:
+        raise NotFound()
+    survey, answered, zone = found
+    if answered is None:
         raise AccessDenied("survey.not_invited")
-    if participant.answered:
+    if answered:
         raise InvalidInput("survey.already")
     if survey.status != SurveyStatus.OPEN or survey.deadline <= now:
         raise InvalidInput("survey.closed")
     questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
                                        .order_by(SurveyQuestion.position))).all()
     return Questionnaire(survey.id, _title(survey, i18n, actor.locale) if i18n else survey.title,
-                         survey.anonymous, survey.deadline, await _zone(session, survey.organization_id),
+                         survey.anonymous, survey.deadline, zone,
                          [_view(q, survey.template, i18n, actor.locale) for q in questions])
 
 
@@ -619,7 +628,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         await _close(session, survey, now)
         invited, answered = await _counts(session, survey.id)
         for curator in await _curators(session, survey.organization_id):
-            kb = InlineKeyboardBuilder()
+            kb = Keyboard()
             kb.button(text=i18n.get(curator.locale).plain("btn.survey_results"),
                       callback_data=SurveyCb(survey=survey.id, action="results"))
             await _tell(session, curator, "survey.closed_notice", now, i18n, markup=kb.as_markup(),

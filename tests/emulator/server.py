@@ -247,7 +247,10 @@ class BotAPIEmulator:
 
     async def push_message(self, user_id: int, *, text: str | None = None, chat_id: int | None = None,
                            sticker: bool = False, document: tuple[str, bytes] | None = None,
-                           photo: bytes | None = None, caption: str | None = None) -> int:
+                           photo: bytes | None = None, caption: str | None = None,
+                           other: dict[str, Any] | None = None) -> int:
+        """A user's message; `other` adds any other kind as Telegram sends it, e.g.
+        {"location": {"latitude": 55.75, "longitude": 37.62}} (shown in the chat as its kind's name)."""
         chat_id = chat_id if chat_id is not None else user_id
         fields: dict[str, Any] = {}
         payload: dict[str, Any] = {}
@@ -273,6 +276,9 @@ class BotAPIEmulator:
                  "file_size": len(photo)}]
         if caption is not None:
             fields["caption"] = payload["caption"] = caption
+        if other:
+            payload.update(other)
+            fields.setdefault("caption", "[" + ", ".join(other) + "]")
         message = self._store(chat_id, from_bot=False, **fields)
         update_id = self._enqueue({"message": {
             "message_id": message.message_id, "date": message.date, "chat": self._chat(chat_id),

@@ -77,6 +77,11 @@ class ScriptedUser:
         self.transcript.append((self.first_name, f"[файл {name}]"))
         return await self._wait(await self.emulator.push_message(self.id, document=(name, data), caption=caption))
 
+    async def send_other(self, kind: str, value: dict) -> Reply:
+        """Any other kind of message: a voice note, a location, a contact, a poll, …"""
+        self.transcript.append((self.first_name, f"[{kind}]"))
+        return await self._wait(await self.emulator.push_message(self.id, other={kind: value}))
+
     async def send_in_group(self, group_id: int, text: str) -> Reply:
         return await self._wait(await self.emulator.push_message(self.id, text=text, chat_id=group_id))
 

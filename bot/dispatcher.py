@@ -21,6 +21,7 @@ from bot.services.clock import Clock
 from bot.services.notifications import mark_unreachable
 from bot.settings import Settings
 from bot.storage import create_storage
+from bot.telegram_retry import ReplyRetry
 
 log = logging.getLogger("nastavnik.errors")
 
@@ -28,7 +29,9 @@ log = logging.getLogger("nastavnik.errors")
 def create_bot(settings: Settings) -> Bot:
     if settings.bot.token is None:
         raise ValueError("BOT_TOKEN is not set")
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base))
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base),
+                             timeout=settings.telegram.reply_timeout)
+    session.middleware(ReplyRetry(settings.telegram.reply_retries, settings.telegram.reply_wait_max))
     return Bot(
         token=settings.bot.token.get_secret_value(),
         session=session,

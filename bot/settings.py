@@ -63,10 +63,15 @@ class WebhookSettings(BaseSettings):
 
 
 class TelegramSettings(BaseSettings):
-    """TELEGRAM_API_BASE."""
+    """TELEGRAM_*: where the Bot API is, and how a handler's replies meet its troubles."""
 
     model_config = _config("TELEGRAM_")
     api_base: str = OFFICIAL_API_BASE
+    # seconds to wait for Telegram's answer to a reply, an edit, a button's answer
+    reply_timeout: float = Field(default=10.0, gt=0)
+    # further attempts of a reply after a 429 (when its retry_after is at most reply_wait_max), 5xx or timeout
+    reply_retries: int = Field(default=3, ge=0, le=10)
+    reply_wait_max: float = Field(default=10.0, ge=0)
 
 
 class LocaleSettings(BaseSettings):
@@ -128,13 +133,13 @@ class Settings(BaseSettings):
 
     @classmethod
     def explicit(cls, *, token: str, db_url: str, api_base: str, redis_url: str | None = None,
-                 webhook: dict | None = None, **notify: float) -> Settings:
+                 webhook: dict | None = None, telegram: dict | None = None, **notify: float) -> Settings:
         """Settings from these values and the defaults only, ignoring `.env` (the demo and tests)."""
         return cls(
             _env_file=None,
             bot=BotSettings(_env_file=None, token=token),
             db=DatabaseSettings(_env_file=None, url=db_url),
-            telegram=TelegramSettings(_env_file=None, api_base=api_base),
+            telegram=TelegramSettings(_env_file=None, api_base=api_base, **(telegram or {})),
             redis=RedisSettings(_env_file=None, url=redis_url),
             webhook=WebhookSettings(_env_file=None, **(webhook or {})),
             defaults=LocaleSettings(_env_file=None),

@@ -1,10 +1,13 @@
 """Webhook mode end to end: Telegram (the emulator) POSTs updates with the secret header; a wrong or
-missing secret is refused; an update delivered twice is handled once; /health answers; two workers on
-one port (PostgreSQL) handle every update exactly once and agree on one leader."""
+missing secret is refused; an update delivered twice is handled once; /health answers; two workers
+behind the router (PostgreSQL) handle every update exactly once, agree on one leader, and keep each
+person with one worker — a survey is answered to the end across them."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import tempfile
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -12,7 +15,7 @@ import pytest
 
 from bot.app import BotApp
 from bot.settings import Settings
-from bot.webhook import serve
+from bot.webhook import UpdateRouter, route, serve, update_user
 from tests.emulator import ScriptedUser
 
 SECRET = "s3cret_Token-42"
@@ -31,9 +34,16 @@ def webhook_settings(emulator, db_url: str, port: int) -> Settings:
 
 @asynccontextmanager
 async def workers(settings: Settings, clock, count: int = 1):
+    """`count` workers in this process: one on the port, or several on Unix sockets behind the router."""
     apps = [BotApp.create(settings, clock=clock) for _ in range(count)]
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(serve(app, register=n == 0, stop=stop)) for n, app in enumerate(apps)]
+    if count == 1:
+        tasks = [asyncio.create_task(serve(apps[0], register=True, stop=stop))]
+    else:
+        sockets = [os.path.join(tempfile.mkdtemp(), f"w{n}.sock") for n in range(count)]
+        tasks = [asyncio.create_task(serve(app, register=n == 0, stop=stop, unix_path=path))
+                 for n, (app, path) in enumerate(zip(apps, sockets, strict=True))]
+        tasks.append(asyncio.create_task(route(settings.webhook, sockets, stop)))
     try:
         yield apps
     finally:
@@ -79,7 +89,7 @@ async def test_webhook_secret_duplicates_and_health(emulator, db, db_url, clock,
     assert emulator.rejections == []
 
 
-async def test_two_workers_on_one_port_handle_each_update_once(emulator, db, db_url, clock, error_log):
+async def test_two_workers_behind_the_router_handle_each_update_once(emulator, db, db_url, clock, error_log):
     if db_url.startswith("sqlite"):
         pytest.skip("several workers need PostgreSQL (one leader by advisory lock)")
     port = free_port()
@@ -96,6 +106,37 @@ async def test_two_workers_on_one_port_handle_each_update_once(emulator, db, db_
             assert [m.text for m in guest.messages()] == [guest.messages()[0].text], guest.first_name
             assert "только по приглашениям" in guest.messages()[0].text
         assert sum(app.backbone.leading.is_set() for app in apps) == 1
+    assert [r.getMessage() for r in error_log.records] == []
+
+
+def test_the_router_keeps_a_person_with_one_worker():
+    router = UpdateRouter(Settings.explicit(token="1:a", db_url="sqlite+aiosqlite://", api_base="http://x").webhook,
+                          ["a", "b", "c"])
+    message = {"update_id": 7, "message": {"message_id": 1, "from": {"id": 1001}, "chat": {"id": 1001}}}
+    press = {"update_id": 8, "callback_query": {"id": "q", "from": {"id": 1001}, "data": "x"}}
+    assert update_user(message) == update_user(press) == 1001
+    assert router.worker_for(message) == router.worker_for(press) == 1001 % 3
+    assert router.worker_for({"update_id": 10, "poll": {"id": "p"}}) == 10 % 3  # no person: spread by id
+
+
+async def test_a_survey_is_answered_to_the_end_across_two_workers(emulator, db, db_url, clock, error_log):
+    """Answers in progress live in a worker's memory only; the router keeps the person with that worker."""
+    if db_url.startswith("sqlite"):
+        pytest.skip("several workers need PostgreSQL")
+    from tests.test_e2e_dialog_sweep import arrange
+
+    await arrange(db)  # a school with an open survey of one text question for Борис (8021)
+    for offset in (0, 1, 10, 11, 20, 21, 22, 23, 24):
+        emulator.open_chat(8000 + offset, "Педагог")
+    settings = webhook_settings(emulator, db_url, free_port())
+    async with workers(settings, clock, count=2):
+        await _until(lambda: emulator.webhook is not None)
+        respondents = [ScriptedUser(emulator, 8021 + n, name) for n, name in enumerate(["Борис", "Вера", "Глеб"])]
+        for person in respondents:
+            await person.send("/surveys")
+            assert "Что улучшить?" in (await person.press(lambda text: "Свой" in text)).text
+            assert "Проверьте ответы" in (await person.send(f"Больше практики, {person.first_name}")).text
+            assert "Спасибо" in (await person.press("✅ Отправить ответы")).text
     assert [r.getMessage() for r in error_log.records] == []
 
 

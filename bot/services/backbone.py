@@ -1,5 +1,7 @@
 """The notification backbone: leader election, the scheduler and the sender, started and stopped
-with the dispatcher."""
+with the dispatcher. It outlives database trouble: when the sender stops on an error (the database
+restarted, say) or the leader lock is lost with its connection, it stands down and, a few seconds
+later, runs the election again and starts over (rows left `sending` go back to the queue)."""
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +20,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 LEADER_RETRY_SECONDS = 5.0
+LEADER_CHECK_SECONDS = 5.0  # how often the leader makes sure it still holds the lock
 
 
 class NotificationBackbone:
@@ -40,13 +43,49 @@ class NotificationBackbone:
             self._task = asyncio.create_task(self._run(), name="notification-backbone")
 
     async def _run(self) -> None:
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - logged; the backbone starts over
+                log.warning("notification backbone stopped (%s: %s); starting again in %.0f s",
+                            type(error).__name__, error, LEADER_RETRY_SECONDS)
+            await self._step_down()
+            await asyncio.sleep(LEADER_RETRY_SECONDS)
+
+    async def _lead(self) -> None:
+        """Win the election, then run the scheduler and the sender until one of them fails or the
+        lock is lost."""
         while not await self.leader.try_acquire():
             await asyncio.sleep(LEADER_RETRY_SECONDS)
         set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake, self.i18n))
-        self.scheduler.start()
+        if not self.scheduler.running:
+            self.scheduler.start()
         add_standing_jobs(self.scheduler)
         self.leading.set()
-        await self.sender.run()
+        sender = asyncio.create_task(self.sender.run(), name="notification-sender")
+        try:
+            while True:
+                done, _ = await asyncio.wait({sender}, timeout=LEADER_CHECK_SECONDS)
+                if done:
+                    sender.result()  # raises what stopped it
+                    return
+                if not await self.leader.alive():
+                    log.warning("the leader lock was lost with its connection (a database restart?): standing down")
+                    return
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+    async def _step_down(self) -> None:
+        self.leading.clear()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+            set_runtime(None)
+        with contextlib.suppress(Exception):  # a dead connection: the lock went with it
+            await self.leader.release()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -54,8 +93,4 @@ class NotificationBackbone:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-            set_runtime(None)
-        await self.leader.release()
-        self.leading.clear()
+        await self._step_down()

@@ -6,6 +6,8 @@ assumed (see README), so the lock is always granted.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from sqlalchemy import text
@@ -43,6 +45,22 @@ class LeaderLock:
             return True
         await connection.close()
         return False
+
+    async def alive(self) -> bool:
+        """Whether the lock is still held: on PostgreSQL it lives as long as its connection."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._connection is None:
+            return False
+        try:
+            await asyncio.wait_for(self._connection.scalar(text("SELECT 1")), 10)
+            await self._connection.commit()
+            return True
+        except Exception:  # noqa: BLE001 - any failure means the lock may be gone
+            with contextlib.suppress(Exception):
+                await self._connection.invalidate()
+            self._connection = None
+            return False
 
     async def release(self) -> None:
         if self._connection is None:

@@ -42,6 +42,7 @@ from bot.services.clock import Clock
 from bot.services.message_split import split_message
 from bot.services.notifications import mark_unreachable
 from bot.settings import NotifySettings
+from bot.telegram_retry import OUTBOX
 from db.models import Notification, NotificationStatus
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class NotificationSender:
         return self.in_doubt
 
     async def run(self) -> None:
+        OUTBOX.set(True)  # this task and the deliveries it starts: the outbox's own retry policy, not ReplyRetry
         await self.recover()
         try:
             while True:

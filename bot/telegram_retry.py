@@ -1,0 +1,52 @@
+"""Handler requests ride out Telegram's short troubles.
+
+A reply, an edit or a button's answer made while handling an update is retried when Telegram says
+"too many requests" (after the `retry_after` it names, if that is short) and on 5xx answers and network
+errors (timeouts included) with a short backoff; anything else, or trouble that lasts, is raised to
+the dispatcher's error handler as before. The notification outbox (bot/services/sender.py) has its own,
+longer retry policy and durable state, so its requests pass through untouched (`OUTBOX` marks them).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextvars import ContextVar
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+log = logging.getLogger(__name__)
+
+OUTBOX: ContextVar[bool] = ContextVar("nastavnik_outbox", default=False)
+
+
+class ReplyRetry(BaseRequestMiddleware):
+    def __init__(self, retries: int, wait_max: float, backoff: float = 0.5) -> None:
+        self.retries = retries  # further attempts after the first
+        self.wait_max = wait_max  # the longest retry_after worth waiting for while a person waits
+        self.backoff = backoff
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        if OUTBOX.get() or isinstance(method, GetUpdates):  # they have retry policies of their own
+            return await make_request(bot, method)
+        attempt = 0
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if attempt >= self.retries or error.retry_after > self.wait_max:
+                    raise
+                delay: float = error.retry_after
+            except TelegramEntityTooLarge:
+                raise
+            except (TelegramServerError, TelegramNetworkError) as error:
+                if attempt >= self.retries:
+                    raise
+                delay = self.backoff * 2**attempt
+                log.info("%s failed (%s): again in %.1f s", type(method).__name__, error, delay)
+            attempt += 1
+            await asyncio.sleep(delay)

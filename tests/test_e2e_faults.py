@@ -1,0 +1,162 @@
+"""End to end: the bot's own replies when Telegram has trouble (429, 5xx, timeouts, a user who blocked the
+bot) and when the database restarts under load. People get their answer — once — or, while the database
+is away, a polite apology; nothing is lost and the bot goes on by itself."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shlex
+import subprocess
+from collections import Counter
+from contextlib import asynccontextmanager
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import BotApp
+from bot.services.notifications import enqueue
+from bot.settings import Settings
+from db.models import Person
+from tests.conftest import ErrorLog, pg_url
+from tests.emulator import BotAPIEmulator, ScriptedUser
+from tests.emulator.server import TelegramError
+from tests.test_e2e_mentorships import wait_text
+from tests.test_e2e_summary import seed_school
+
+BASE = 8000
+CURATOR, MENTOR, MENTEE, BLOCKER = BASE, BASE + 10, BASE + 20, BASE + 22
+HANDLER_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
+
+
+@asynccontextmanager
+async def running(settings: Settings, clock, *, as_tasks: bool = False):
+    app = BotApp.create(settings, clock=clock)
+    task = asyncio.create_task(app.run_polling(handle_as_tasks=as_tasks, handle_signals=False, polling_timeout=1))
+    await asyncio.sleep(0.3)
+    try:
+        yield app
+    finally:
+        await asyncio.wait_for(app.stop(), 15)
+        await asyncio.wait_for(task, 15)
+
+
+async def school(db, emulator: BotAPIEmulator) -> dict:
+    _, people = await seed_school(db, "Школа под нагрузкой", "Europe/Moscow", BASE)
+    for offset in (0, 1, 10, 11, 20, 21, 22, 23, 24):
+        emulator.open_chat(BASE + offset, "Педагог")
+    return people
+
+
+async def test_replies_ride_out_429_5xx_and_timeouts_and_a_blocked_user_is_marked(emulator, db, db_url, clock,
+                                                                                   error_log: ErrorLog):
+    await school(db, emulator)
+    injected: Counter[str] = Counter()
+    requests = itertools.count(1)
+    kinds = itertools.cycle(["429", "500", "timeout", "502"])
+
+    async def faults(method: str, params: dict) -> TelegramError | None:
+        """Every other request a handler makes fails once: 429 with retry_after, 5xx, or no answer in time."""
+        if method not in HANDLER_METHODS or next(requests) % 2:
+            return None
+        kind = next(kinds)
+        injected[kind] += 1
+        if kind == "429":
+            return TelegramError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        if kind == "timeout":
+            await asyncio.sleep(1.5)  # longer than the bot waits; the request never reaches "Telegram"
+        return TelegramError(int(kind) if kind.isdigit() else 500, "Internal Server Error")
+
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,
+                                 telegram={"reply_timeout": 1, "reply_retries": 3}, retry_base=0.05, retry_max=0.3,
+                                 request_timeout=1, poll_interval=0.05)
+    mentee, curator, mentor = (ScriptedUser(emulator, tid, name) for tid, name in
+                               [(MENTEE, "Алина"), (CURATOR, "Ольга"), (MENTOR, "Наставник")])
+    emulator.fault_hook = faults
+    async with running(settings, clock):
+        assert "Тема запроса" in (await mentee.send("/ask")).text
+        assert "Опишите ситуацию" in (await mentee.press(lambda text: text.startswith("Инклюзия"))).text
+        reply = await mentee.send("Как удержать внимание <класса> & не сорвать голос?")
+        assert "отправлен" in reply.text
+        await wait_text(mentor, "Как удержать внимание <класса> & не сорвать голос?")  # the outbox, through faults too
+        assert "Реестр участников" in (await curator.send("/registry")).text
+        assert "Сводка" in (await curator.send("/summary")).text
+
+        # a mentee blocks the bot and writes once more: the reply cannot go; they are marked, nothing fails
+        emulator.blocked.add(BLOCKER)
+        blocker = ScriptedUser(emulator, BLOCKER, "Вера")
+        assert (await blocker.send("/program")).messages == []
+    emulator.fault_hook = None
+
+    assert set(injected) == {"429", "500", "timeout", "502"} and sum(injected.values()) >= 8, injected
+    # each answer came once: a failed attempt never reached the chat, a retried one did
+    texts = [m.text for m in mentee.messages()]
+    assert sum("отправлен" in text for text in texts) == 1 and sum("Опишите ситуацию" in t for t in texts) == 1
+    assert sum("Реестр участников" in (m.text or "") for m in curator.messages()) == 1
+    async with db() as session:
+        assert (await session.scalar(select(Person).where(Person.telegram_id == BLOCKER))).unreachable_at is not None
+    assert [r.getMessage() for r in error_log.records] == [], "a handler failed"
+    assert [(c.method, c.description) for c in emulator.rejections] == []
+
+
+def restart_command() -> list[str] | None:
+    command = os.environ.get("TEST_POSTGRES_RESTART")
+    return shlex.split(command) if command else None
+
+
+async def test_a_database_restart_under_load_loses_no_answer(emulator, db, db_url, clock, error_log: ErrorLog):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a database server restart: PostgreSQL")
+    command = restart_command()
+    if command is None or pg_url() is None:
+        pytest.skip("TEST_POSTGRES_RESTART is not set (.ci/run sets it to restart its PostgreSQL)")
+    await school(db, emulator)
+    people = [ScriptedUser(emulator, BASE + offset, f"Педагог {offset}") for offset in (0, 10, 11, 20, 21, 22, 23)]
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,
+                                 retry_base=0.05, retry_max=0.3, poll_interval=0.05)
+    answered: Counter[str] = Counter()
+    stop = asyncio.Event()
+
+    async def ask(user: ScriptedUser, command_text: str) -> str:
+        """Send and wait for the bot's next message in the chat (updates are handled as tasks here)."""
+        before = len(user.messages())
+        await user.emulator.push_message(user.id, text=command_text)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while len(user.messages()) == before:
+            assert loop.time() < deadline, f"{user.first_name}: no answer to {command_text}"
+            await asyncio.sleep(0.02)
+        return user.messages()[-1].text or ""
+
+    async def keep_asking(user: ScriptedUser) -> None:
+        """A person looking at their program and journal again and again; each time some answer comes."""
+        for command_text in itertools.cycle(["/program", "/journal", "/help"]):
+            if stop.is_set():
+                return
+            text = await ask(user, command_text)
+            answered["apology" if "Что-то пошло не так" in text else "answer"] += 1
+
+    async with running(settings, clock, as_tasks=True) as app:
+        users = [asyncio.create_task(keep_asking(user)) for user in people]
+        await asyncio.sleep(2)
+        restarted = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120)
+        assert restarted.returncode == 0, restarted.stderr
+        await asyncio.sleep(4)  # the bot goes on with fresh connections, by itself
+        before = answered["answer"]
+        await asyncio.sleep(3)
+        stop.set()
+        await asyncio.gather(*users)
+        assert answered["answer"] > before  # answering again after the restart
+        for user in people:  # and everyone is answered properly now
+            assert "Что-то пошло не так" not in await ask(user, "/help")
+        # the scheduler and the sender stood down on the error and took over again: notifications flow
+        async with db() as session:
+            await enqueue(session, chat_id=MENTEE, text="Уведомление после перезапуска", kind="test", now=clock.now())
+            await session.commit()
+        await wait_text(people[3], "Уведомление после перезапуска", timeout=30)
+        assert app.backbone.leading.is_set()
+    # what failed while the database was away was said to the person, never a 400 from Telegram
+    assert [(c.method, c.description) for c in emulator.rejections] == []
+    failures = [r for r in error_log.records if r.name == "nastavnik.errors"]
+    apologies = sum("Что-то пошло не так" in (m.text or "") for user in people for m in user.messages())
+    assert answered["apology"] > 0 and len(failures) == apologies, (len(failures), apologies)

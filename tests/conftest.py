@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
 import pytest
@@ -104,6 +105,20 @@ async def bot_app(settings: Settings, db, clock: FrozenClock, emulator: BotAPIEm
     await asyncio.wait_for(task, 10)
     assert [r.getMessage() for r in error_log.records] == [], "a handler failed"
     assert [(c.method, c.description) for c in emulator.rejections] == [], "the Bot API rejected a request"
+
+
+@asynccontextmanager
+async def running(settings: Settings, clock, *, as_tasks: bool = False) -> AsyncIterator[BotApp]:
+    """The production app polling the emulator for the length of a `with` (tests that restart it, or
+    need other settings than `bot_app`'s); updates one by one unless `as_tasks`."""
+    app = BotApp.create(settings, clock=clock)
+    task = asyncio.create_task(app.run_polling(handle_as_tasks=as_tasks, handle_signals=False, polling_timeout=1))
+    await asyncio.sleep(0.3)
+    try:
+        yield app
+    finally:
+        await asyncio.wait_for(app.stop(), 15)
+        await asyncio.wait_for(task, 15)
 
 
 async def count(sessionmaker: async_sessionmaker[AsyncSession], model, *where) -> int:

@@ -4,33 +4,19 @@ another worker). What must not be kept — a stranger's invite before consent, s
 progress — is never written: the database holds no trace of it, and after a restart it is simply gone."""
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import select, text
 
-from bot.app import BotApp
 from bot.services.invites import create_invite
 from bot.services.organizations import create_organization
 from bot.settings import Settings
 from db.models import DialogState, Role
+from tests.conftest import running
 from tests.emulator import ScriptedUser
 from tests.test_e2e_mentorships import seed, wait_text
-
-
-@asynccontextmanager
-async def running(settings: Settings, clock):
-    app = BotApp.create(settings, clock=clock)
-    task = asyncio.create_task(app.run_polling(handle_as_tasks=False, handle_signals=False, polling_timeout=1))
-    await asyncio.sleep(0.3)
-    try:
-        yield app
-    finally:
-        await app.stop()
-        await asyncio.wait_for(task, 10)
 
 
 async def _rows(db) -> list[DialogState]:
@@ -120,3 +106,36 @@ async def test_nothing_private_is_kept_and_a_restart_forgets_it(emulator, db, se
         assert "начатые ответы не сохранились" in reply.text
         reply = await mentee.press("📝 Пройти опрос")
         assert "вопрос 1 из 10" in reply.text
+
+
+async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_empty_writes(db, db_url):
+    """A lone process caches what it wrote; with several processes (shared) the table is read each time."""
+    from aiogram.fsm.storage.base import StorageKey
+    from sqlalchemy import event
+
+    from bot.storage import DatabaseStorage
+
+    key = StorageKey(bot_id=1, chat_id=42, user_id=42)
+    lone, other = DatabaseStorage(db_url), DatabaseStorage(db_url, shared=True)
+    statements: list[str] = []
+    event.listen(lone.engine.sync_engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *args: statements.append(statement.split()[0].upper()))
+    try:
+        await lone.set_state(key, "SurveyBuild:title")
+        await lone.set_data(key, {"build": {"title": "Опрос"}})
+        written = len(statements)
+        assert await lone.get_state(key) == "SurveyBuild:title"
+        assert await lone.get_data(key) == {"build": {"title": "Опрос"}}
+        await lone.set_data(key, {"build": {"title": "Опрос"}})  # the same again: nothing to write
+        assert len(statements) == written and "SELECT" not in statements[1:]
+        # another process (shared) sees the lone one's dialog, and changes one column only
+        assert await other.get_data(key) == {"build": {"title": "Опрос"}}
+        await other.set_state(key, "SurveyBuild:kind")
+        assert await other.get_state(key) == "SurveyBuild:kind"
+        assert await other.get_data(key) == {"build": {"title": "Опрос"}}
+        await other.set_state(key, None)
+        await other.set_data(key, {})
+        assert await _rows(db) == []  # nothing left: no row
+    finally:
+        await lone.close()
+        await other.close()

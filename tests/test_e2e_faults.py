@@ -9,36 +9,22 @@ import os
 import shlex
 import subprocess
 from collections import Counter
-from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import BotApp
 from bot.services.notifications import enqueue
 from bot.settings import Settings
 from db.models import Person
-from tests.conftest import ErrorLog, pg_url
+from tests.conftest import ErrorLog, pg_url, running
 from tests.emulator import BotAPIEmulator, ScriptedUser
-from tests.emulator.server import TelegramError
+from tests.emulator.server import TelegramError, injected_fault
 from tests.test_e2e_mentorships import wait_text
 from tests.test_e2e_summary import seed_school
 
 BASE = 8000
 CURATOR, MENTOR, MENTEE, BLOCKER = BASE, BASE + 10, BASE + 20, BASE + 22
 HANDLER_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
-
-
-@asynccontextmanager
-async def running(settings: Settings, clock, *, as_tasks: bool = False):
-    app = BotApp.create(settings, clock=clock)
-    task = asyncio.create_task(app.run_polling(handle_as_tasks=as_tasks, handle_signals=False, polling_timeout=1))
-    await asyncio.sleep(0.3)
-    try:
-        yield app
-    finally:
-        await asyncio.wait_for(app.stop(), 15)
-        await asyncio.wait_for(task, 15)
 
 
 async def school(db, emulator: BotAPIEmulator) -> dict:
@@ -61,11 +47,7 @@ async def test_replies_ride_out_429_5xx_and_timeouts_and_a_blocked_user_is_marke
             return None
         kind = next(kinds)
         injected[kind] += 1
-        if kind == "429":
-            return TelegramError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        if kind == "timeout":
-            await asyncio.sleep(1.5)  # longer than the bot waits; the request never reaches "Telegram"
-        return TelegramError(int(kind) if kind.isdigit() else 500, "Internal Server Error")
+        return await injected_fault(kind, hang=1.5)
 
     settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,
                                  telegram={"reply_timeout": 1, "reply_retries": 3}, retry_base=0.05, retry_max=0.3,

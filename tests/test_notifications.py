@@ -26,7 +26,7 @@ from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog
 from tests.emulator import ScriptedUser
-from tests.emulator.server import TelegramError, max_in_any_second
+from tests.emulator.server import TelegramError, injected_fault, max_in_any_second
 from tests.emulator.telegram_html import parse_html, utf16_len
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,11 +127,7 @@ async def test_every_notification_arrives_once_despite_429_500_timeouts_and_a_bl
             return None
         kind = next(kinds)
         injected[kind] += 1
-        if kind == "429":
-            return TelegramError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        if kind == "timeout":
-            await asyncio.sleep(2.5)  # longer than the bot waits; the request never reaches "Telegram"
-        return TelegramError(500, "Internal Server Error")
+        return await injected_fault(kind, hang=2.5)
 
     emulator.fault_hook = faults
     settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,

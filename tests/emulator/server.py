@@ -51,6 +51,17 @@ class TelegramError(Exception):
         self.parameters = parameters
 
 
+async def injected_fault(kind: str, hang: float) -> TelegramError:
+    """A fault as the bot meets it: "429" (retry after 1 s), a 5xx code ("500", "502", …), or "timeout":
+    no answer for `hang` seconds (longer than the bot waits), so the request never reaches "Telegram"."""
+    if kind == "429":
+        return TelegramError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    if kind == "timeout":
+        await asyncio.sleep(hang)
+        return TelegramError(500, "Internal Server Error")
+    return TelegramError(int(kind), "Internal Server Error" if kind == "500" else "Bad Gateway")
+
+
 def bad_request(description: str) -> TelegramError:
     return TelegramError(400, f"Bad Request: {description}")
 

@@ -12,8 +12,12 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    # pre-ping: a connection the database dropped (a restart, a failover) is replaced, not handed to a handler
-    options = {"pool_pre_ping": True} if parsed.get_backend_name() == "postgresql" else {}
+    # PostgreSQL: a pool big enough for the updates handled at once (an overflow connection is opened and
+    # closed again for every update beyond the pool, and a connect costs more than the update itself).
+    # No pre-ping (a round trip on every checkout): when the database drops its connections (a restart,
+    # a failover), the first statement to meet one fails, and SQLAlchemy then replaces the whole pool.
+    # SQLite keeps SQLAlchemy's default pool: it has one writer at a time, more connections only queue.
+    options = {"pool_size": 20, "max_overflow": 20} if parsed.get_backend_name() == "postgresql" else {}
     engine = create_async_engine(url, echo=echo, **options)
     if parsed.get_backend_name() == "sqlite":
 

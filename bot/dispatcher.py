@@ -88,15 +88,17 @@ def create_dispatcher(
         i18n=i18n,
         backbone=backbone,
     )
-    if backbone is not None:
-        dp.startup.register(backbone.start)
-        dp.shutdown.register(backbone.stop)
     # The bot works in private chats only; in groups it stays silent.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     if settings.webhook.url:
         dp.update.outer_middleware(UpdateOnceMiddleware(sessionmaker, clock or Clock()))
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None))
+    sessions = DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None)
+    dp.update.outer_middleware(sessions)
+    dp.shutdown.register(sessions.drain)  # first: the updates in flight finish before anything stops
+    if backbone is not None:
+        dp.startup.register(backbone.start)
+        dp.shutdown.register(backbone.stop)
     dp.update.outer_middleware(ActorMiddleware(i18n))
     dp.message.middleware(DomainErrorMiddleware())
     dp.callback_query.middleware(DomainErrorMiddleware())

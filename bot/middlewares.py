@@ -2,6 +2,8 @@
 an inner one that turns domain errors into polite answers."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,24 +22,44 @@ from db.models import ProcessedUpdate
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 20.0
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """A session per update; when the update queued notifications, the sender is woken."""
+    """A session per update; when the update queued notifications, the sender is woken. It also counts
+    the updates in flight, so that stopping waits for them (`drain`) before the database and the Bot API
+    session are closed under them (aiogram does not wait for updates it handles as tasks)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
                  wake_sender: Callable[[], None] | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.wake_sender = wake_sender
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessionmaker() as session:
-            data["session"] = session
-            try:
-                return await handler(event, data)
-            finally:
-                if session.info.pop(WAKE_FLAG, False) and self.wake_sender is not None:
-                    self.wake_sender()
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            async with self.sessionmaker() as session:
+                data["session"] = session
+                try:
+                    return await handler(event, data)
+                finally:
+                    if session.info.pop(WAKE_FLAG, False) and self.wake_sender is not None:
+                        self.wake_sender()
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def drain(self) -> None:
+        """Wait (at most DRAIN_SECONDS) for the updates being handled to finish."""
+        if self._in_flight:
+            log.info("waiting for %d update(s) in flight", self._in_flight)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
 
 
 class UpdateOnceMiddleware(BaseMiddleware):

@@ -149,3 +149,25 @@ async def test_a_database_restart_under_load_loses_no_answer(emulator, db, db_ur
     failures = [r for r in error_log.records if r.name == "nastavnik.errors"]
     apologies = sum("Что-то пошло не так" in (m.text or "") for user in people for m in user.messages())
     assert answered["apology"] > 0 and len(failures) == apologies, (len(failures), apologies)
+
+
+async def test_stopping_waits_for_the_updates_in_flight(emulator, db, settings, clock, error_log: ErrorLog):
+    """SIGTERM while an update is being handled (as a task, as in production): its answer still goes out
+    before the database and the Bot API session are closed."""
+    await school(db, emulator)
+    replying = asyncio.Event()
+
+    async def slow_reply(method: str, params: dict) -> TelegramError | None:
+        if method == "sendMessage" and int(params.get("chat_id", 0)) == MENTEE:
+            replying.set()
+            await asyncio.sleep(1)  # Telegram is slow to answer: the update is in flight
+        return None
+
+    emulator.fault_hook = slow_reply
+    mentee = ScriptedUser(emulator, MENTEE, "Алина")
+    async with running(settings, clock, as_tasks=True):
+        await emulator.push_message(MENTEE, text="/help")
+        await asyncio.wait_for(replying.wait(), 15)
+    emulator.fault_hook = None
+    assert mentee.messages() and "/ask" in mentee.messages()[-1].text
+    assert [r.getMessage() for r in error_log.records] == []

@@ -13,6 +13,7 @@ scheduler and the sender (advisory lock).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -201,19 +202,42 @@ def _worker(index: int, unix_path: str) -> None:
 
 
 def run_workers(settings: Settings) -> None:
-    """WEBHOOK_WORKERS processes behind the router; SIGTERM/SIGINT stops them all."""
+    """WEBHOOK_WORKERS processes behind the router; a worker that dies is started again; SIGTERM/SIGINT
+    stops them all."""
     if settings.webhook.workers == 1:
         asyncio.run(serve(BotApp.create(settings), register=True))
         return
     sockets_dir = Path(tempfile.mkdtemp(prefix="nastavnik-workers-"))
     sockets = [str(sockets_dir / f"worker-{n}.sock") for n in range(settings.webhook.workers)]
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_worker, args=(n, path), name=f"nastavnik-worker-{n}")
-               for n, path in enumerate(sockets)]
-    for worker in workers:
+
+    def start(n: int) -> multiprocessing.process.BaseProcess:
+        worker = context.Process(target=_worker, args=(n, sockets[n]), name=f"nastavnik-worker-{n}")
         worker.start()
+        return worker
+
+    workers = [start(n) for n in range(len(sockets))]
+
+    async def supervise(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            for n, worker in enumerate(workers):
+                if not worker.is_alive() and not stop.is_set():
+                    log.warning("worker %d (pid %s) ended with %s: starting it again", n, worker.pid, worker.exitcode)
+                    workers[n] = start(n)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1)
+
+    async def main() -> None:
+        stop = _signal_event()
+        watcher = asyncio.create_task(supervise(stop))
+        try:
+            await route(settings.webhook, sockets, stop)
+        finally:
+            stop.set()
+            await watcher
+
     try:
-        asyncio.run(route(settings.webhook, sockets))
+        asyncio.run(main())
     finally:
         for worker in workers:
             if worker.is_alive():

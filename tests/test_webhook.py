@@ -140,9 +140,18 @@ async def test_a_survey_is_answered_to_the_end_across_two_workers(emulator, db, 
     assert [r.getMessage() for r in error_log.records] == []
 
 
+async def _health(port: int) -> list[dict]:
+    async with aiohttp.ClientSession() as client:
+        try:
+            async with client.get(f"http://127.0.0.1:{port}/health") as response:
+                return (await response.json())["workers"]
+        except (aiohttp.ClientError, KeyError, ValueError):
+            return [{}, {}]
+
+
 async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emulator, db_url, tmp_path):
-    """The real thing: `python -m bot run` with WEBHOOK_WORKERS=2 (PostgreSQL), SIGTERM at the end.
-    On SQLite several workers are refused in one line."""
+    """The real thing: `python -m bot run` with WEBHOOK_WORKERS=2 (PostgreSQL); a worker killed is started
+    again; SIGTERM at the end. On SQLite several workers are refused in one line."""
     import os
     import signal
     import sys
@@ -175,6 +184,20 @@ async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emul
         guests = [ScriptedUser(emulator, 3300 + n, f"Гость {n}") for n in range(6)]
         await asyncio.gather(*(guest.send("/start") for guest in guests))
         for guest in guests:
+            assert len(guest.messages()) == 1 and "только по приглашениям" in guest.messages()[0].text
+
+        # a worker dies (SIGKILL): the router starts it again, and its people are answered again
+        pids = [w["pid"] for w in await _health(port)]
+        os.kill(pids[1], signal.SIGKILL)
+        for _ in range(600):
+            workers = await _health(port)
+            if all(w.get("status") == "ok" for w in workers) and workers[1].get("pid") not in (None, pids[1]):
+                break
+            await asyncio.sleep(0.1)
+        assert workers[0]["pid"] == pids[0] and workers[1]["pid"] != pids[1], workers
+        later = [ScriptedUser(emulator, 3400 + n, f"Гость {n}") for n in range(6)]
+        await asyncio.gather(*(guest.send("/start") for guest in later))
+        for guest in later:
             assert len(guest.messages()) == 1 and "только по приглашениям" in guest.messages()[0].text
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -3,7 +3,6 @@ an inner one that turns domain errors into polite answers."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,6 +17,7 @@ from bot.i18n import I18n, Translator
 from bot.services.actor import load_actor
 from bot.services.errors import DomainError
 from bot.services.notifications import WAKE_FLAG, mark_reachable
+from bot.waits import wait_set
 from db.models import ProcessedUpdate
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -58,8 +58,7 @@ class DbSessionMiddleware(BaseMiddleware):
         """Wait (at most DRAIN_SECONDS) for the updates being handled to finish."""
         if self._in_flight:
             log.info("waiting for %d update(s) in flight", self._in_flight)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
+            await wait_set(self._idle, DRAIN_SECONDS)
 
 
 class UpdateOnceMiddleware(BaseMiddleware):

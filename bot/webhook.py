@@ -13,7 +13,6 @@ scheduler and the sender (advisory lock).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import multiprocessing
@@ -31,6 +30,7 @@ from sqlalchemy import delete, text
 from bot.app import BotApp
 from bot.menus import set_default_menu
 from bot.settings import Settings, WebhookSettings
+from bot.waits import wait_set
 from db.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
@@ -224,8 +224,7 @@ def run_workers(settings: Settings) -> None:
                 if not worker.is_alive() and not stop.is_set():
                     log.warning("worker %d (pid %s) ended with %s: starting it again", n, worker.pid, worker.exitcode)
                     workers[n] = start(n)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1)
+            await wait_set(stop, 1)
 
     async def main() -> None:
         stop = _signal_event()

@@ -101,7 +101,7 @@ async def bot_app(settings: Settings, db, clock: FrozenClock, emulator: BotAPIEm
     task = asyncio.create_task(app.run_polling(handle_as_tasks=False, handle_signals=False, polling_timeout=1))
     await emulator.wait_polling()
     yield app
-    await app.stop()
+    await asyncio.wait_for(app.stop(), 15)
     await asyncio.wait_for(task, 10)
     assert [r.getMessage() for r in error_log.records] == [], "a handler failed"
     assert [(c.method, c.description) for c in emulator.rejections] == [], "the Bot API rejected a request"

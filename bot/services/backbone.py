@@ -17,10 +17,12 @@ from bot.services.leader import LeaderLock
 from bot.services.scheduler import ClockedScheduler, JobRuntime, add_standing_jobs, create_scheduler, set_runtime
 from bot.services.sender import NotificationSender
 from bot.settings import Settings
+from bot.waits import finish
 
 log = logging.getLogger(__name__)
 LEADER_RETRY_SECONDS = 5.0
 LEADER_CHECK_SECONDS = 5.0  # how often the leader makes sure it still holds the lock
+STOP_SECONDS = 15.0  # the longest a stop waits for the sender to wind down
 
 
 class NotificationBackbone:
@@ -75,9 +77,7 @@ class NotificationBackbone:
                     log.warning("the leader lock was lost with its connection (a database restart?): standing down")
                     return
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
+            await finish(sender, STOP_SECONDS)
 
     async def _step_down(self) -> None:
         self.leading.clear()
@@ -89,8 +89,6 @@ class NotificationBackbone:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await finish(self._task, STOP_SECONDS)
             self._task = None
         await self._step_down()

@@ -16,7 +16,6 @@ again on start (at least once for those, logged as such; exactly once for everyt
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
@@ -43,6 +42,7 @@ from bot.services.message_split import split_message
 from bot.services.notifications import mark_unreachable
 from bot.settings import NotifySettings
 from bot.telegram_retry import OUTBOX
+from bot.waits import wait_set
 from db.models import Notification, NotificationStatus
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,7 @@ class NotificationSender:
             while True:
                 started = await self.run_once()
                 if not started:
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
+                    await wait_set(self._wake, self.settings.poll_interval)
                     self._wake.clear()
         finally:
             for task in list(self._tasks):

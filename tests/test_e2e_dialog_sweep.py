@@ -30,7 +30,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import BotAPIEmulator, ScriptedUser
-from tests.test_e2e_summary import seed_school
+from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats, seed_school
 
 NON_TEXT = [
     ("sticker", None),
@@ -43,6 +43,7 @@ NON_TEXT = [
 ]
 # a help request may be a photo or a file with a caption: there they are the answer, and the step ends
 ANSWERS = {("HelpForm:text", "photo"), ("HelpForm:text", "document")}
+BASE = 8000  # Telegram ids of the seeded school: BASE + SCHOOL_OFFSETS
 FALLBACK = "Не понимаю"  # what the bot says outside any dialog
 HINTS = ("текстом", "кнопк", "Пришлите текст", "нажмите")  # … and what a step says it wants instead
 TEXTS = ["   ", "Я" * 5000, '<b>жирный</b> & <script>alert("x")</script> </i>', "*жирный* _курсив_ [ссылка](http://x.ru) `код`"]
@@ -55,7 +56,7 @@ def all_states() -> list[State]:
 
 
 async def arrange(db) -> dict:
-    org_id, p = await seed_school(db, "Школа на все случаи", "Europe/Moscow", 8000)
+    org_id, p = await seed_school(db, "Школа на все случаи", "Europe/Moscow", BASE)
     async with db() as session:
         program = await session.scalar(select(Program).where(Program.mentorship_id == p["pair"]))
         item_id = await session.scalar(select(PlanItem.id).where(PlanItem.program_id == program.id,
@@ -138,10 +139,9 @@ async def say(user: ScriptedUser, kind: str, value) -> tuple:
 @pytest.mark.parametrize("state", all_states(), ids=lambda s: s.state)
 async def test_every_dialog_step_answers_anything(state: State, emulator: BotAPIEmulator, db, bot_app: BotApp):
     ids = await arrange(db)
-    for offset in (0, 1, 10, 11, 20, 21, 22, 23, 24):  # everyone of the school has started the bot
-        emulator.open_chat(8000 + offset, "Педагог")
+    open_school_chats(emulator, BASE)
     who, data = dialog(state, ids)
-    telegram_id = 9999 if who == "stranger" else 8000 + {"curator": 0, "m1": 10, "e1": 20, "e2": 21, "e5": 24}[who]
+    telegram_id = 9999 if who == "stranger" else BASE + SCHOOL_OFFSETS[who]
     user = ScriptedUser(emulator, telegram_id, who)
     if who == "stranger":
         emulator.open_chat(user.id, who)

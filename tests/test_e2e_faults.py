@@ -21,17 +21,16 @@ from tests.conftest import ErrorLog, pg_url, running
 from tests.emulator import BotAPIEmulator, ScriptedUser
 from tests.emulator.server import TelegramError, injected_fault
 from tests.test_e2e_mentorships import wait_text
-from tests.test_e2e_summary import seed_school
+from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats, seed_school
 
 BASE = 8000
-CURATOR, MENTOR, MENTEE, BLOCKER = BASE, BASE + 10, BASE + 20, BASE + 22
+CURATOR, MENTOR, MENTEE, BLOCKER = (BASE + SCHOOL_OFFSETS[key] for key in ("curator", "m1", "e1", "e3"))
 HANDLER_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
 
 
 async def school(db, emulator: BotAPIEmulator) -> dict:
     _, people = await seed_school(db, "Школа под нагрузкой", "Europe/Moscow", BASE)
-    for offset in (0, 1, 10, 11, 20, 21, 22, 23, 24):
-        emulator.open_chat(BASE + offset, "Педагог")
+    open_school_chats(emulator, BASE)
     return people
 
 
@@ -94,7 +93,7 @@ async def test_a_database_restart_under_load_loses_no_answer(emulator, db, db_ur
     if command is None or pg_url() is None:
         pytest.skip("TEST_POSTGRES_RESTART is not set (.ci/run sets it to restart its PostgreSQL)")
     await school(db, emulator)
-    people = [ScriptedUser(emulator, BASE + offset, f"Педагог {offset}") for offset in (0, 10, 11, 20, 21, 22, 23)]
+    people = [ScriptedUser(emulator, BASE + SCHOOL_OFFSETS[key], key) for key in ("curator", "m1", "m2", "e1", "e2", "e3", "e4")]
     settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,
                                  retry_base=0.05, retry_max=0.3, poll_interval=0.05)
     answered: Counter[str] = Counter()

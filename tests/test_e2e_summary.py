@@ -69,24 +69,35 @@ def _request(org_id, mentee, mentor, created, *, answer_after=None, status=HelpR
                        first_answer_at=created + answer_after if answer_after else None)
 
 
+# who seed_school seeds: their Telegram ids are `base` plus these
+SCHOOL_OFFSETS = {"curator": 0, "head": 1, "m1": 10, "m2": 11, "e1": 20, "e2": 21, "e3": 22, "e4": 23, "e5": 24}
+
+
+def open_school_chats(emulator, base: int) -> None:
+    """Everyone of a seeded school has started the bot (notifications can reach them)."""
+    for offset in SCHOOL_OFFSETS.values():
+        emulator.open_chat(base + offset, "Педагог")
+
+
 async def seed_school(db, name: str, zone: str, base: int) -> tuple[int, dict[str, int]]:
     """A school as the summary test knows it (see the expected figures in the test)."""
     async with db() as session:
         org_id = (await create_organization(session, name, zone)).id
+    at = {key: base + offset for key, offset in SCHOOL_OFFSETS.items()}
     p = {
-        "curator": await _person(db, org_id, base, "Куратор Ольга", Role.CURATOR, young=False),
-        "head": await _person(db, org_id, base + 1, "Директор Иван", Role.HEAD, young=False),
-        "m1": await _person(db, org_id, base + 10, "Наставник Первый", Role.MENTOR, young=False),
-        "m2": await _person(db, org_id, base + 11, "Наставник Второй", Role.MENTOR, young=True),
-        "e1": await _person(db, org_id, base + 20, "Алина Первая", Role.MENTEE, young=True,
+        "curator": await _person(db, org_id, at["curator"], "Куратор Ольга", Role.CURATOR, young=False),
+        "head": await _person(db, org_id, at["head"], "Директор Иван", Role.HEAD, young=False),
+        "m1": await _person(db, org_id, at["m1"], "Наставник Первый", Role.MENTOR, young=False),
+        "m2": await _person(db, org_id, at["m2"], "Наставник Второй", Role.MENTOR, young=True),
+        "e1": await _person(db, org_id, at["e1"], "Алина Первая", Role.MENTEE, young=True,
                             category=MenteeCategory.YOUNG),
-        "e2": await _person(db, org_id, base + 21, "Борис Второй", Role.MENTEE, young=True,
+        "e2": await _person(db, org_id, at["e2"], "Борис Второй", Role.MENTEE, young=True,
                             category=MenteeCategory.NEW_IN_TEAM),
-        "e3": await _person(db, org_id, base + 22, "Вера Третья", Role.MENTEE, young=False,
+        "e3": await _person(db, org_id, at["e3"], "Вера Третья", Role.MENTEE, young=False,
                             category=MenteeCategory.NEW_TECHNOLOGY),
-        "e4": await _person(db, org_id, base + 23, "Глеб Четвёртый", Role.MENTEE, young=True,
+        "e4": await _person(db, org_id, at["e4"], "Глеб Четвёртый", Role.MENTEE, young=True,
                             category=MenteeCategory.YOUNG),
-        "e5": await _person(db, org_id, base + 24, "Дарья Пятая", Role.MENTEE, young=False,
+        "e5": await _person(db, org_id, at["e5"], "Дарья Пятая", Role.MENTEE, young=False,
                             category=MenteeCategory.YOUNG),
     }
     async with db() as session:

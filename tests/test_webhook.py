@@ -123,15 +123,16 @@ async def test_a_survey_is_answered_to_the_end_across_two_workers(emulator, db, 
     """Answers in progress live in a worker's memory only; the router keeps the person with that worker."""
     if db_url.startswith("sqlite"):
         pytest.skip("several workers need PostgreSQL")
-    from tests.test_e2e_dialog_sweep import arrange
+    from tests.test_e2e_dialog_sweep import BASE, arrange
+    from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats
 
-    await arrange(db)  # a school with an open survey of one text question for Борис (8021)
-    for offset in (0, 1, 10, 11, 20, 21, 22, 23, 24):
-        emulator.open_chat(8000 + offset, "Педагог")
+    await arrange(db)  # a school with an open survey of one text question for its mentees e2, e3, e4
+    open_school_chats(emulator, BASE)
     settings = webhook_settings(emulator, db_url, free_port())
     async with workers(settings, clock, count=2):
         await _until(lambda: emulator.webhook is not None)
-        respondents = [ScriptedUser(emulator, 8021 + n, name) for n, name in enumerate(["Борис", "Вера", "Глеб"])]
+        respondents = [ScriptedUser(emulator, BASE + SCHOOL_OFFSETS[key], name)
+                       for key, name in [("e2", "Борис"), ("e3", "Вера"), ("e4", "Глеб")]]
         for person in respondents:
             await person.send("/surveys")
             assert "Что улучшить?" in (await person.press(lambda text: "Свой" in text)).text

@@ -20,11 +20,15 @@ import asyncio
 import os
 import platform
 import resource
+import signal
+import socket
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from aiogram import Dispatcher, F
@@ -59,7 +63,7 @@ from db.models import (
 from tests.emulator import BotAPIEmulator
 from tests.emulator.server import ChatEvent, StoredMessage
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime.now(timezone.utc).replace(microsecond=0)  # the bot in its own process runs on the real clock
 
 
 # ------------------------------------------------------------------------- measuring
@@ -92,6 +96,11 @@ def answered_with(text: str | None) -> Callable[[ChatEvent], bool]:
 class Stats:
     latencies: list[float] = field(default_factory=list)
     timeouts: int = 0
+    by_step: dict[str, list[float]] = field(default_factory=dict)  # what was sent or pressed: its latencies
+
+    def slowest(self, n: int = 3) -> str:
+        worst = sorted(((max(v), k) for k, v in self.by_step.items()), reverse=True)[:n]
+        return ", ".join(f"{k[:20]!r} {w * 1000:.0f} ms" for w, k in worst)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -104,7 +113,7 @@ class BenchUser:
         emulator.user(user_id, f"U{user_id}")
         emulator.open_chat(user_id, f"U{user_id}")
 
-    async def _act(self, push, expect: str | None) -> bool:
+    async def _act(self, push, expect: str | None, step: str = "") -> bool:
         future = self.waiter.expect(self.id, answered_with(expect))
         started = time.perf_counter()
         await push()
@@ -114,10 +123,11 @@ class BenchUser:
             self.stats.timeouts += 1
             return False
         self.stats.latencies.append(answered - started)
+        self.stats.by_step.setdefault(step, []).append(answered - started)
         return True
 
     async def send(self, text: str, expect: str | None = None) -> bool:
-        return await self._act(lambda: self.emulator.push_message(self.id, text=text), expect)
+        return await self._act(lambda: self.emulator.push_message(self.id, text=text), expect, text)
 
     def last_with_button(self, label: Callable[[str], bool]) -> tuple[StoredMessage, str] | None:
         for message in reversed(self.emulator.chat_messages(self.id)):
@@ -138,7 +148,8 @@ class BenchUser:
             self.stats.timeouts += 1
             return False
         message, data = found
-        return await self._act(lambda: self.emulator.push_callback(self.id, message.message_id, data), expect)
+        return await self._act(lambda: self.emulator.push_callback(self.id, message.message_id, data), expect,
+                               data.split(":")[0])
 
 
 # ------------------------------------------------------------------------------ flows
@@ -234,14 +245,14 @@ async def seed(url: str, users: int) -> Cast:
             session.add_all([Participant(mentorship_id=m.id, person_id=mentor_id, role=Role.MENTOR, confirmed_at=NOW),
                              Participant(mentorship_id=m.id, person_id=mentee_id, role=Role.MENTEE, confirmed_at=NOW)])
             program = Program(mentorship_id=m.id, goals="Цели", difficulties="Инклюзия",
-                              start_date=NOW.date(), end_date=NOW.date().replace(year=2027))
+                              start_date=NOW.date(), end_date=NOW.date() + timedelta(days=365))
             session.add(program)
             await session.flush()
             session.add(PlanItem(program_id=program.id, activity="Открытый урок", expected_result="Анализ",
-                                 due_date=NOW.date().replace(year=2027, month=3)))
+                                 due_date=NOW.date() + timedelta(days=120)))
         await session.commit()
         curator = await load_actor(session, cast.curators[0][0])
-        sid = await surveys.create(session, curator, audience="mentees", deadline=NOW.replace(day=30), now=NOW,
+        sid = await surveys.create(session, curator, audience="mentees", deadline=NOW + timedelta(days=7), now=NOW,
                                    i18n=i18n, template="mentee")
         await surveys.launch(session, curator, sid, NOW, i18n)
     await engine.dispose()
@@ -302,7 +313,93 @@ async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: f
     return rate
 
 
-async def main(users: int, seconds: float, pg: str | None, bots: set[str]) -> None:
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid] + [d for child in children for d in _descendants(int(child))]
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The peak RSS (VmHWM) of a process and its descendants, summed: the bot's router and workers."""
+    total = 0
+    for each in _descendants(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return total / 1024
+
+
+@asynccontextmanager
+async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> AsyncIterator[int]:
+    """`python -m bot run` as in production, in its own process(es): polling for one worker, the webhook
+    router and its workers for several. Yields the parent's pid."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "WEBHOOK_",
+                                                                      "REDIS_"))}
+    env |= {"BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE": emulator.base_url, "DATABASE_URL": url,
+            "BOT_USERNAME": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": os.getcwd()}
+    if workers > 1:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env |= {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "WEBHOOK_SECRET": "bench",
+                "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_WORKERS": str(workers)}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tempfile.mkdtemp(), env=env,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    polls = emulator.polls
+    try:
+        for _ in range(600):  # up: the webhook set, or polling
+            if proc.returncode is not None:
+                raise RuntimeError(f"the bot's process ended with {proc.returncode}")
+            if (emulator.webhook is not None) if workers > 1 else (emulator.polls > polls):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(2)  # every worker up, the survey's invitations out
+        yield proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+        if proc.returncode != 0 or b"Traceback" in err:
+            print(f"  the bot's process ended with {proc.returncode}: {err.decode()[-1500:]}")
+        emulator.webhook = None
+
+
+async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: int, seconds: float, pace: float,
+                        echo_rate: float | None, workers: int) -> None:
+    cast = await seed(url, users)
+    for tid in cast.mentees + cast.mentors + cast.curators:
+        emulator.user(tid, f"U{tid}")
+        emulator.open_chat(tid, f"U{tid}")  # the survey's invitations go out as the bot starts
+    how = ("in the bench's process" if not workers else "in its own process (polling)" if workers == 1
+           else f"as {workers} webhook workers behind the router")
+    async with AsyncExitStack() as stack:
+        if workers:
+            pid = await stack.enter_async_context(bot_process(emulator, url, workers))
+        else:
+            settings = Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url)
+            app = BotApp.create(settings, clock=FrozenClock(NOW))
+            task = asyncio.create_task(app.run_polling(handle_signals=False, polling_timeout=1))
+            await asyncio.sleep(1)
+        print(f"nastavnik on {name}, {how} ({len(cast.mentees)} mentees, {len(cast.mentors)} mentors, "
+              f"{len(cast.curators)} curators):", flush=True)
+        rate = report("as fast as answered", *await load(emulator, cast, echo=False, pace=None, seconds=seconds))
+        if echo_rate:
+            print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's (goal >= 0.5)")
+        await asyncio.sleep(2)
+        stats, done, wall = await load(emulator, cast, echo=False, pace=pace, seconds=seconds, survey=False)
+        report("paced at 100 updates/s", stats, done, wall)
+        print(f"  p99 at ~100 updates/s: {stats.percentile(0.99):.1f} ms (goal < 50 ms); slowest: {stats.slowest()}")
+        if workers:
+            print(f"  peak memory (RSS) of the bot's processes: {peak_rss_mib(pid):.0f} MiB")
+        else:
+            await app.stop()
+            await task
+
+
+async def main(users: int, seconds: float, pg: str | None, bots: set[str], workers: int) -> None:
     print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
     emulator = BotAPIEmulator()
@@ -319,29 +416,15 @@ async def main(users: int, seconds: float, pg: str | None, bots: set[str]) -> No
             continue
         if label == "pg":
             await downgrade(url, "base")
+        elif workers > 1:
+            print("SQLite: skipped (several webhook workers need PostgreSQL)")
+            continue
         await upgrade(url)
-        cast = await seed(url, users)
-        for tid in cast.mentees + cast.mentors + cast.curators:
-            emulator.user(tid, f"U{tid}")
-            emulator.open_chat(tid, f"U{tid}")  # the survey's invitations go out as the bot starts
-        settings = Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url)
-        app = BotApp.create(settings, clock=FrozenClock(NOW))
-        task = asyncio.create_task(app.run_polling(handle_signals=False, polling_timeout=1))
-        await asyncio.sleep(1)
-        name = "SQLite" if label == "sqlite" else "PostgreSQL"
-        print(f"nastavnik on {name} ({len(cast.mentees)} mentees, {len(cast.mentors)} mentors, "
-              f"{len(cast.curators)} curators):", flush=True)
-        rate = report("as fast as answered", *await load(emulator, cast, echo=False, pace=None, seconds=seconds))
-        if echo_rate:
-            print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's (goal >= 0.5)")
-        await asyncio.sleep(2)
-        stats, done, wall = await load(emulator, cast, echo=False, pace=pace, seconds=seconds, survey=False)
-        report("paced at 100 updates/s", stats, done, wall)
-        print(f"  p99 at ~100 updates/s: {stats.percentile(0.99):.1f} ms (goal < 50 ms)")
-        await app.stop()
-        await task
+        await run_nastavnik(emulator, "SQLite" if label == "sqlite" else "PostgreSQL", url, users, seconds, pace,
+                            echo_rate, workers)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (RSS) of the process running the bots, the emulator and the users: {rss:.0f} MiB")
+    print(f"peak memory (RSS) of the bench's process (emulator, users{', bots' if not workers else ', echo bot'}): "
+          f"{rss:.0f} MiB")
     rejected = [(c.method, c.description) for c in emulator.rejections]
     print(f"rejected by the emulator: {len(rejected)} {rejected[:3]}")
     await emulator.stop()
@@ -353,5 +436,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--pg", default=os.environ.get("TEST_POSTGRES_URL"), help="a PostgreSQL URL it may wipe")
     parser.add_argument("--bots", default="echo,sqlite,pg", help="which of echo, sqlite, pg to run")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="0: nastavnik in the bench's process; 1: `python -m bot run` in its own process "
+                             "(polling); N: N webhook workers behind the router (PostgreSQL)")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.seconds, args.pg, set(args.bots.split(","))))
+    asyncio.run(main(args.users, args.seconds, args.pg, set(args.bots.split(",")), args.workers))

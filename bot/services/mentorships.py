@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
@@ -148,11 +148,12 @@ def pair_title(m: Mentorship) -> str:
 
 
 async def _load(session: AsyncSession, mentorship_id: int) -> Mentorship:
-    # populate_existing: collections loaded earlier in this session are reloaded too
+    # populate_existing: collections loaded earlier in this session are reloaded too; three statements
+    # (the mentorship with its program, the participants with their people, the plan's items)
     m = await session.scalar(
         select(Mentorship).where(Mentorship.id == mentorship_id).options(
-            selectinload(Mentorship.participants).selectinload(Participant.person),
-            selectinload(Mentorship.program).selectinload(Program.items))
+            selectinload(Mentorship.participants).joinedload(Participant.person, innerjoin=True),
+            joinedload(Mentorship.program).selectinload(Program.items))
         .execution_options(populate_existing=True))
     if m is None:
         raise NotFound()
@@ -195,22 +196,30 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
 
 
 async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
-    """(id, title) of the mentorships the actor works in or, as a curator, oversees; newest first."""
+    """(id, title) of the mentorships the actor works in or, as a curator, oversees; newest first.
+    One query of plain rows (the menus of /program and /journal ask for it on every use)."""
     if actor.person_id is None:
         raise AccessDenied("error.not_registered")
     curated = [org for org, _ in actor.orgs_where(*CURATORS)]
     mine = select(Participant.mentorship_id).where(
         Participant.person_id == actor.person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None))
-    rows = (await session.scalars(
-        select(Mentorship).where((Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(curated)))
-        .options(selectinload(Mentorship.participants).selectinload(Participant.person))
-        .order_by(Mentorship.id.desc()).limit(50))).all()
-    titles = []
-    for m in rows:
-        mentor = current_mentor(m)
-        mentees = ", ".join(p.person.full_name or "—" for p in current_mentees(m))
-        titles.append((m.id, f"{mentor.person.full_name if mentor else '—'} → {mentees or '—'}"))
-    return titles
+    newest = (select(Mentorship.id).where((Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(curated)))
+              .order_by(Mentorship.id.desc()).limit(50).subquery())
+    rows = (await session.execute(
+        select(newest.c.id, Participant.role, Person.full_name)
+        .outerjoin(Participant, (Participant.mentorship_id == newest.c.id) & Participant.left_at.is_(None)
+                   & Participant.declined_at.is_(None))
+        .outerjoin(Person, Person.id == Participant.person_id)
+        .order_by(newest.c.id.desc(), Participant.id))).all()
+    people: dict[int, tuple[list[str | None], list[str | None]]] = {}
+    for mentorship_id, role, name in rows:
+        mentors, mentees = people.setdefault(mentorship_id, ([], []))
+        if role == Role.MENTOR:
+            mentors.append(name)
+        elif role == Role.MENTEE:
+            mentees.append(name)
+    return [(mid, pair_title_of(mentors[0] if mentors else None, mentees))
+            for mid, (mentors, mentees) in people.items()]
 
 
 # -------------------------------------------------------------------------------- forming

@@ -152,6 +152,7 @@ class BotAPIEmulator:
         self.webhook_updates: dict[int, dict] = {}
         self._done: set[int] = set()
         self._delivery_tasks: set[asyncio.Task] = set()
+        self._webhook_client: Any = None  # one aiohttp session for deliveries: Telegram keeps connections too
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> str:
@@ -168,6 +169,9 @@ class BotAPIEmulator:
     async def stop(self) -> None:
         for task in list(self._delivery_tasks):
             task.cancel()
+        if self._webhook_client is not None:
+            await self._webhook_client.close()
+            self._webhook_client = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -234,16 +238,17 @@ class BotAPIEmulator:
         assert self.webhook is not None
         self.webhook_updates[update["update_id"]] = update
         headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret"]} if self.webhook["secret"] else {}
+        if self._webhook_client is None:
+            self._webhook_client = aiohttp.ClientSession()
         for _ in range(retries):
             try:
-                async with aiohttp.ClientSession() as client:
-                    async with client.post(self.webhook["url"], json=update, headers=headers) as response:
-                        self.webhook_deliveries.append((update["update_id"], response.status))
-                        if 200 <= response.status < 300:
-                            async with self._changed:
-                                self._done.add(update["update_id"])
-                                self._changed.notify_all()
-                            return
+                async with self._webhook_client.post(self.webhook["url"], json=update, headers=headers) as response:
+                    self.webhook_deliveries.append((update["update_id"], response.status))
+                    if 200 <= response.status < 300:
+                        async with self._changed:
+                            self._done.add(update["update_id"])
+                            self._changed.notify_all()
+                        return
             except aiohttp.ClientError:
                 self.webhook_deliveries.append((update["update_id"], 0))
             await asyncio.sleep(0.2)

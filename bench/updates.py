@@ -333,6 +333,18 @@ def peak_rss_mib(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants so far."""
+    ticks = 0
+    for each in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @asynccontextmanager
 async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> AsyncIterator[int]:
     """`python -m bot run` as in production, in its own process(es): polling for one worker, the webhook
@@ -385,7 +397,11 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
             await asyncio.sleep(1)
         print(f"nastavnik on {name}, {how} ({len(cast.mentees)} mentees, {len(cast.mentors)} mentors, "
               f"{len(cast.curators)} curators):", flush=True)
-        rate = report("as fast as answered", *await load(emulator, cast, echo=False, pace=None, seconds=seconds))
+        cpu = cpu_seconds(pid) if workers else 0.0
+        stats, done, wall = await load(emulator, cast, echo=False, pace=None, seconds=seconds)
+        rate = report("as fast as answered", stats, done, wall)
+        if workers:
+            print(f"  CPU of the bot's processes: {(cpu_seconds(pid) - cpu) / done * 1000:.1f} ms an update")
         if echo_rate:
             print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's (goal >= 0.5)")
         await asyncio.sleep(2)

@@ -71,6 +71,7 @@ async def test_suggestions_rank_by_overlap_and_never_exceed_capacity(db):
             await svc.suggest_mentors(session, await _actor(db, 31), org, [p["a"]])
     pair = await _propose(db, org, p["m1"], [p["a"]])
     async with db() as session:  # m1 (capacity 1) is full while the proposal is open
+        assert await svc.mentor_loads(session, [p["m1"], p["m2"], p["m1"]]) == {p["m1"]: 1}
         assert "Наставник Один" not in [s.name for s in await svc.suggest_mentors(session, curator, org, [p["b"]])]
     with pytest.raises(InvalidInput, match="pairs.mentor_full"):
         await _propose(db, org, p["m1"], [p["b"]])
@@ -96,6 +97,9 @@ async def test_declines_go_back_to_the_curator_with_the_reason(db):
     assert any("Нет времени &lt;сейчас&gt;" in t for t in texts)  # the reason, escaped for HTML
     pair = await _propose(db, org, p["m1"], [p["a"]])
     assert await _answer(db, 11, pair, accept=False, reason="Болею") == MentorshipStatus.DECLINED
+    async with db() as session:  # the mentee who declined does not count, nor does a declined pair
+        assert await svc.mentor_loads(session, [p["m1"], p["m2"], p["a"]]) == {p["m2"]: 1}
+        assert await svc.mentor_load(session, p["m1"]) == 0
 
 
 async def test_program_length_plan_and_completion_rules(db):
@@ -183,3 +187,21 @@ async def test_reminders_wait_for_nine_local_and_go_once(db):
         count = await session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == "program", Notification.text.contains("Через 3 дня")))
         assert count == 2  # mentor and mentee, once each
+
+
+async def test_a_mentor_logs_for_the_active_mentorships_they_lead_named_by_the_mentees(db):
+    from bot.services import journal
+
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["b"], p["c"]], MentoringKind.GROUP)
+    for telegram_id in (12, 22, 23):
+        await _answer(db, telegram_id, group)
+    pair = await _propose(db, org, p["m1"], [p["a"]])  # proposed, not yet active: nothing to log
+    async with db() as session:
+        assert await journal.loggable(session, await _actor(db, 12)) == [(group, "Наставляемый Б, Наставляемая В")]
+        with pytest.raises(AccessDenied):
+            await journal.loggable(session, await _actor(db, 11))
+        with pytest.raises(AccessDenied):
+            await journal.loggable(session, await _actor(db, 22))  # a mentee
+        assert await svc.pair_titles(session, [pair, group]) == {
+            pair: "Наставник Один → Наставляемая А", group: "Наставник Два → Наставляемый Б, Наставляемая В"}

@@ -24,7 +24,7 @@ from bot.i18n import I18n
 from bot.keyboards import from_pairs
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_load
+from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_loads
 from bot.services.notifications import enqueue
 from db.models import (
     HelpRequest,
@@ -117,11 +117,9 @@ async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclud
     if topic_id is not None:
         query = query.where(Membership.id.in_(
             select(MembershipTopic.membership_id).where(MembershipTopic.topic_id == topic_id)))
-    pool = []
-    for person, capacity in (await session.execute(query.order_by(Person.id))).all():
-        if await mentor_load(session, person.id) < (capacity or 0):
-            pool.append(person)
-    return pool[:MAX_OFFERS]
+    candidates = (await session.execute(query.order_by(Person.id))).all()
+    loads = await mentor_loads(session, [person.id for person, _ in candidates])
+    return [person for person, capacity in candidates if loads.get(person.id, 0) < (capacity or 0)][:MAX_OFFERS]
 
 
 async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | None, text: str,

@@ -23,7 +23,9 @@ from bot.services.mentorships import (
     current_mentees,
     current_mentor,
     local_today,
+    named_participants,
     pair_title,
+    pair_titles,
 )
 from db.models import (
     MeetingConfirmation,
@@ -65,14 +67,12 @@ async def loggable(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]
     """Active mentorships where the actor is the mentor: only mentors keep the journal."""
     if actor.person_id is None:
         raise AccessDenied("error.not_registered")
-    ids = (await session.scalars(select(Participant.mentorship_id).join(Mentorship).where(
+    mine = select(Participant.mentorship_id.label("id")).join(Mentorship).where(
         Participant.person_id == actor.person_id, Participant.role == Role.MENTOR, Participant.left_at.is_(None),
         Participant.declined_at.is_(None), Participant.confirmed_at.is_not(None),
-        Mentorship.status == MentorshipStatus.ACTIVE))).all()
-    result = []
-    for mentorship_id in ids:
-        m = await _load(session, mentorship_id)
-        result.append((m.id, ", ".join(p.person.full_name or "—" for p in current_mentees(m))))
+        Mentorship.status == MentorshipStatus.ACTIVE).subquery()
+    result = [(mid, ", ".join(name or "—" for name in mentees))
+              for mid, (_, mentees) in (await named_participants(session, mine)).items()]
     if not result:
         raise AccessDenied("journal.only_mentors")
     return result
@@ -231,8 +231,5 @@ async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: dat
         select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
             Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
             (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
-    result = []
-    for mentorship_id, last_date in rows:
-        m = await _load(session, mentorship_id)
-        result.append((m.id, pair_title(m), last_date))
-    return result
+    titles = await pair_titles(session, [mentorship_id for mentorship_id, _ in rows])
+    return [(mentorship_id, titles[mentorship_id], last_date) for mentorship_id, last_date in rows]

@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
@@ -195,6 +195,39 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
     return result
 
 
+async def named_participants(session: AsyncSession, mentorships: Subquery
+                             ) -> dict[int, tuple[list[str | None], list[str | None]]]:
+    """Mentorship id → (current mentors' names, current mentees' names) for the ids a one-column
+    `mentorships` subquery selects, descending ids first, in one query of plain rows."""
+    rows = (await session.execute(
+        select(mentorships.c.id, Participant.role, Person.full_name)
+        .outerjoin(Participant, (Participant.mentorship_id == mentorships.c.id) & Participant.left_at.is_(None)
+                   & Participant.declined_at.is_(None))
+        .outerjoin(Person, Person.id == Participant.person_id)
+        .order_by(mentorships.c.id.desc(), Participant.id))).all()
+    people: dict[int, tuple[list[str | None], list[str | None]]] = {}
+    for mentorship_id, role, name in rows:
+        mentors, mentees = people.setdefault(mentorship_id, ([], []))
+        if role == Role.MENTOR:
+            mentors.append(name)
+        elif role == Role.MENTEE:
+            mentees.append(name)
+    return people
+
+
+async def _titled(session: AsyncSession, mentorships: Subquery) -> list[tuple[int, str]]:
+    return [(mid, pair_title_of(mentors[0] if mentors else None, mentees))
+            for mid, (mentors, mentees) in (await named_participants(session, mentorships)).items()]
+
+
+async def pair_titles(session: AsyncSession, mentorship_ids: Sequence[int]) -> dict[int, str]:
+    """Titles of many mentorships in one query (not a `_load` each)."""
+    if not mentorship_ids:
+        return {}
+    return dict(await _titled(session, select(Mentorship.id).where(Mentorship.id.in_(list(mentorship_ids)))
+                              .subquery()))
+
+
 async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     """(id, title) of the mentorships the actor works in or, as a curator, oversees; newest first.
     One query of plain rows (the menus of /program and /journal ask for it on every use)."""
@@ -203,23 +236,9 @@ async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int,
     curated = [org for org, _ in actor.orgs_where(*CURATORS)]
     mine = select(Participant.mentorship_id).where(
         Participant.person_id == actor.person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None))
-    newest = (select(Mentorship.id).where((Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(curated)))
-              .order_by(Mentorship.id.desc()).limit(50).subquery())
-    rows = (await session.execute(
-        select(newest.c.id, Participant.role, Person.full_name)
-        .outerjoin(Participant, (Participant.mentorship_id == newest.c.id) & Participant.left_at.is_(None)
-                   & Participant.declined_at.is_(None))
-        .outerjoin(Person, Person.id == Participant.person_id)
-        .order_by(newest.c.id.desc(), Participant.id))).all()
-    people: dict[int, tuple[list[str | None], list[str | None]]] = {}
-    for mentorship_id, role, name in rows:
-        mentors, mentees = people.setdefault(mentorship_id, ([], []))
-        if role == Role.MENTOR:
-            mentors.append(name)
-        elif role == Role.MENTEE:
-            mentees.append(name)
-    return [(mid, pair_title_of(mentors[0] if mentors else None, mentees))
-            for mid, (mentors, mentees) in people.items()]
+    return await _titled(session, select(Mentorship.id).where(
+        (Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(curated)))
+        .order_by(Mentorship.id.desc()).limit(50).subquery())
 
 
 # -------------------------------------------------------------------------------- forming
@@ -247,12 +266,24 @@ async def unpaired_mentees(session: AsyncSession, actor: Actor, org_id: int) -> 
 
 async def mentor_load(session: AsyncSession, mentor_id: int) -> int:
     """Mentees the mentor has now, in proposed and active mentorships."""
-    mentorships = select(Participant.mentorship_id).join(Mentorship).where(
-        Participant.person_id == mentor_id, Participant.role == Role.MENTOR, Participant.left_at.is_(None),
-        Participant.declined_at.is_(None), Mentorship.status.in_(OPEN))
-    return await session.scalar(select(func.count()).select_from(Participant).where(
-        Participant.mentorship_id.in_(mentorships), Participant.role == Role.MENTEE,
-        Participant.left_at.is_(None), Participant.declined_at.is_(None))) or 0
+    return (await mentor_loads(session, [mentor_id])).get(mentor_id, 0)
+
+
+async def mentor_loads(session: AsyncSession, mentor_ids: Sequence[int]) -> dict[int, int]:
+    """`mentor_load` of many mentors in one query per thousand (not one per mentor)."""
+    mentor, mentee = aliased(Participant), aliased(Participant)
+    loads: dict[int, int] = {}
+    ids = list(dict.fromkeys(mentor_ids))
+    for start in range(0, len(ids), 1000):
+        loads.update((await session.execute(
+            select(mentor.person_id, func.count(distinct(mentee.id)))
+            .join(Mentorship, Mentorship.id == mentor.mentorship_id)
+            .join(mentee, (mentee.mentorship_id == mentor.mentorship_id) & (mentee.role == Role.MENTEE)
+                  & mentee.left_at.is_(None) & mentee.declined_at.is_(None))
+            .where(mentor.person_id.in_(ids[start:start + 1000]), mentor.role == Role.MENTOR,
+                   mentor.left_at.is_(None), mentor.declined_at.is_(None), Mentorship.status.in_(OPEN))
+            .group_by(mentor.person_id))).all())
+    return loads
 
 
 async def _topics(session: AsyncSession, org_id: int, person_ids: Sequence[int], role: Role) -> dict[int, set[int]]:
@@ -280,9 +311,10 @@ async def suggest_mentors(session: AsyncSession, actor: Actor, org_id: int, ment
     wanted = set().union(*(await _topics(session, org_id, mentee_ids, Role.MENTEE)).values()) if mentee_ids else set()
     competencies = await _topics(session, org_id, [p.id for p, _ in mentors], Role.MENTOR)
     titles = dict((await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id))).all())
+    loads = await mentor_loads(session, [person.id for person, _ in mentors])
     suggestions = []
     for person, capacity in mentors:
-        free = (capacity or 0) - await mentor_load(session, person.id)
+        free = (capacity or 0) - loads.get(person.id, 0)
         if free < len(mentee_ids):
             continue
         overlap = sorted(wanted & competencies[person.id], key=lambda tid: titles.get(tid, ""))

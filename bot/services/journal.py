@@ -101,6 +101,10 @@ async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, he
     m = await _load(session, mentorship_id)
     if _viewer_role(actor, m) != Role.MENTOR:
         raise AccessDenied("journal.only_mentors")
+    await _check_held_on(session, m, held_on, now)
+
+
+async def _check_held_on(session: AsyncSession, m: Mentorship, held_on: date, now: datetime) -> None:
     org = await session.get(Organization, m.organization_id)
     assert org is not None
     today = local_today(now, org.timezone)
@@ -115,7 +119,7 @@ async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, d
         raise AccessDenied("journal.only_mentors")
     if m.status != MentorshipStatus.ACTIVE:
         raise InvalidInput("program.not_active")
-    await check_date(session, actor, m.id, draft.held_on, now)
+    await _check_held_on(session, m, draft.held_on, now)
     if draft.plan_item_id is not None and (m.program is None or draft.plan_item_id not in {
             i.id for i in m.program.items}):
         raise NotFound()

@@ -29,7 +29,10 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
             # with WAL, NORMAL syncs at checkpoints: a crash of the bot loses nothing, a power cut may lose
             # the last commits (never corrupts); FULL would sync every commit (dialog state writes a lot)
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            # a writer waits for the one before it: under overload (bench/updates.py, 40 people as fast as
+            # answered) a transaction spans many other updates' turns on the event loop and 5 s was seen
+            # to run out (a dialog step lost); waiting longer only makes the answer late, not lost
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
     return engine

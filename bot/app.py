@@ -15,6 +15,7 @@ from bot.menus import set_default_menu
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
+from bot.telegram_retry import AnsweredCallbacks
 from bot.warmup import hold_response_models
 from db.engine import create_engine, create_sessionmaker
 
@@ -36,11 +37,12 @@ class BotApp:
         hold_response_models()  # aiogram's response models built once, not on every API call
         engine = create_engine(settings.db.url, echo=settings.db.echo)
         sessionmaker = create_sessionmaker(engine)
-        bot = create_bot(settings)
+        answered = AnsweredCallbacks()
+        bot = create_bot(settings, answered)
         i18n = I18n(default=settings.defaults.locale)
         backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock, i18n)
         dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone,
-                                       i18n=i18n)
+                                       i18n=i18n, answered_callbacks=answered)
         return cls(settings, engine, sessionmaker, bot, dispatcher, backbone)
 
     @property

@@ -23,17 +23,21 @@ from bot.services.clock import Clock
 from bot.services.notifications import mark_unreachable
 from bot.settings import Settings
 from bot.storage import create_storage
-from bot.telegram_retry import ReplyRetry
+from bot.telegram_retry import AnsweredCallbacks, ReplyRetry
 
 log = logging.getLogger("nastavnik.errors")
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, answered: AnsweredCallbacks | None = None) -> Bot:
+    """The Bot API client: replies retried through short troubles; with `answered`, the button presses
+    it answered are remembered (see `_on_error`)."""
     if settings.bot.token is None:
         raise ValueError("BOT_TOKEN is not set")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base),
                              timeout=settings.telegram.reply_timeout)
     session.middleware(ReplyRetry(settings.telegram.reply_retries, settings.telegram.reply_wait_max))
+    if answered is not None:
+        session.middleware(answered)
     return Bot(
         token=settings.bot.token.get_secret_value(),
         session=session,
@@ -42,7 +46,7 @@ def create_bot(settings: Settings) -> Bot:
 
 
 async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionmaker[AsyncSession],
-                    clock: Clock) -> None:
+                    clock: Clock, answered_callbacks: AnsweredCallbacks | None = None) -> None:
     """Log an unexpected failure and tell the user, without letting it escape."""
     update = event.update
     if isinstance(event.exception, TelegramForbiddenError):
@@ -60,7 +64,12 @@ async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionma
         if update.message is not None:
             await update.message.answer(t("error.internal"))
         elif update.callback_query is not None:
-            await update.callback_query.answer(t.plain("error.internal"), show_alert=True)
+            query = update.callback_query
+            if answered_callbacks is not None and answered_callbacks.answered(query.id):
+                # the press was answered before the failure: a second answer would be refused
+                await query.bot.send_message(query.from_user.id, t("error.internal"))  # type: ignore[union-attr]
+            else:
+                await query.answer(t.plain("error.internal"), show_alert=True)
     except Exception:  # noqa: BLE001 - the reply is a courtesy; the failure is logged above
         log.warning("could not tell the user about the failure", exc_info=True)
 
@@ -104,6 +113,7 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
     backbone: NotificationBackbone | None = None,
+    answered_callbacks: AnsweredCallbacks | None = None,
 ) -> Dispatcher:
     """The dispatcher with every router and middleware. With a `backbone`, the scheduler and the
     notification sender start and stop with it, and updates that queued notifications wake the sender."""
@@ -120,6 +130,7 @@ def create_dispatcher(
         clock=clock or Clock(),
         i18n=i18n,
         backbone=backbone,
+        answered_callbacks=answered_callbacks,
     )
     # The bot works in private chats only; in groups it stays silent.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)

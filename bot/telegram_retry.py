@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
@@ -50,3 +51,25 @@ class ReplyRetry(BaseRequestMiddleware):
                 log.info("%s failed (%s): again in %.1f s", type(method).__name__, error, delay)
             attempt += 1
             await asyncio.sleep(delay)
+
+
+class AnsweredCallbacks(BaseRequestMiddleware):
+    """Which button presses (callback queries) were answered, the last `size` of them. A press is
+    answered once: a second answer is a 400 and shows nothing, so when a handler fails after answering,
+    the error handler apologises in a message instead (`answered`)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        response = await make_request(bot, method)
+        if isinstance(method, AnswerCallbackQuery):
+            self._ids[method.callback_query_id] = None
+            if len(self._ids) > self.size:
+                self._ids.popitem(last=False)
+        return response
+
+    def answered(self, callback_query_id: str) -> bool:
+        return callback_query_id in self._ids

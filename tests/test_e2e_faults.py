@@ -86,6 +86,33 @@ def restart_command() -> list[str] | None:
     return shlex.split(command) if command else None
 
 
+async def test_a_failure_after_a_press_was_answered_is_told_in_a_message(emulator, db, db_url, clock,
+                                                                         error_log: ErrorLog):
+    """The handler answered the press, then its edit failed for good: the apology comes as a message (a
+    second answer to the press would be refused with a 400 and show nothing)."""
+    await school(db, emulator)
+
+    async def edits_fail(method: str, params: dict) -> TelegramError | None:
+        if method == "editMessageText" and str(params.get("chat_id")) == str(CURATOR):
+            return TelegramError(500, "Internal Server Error")
+        return None
+
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url,
+                                 telegram={"reply_timeout": 1, "reply_retries": 1})
+    curator = ScriptedUser(emulator, CURATOR, "Ольга")
+    async with running(settings, clock):
+        assert "Реестр" in (await curator.send("/registry")).text
+        emulator.fault_hook = edits_fail
+        try:
+            reply = await curator.press("Наставники")
+        finally:
+            emulator.fault_hook = None
+        assert [e.kind for e in reply.events if e.kind == "callback_answer"] == ["callback_answer"]
+        assert "Что-то пошло не так" in curator.last().text
+    assert [(c.method, c.description) for c in emulator.rejections] == []
+    assert any("failed" in r.getMessage() for r in error_log.records)
+
+
 async def test_a_database_restart_under_load_loses_no_answer(emulator, db, db_url, clock, error_log: ErrorLog):
     if not db_url.startswith("postgresql"):
         pytest.skip("a database server restart: PostgreSQL")

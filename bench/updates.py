@@ -96,6 +96,7 @@ def answered_with(text: str | None) -> Callable[[ChatEvent], bool]:
 class Stats:
     latencies: list[float] = field(default_factory=list)
     timeouts: int = 0
+    unanswered: list[str] = field(default_factory=list)  # the step, and the bot's last words in that chat
     by_step: dict[str, list[float]] = field(default_factory=dict)  # what was sent or pressed: its latencies
 
     def slowest(self, n: int = 3) -> str:
@@ -121,6 +122,7 @@ class BenchUser:
             answered = await asyncio.wait_for(future, 10)
         except asyncio.TimeoutError:
             self.stats.timeouts += 1
+            self.stats.unanswered.append(f"{step[:20]!r} (10 s without {expect!r}; last: {self.last_words()!r})")
             return False
         self.stats.latencies.append(answered - started)
         self.stats.by_step.setdefault(step, []).append(answered - started)
@@ -128,6 +130,10 @@ class BenchUser:
 
     async def send(self, text: str, expect: str | None = None) -> bool:
         return await self._act(lambda: self.emulator.push_message(self.id, text=text), expect, text)
+
+    def last_words(self) -> str:
+        messages = self.emulator.chat_messages(self.id)
+        return (messages[-1].text or "")[:60] if messages else ""
 
     def last_with_button(self, label: Callable[[str], bool]) -> tuple[StoredMessage, str] | None:
         for message in reversed(self.emulator.chat_messages(self.id)):
@@ -146,6 +152,7 @@ class BenchUser:
         found = self.last_with_button(test)
         if found is None:
             self.stats.timeouts += 1
+            self.stats.unanswered.append(f"no button to press for {expect!r} (last: {self.last_words()!r})")
             return False
         message, data = found
         return await self._act(lambda: self.emulator.push_callback(self.id, message.message_id, data), expect,
@@ -294,6 +301,8 @@ def report(label: str, stats: Stats, done: int, wall: float) -> float:
     rate = done / wall
     print(f"  {label}: {done} updates in {wall:.1f} s = {rate:.0f} updates/s; latency p50 {stats.percentile(0.5):.1f} ms, "
           f"p99 {stats.percentile(0.99):.1f} ms; unanswered {stats.timeouts}", flush=True)
+    for what in stats.unanswered[:3]:
+        print(f"    unanswered: {what}")
     return rate
 
 
@@ -379,6 +388,18 @@ async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> Async
         emulator.webhook = None
 
 
+async def invitations_delivered(emulator: BotAPIEmulator, cast: Cast, timeout: float = 60) -> None:
+    """Every mentee has the survey's invitation (the outbox sends them as the bot starts): the load
+    begins with pressing its button."""
+    def invited(tid: int) -> bool:
+        return any(button["text"] == "📝 Пройти опрос" for message in emulator.chat_messages(tid)
+                   for row in message.buttons for button in row)
+
+    deadline = time.perf_counter() + timeout
+    while not all(invited(tid) for tid in cast.mentees) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+
+
 async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: int, seconds: float, pace: float,
                         echo_rate: float | None, workers: int) -> None:
     cast = await seed(url, users)
@@ -394,7 +415,7 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
             settings = Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url)
             app = BotApp.create(settings, clock=FrozenClock(NOW))
             task = asyncio.create_task(app.run_polling(handle_signals=False, polling_timeout=1))
-            await asyncio.sleep(1)
+        await invitations_delivered(emulator, cast)
         print(f"nastavnik on {name}, {how} ({len(cast.mentees)} mentees, {len(cast.mentors)} mentors, "
               f"{len(cast.curators)} curators):", flush=True)
         cpu = cpu_seconds(pid) if workers else 0.0

@@ -21,11 +21,10 @@ import os
 import platform
 import resource
 import signal
-import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -62,6 +61,7 @@ from db.models import (
 )
 from tests.emulator import BotAPIEmulator
 from tests.emulator.server import ChatEvent, StoredMessage
+from tests.test_webhook import free_port
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)  # the bot in its own process runs on the real clock
 
@@ -330,26 +330,26 @@ def _descendants(pid: int) -> list[int]:
     return [pid] + [d for child in children for d in _descendants(int(child))]
 
 
-def peak_rss_mib(pid: int) -> float:
-    """The peak RSS (VmHWM) of a process and its descendants, summed: the bot's router and workers."""
-    total = 0
+def _proc_files(pid: int, name: str) -> Iterator[str]:
+    """/proc/<pid>/<name> of a process and of its descendants that are still there."""
     for each in _descendants(pid):
         try:
-            status = Path(f"/proc/{each}/status").read_text()
+            yield Path(f"/proc/{each}/{name}").read_text()
         except OSError:
             continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-    return total / 1024
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The peak RSS (VmHWM) of a process and its descendants, summed: the bot's router and workers."""
+    return sum(next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+               for status in _proc_files(pid, "status")) / 1024
 
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its descendants so far."""
     ticks = 0
-    for each in _descendants(pid):
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
+    for stat in _proc_files(pid, "stat"):
+        fields = stat.rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
 
@@ -363,9 +363,7 @@ async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> Async
     env |= {"BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE": emulator.base_url, "DATABASE_URL": url,
             "BOT_USERNAME": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": os.getcwd()}
     if workers > 1:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         env |= {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "WEBHOOK_SECRET": "bench",
                 "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_WORKERS": str(workers)}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tempfile.mkdtemp(), env=env,
@@ -378,7 +376,7 @@ async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> Async
             if (emulator.webhook is not None) if workers > 1 else (emulator.polls > polls):
                 break
             await asyncio.sleep(0.1)
-        await asyncio.sleep(2)  # every worker up, the survey's invitations out
+        await asyncio.sleep(2)  # every worker up
         yield proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)

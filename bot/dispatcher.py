@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
@@ -84,25 +85,24 @@ def _awaited_inline(callable_object: CallableObject) -> None:
     callable_object.awaitable = True
 
 
-def run_sync_filters_inline(dp: Dispatcher) -> int:
+def callables(dp: Dispatcher) -> Iterator[CallableObject]:
+    """Every handler and filter of the dispatcher and its routers (the observers' own filters too)."""
+    for router in dp.chain_tail:
+        for observer in router.observers.values():
+            if isinstance(observer, TelegramEventObserver):
+                for handler in [observer._handler, *observer.handlers]:  # noqa: SLF001 - no public accessor
+                    yield handler
+                    yield from handler.filters or ()
+
+
+def run_sync_filters_inline(dp: Dispatcher) -> None:
     """aiogram runs every callable that is not a coroutine function (magic filters such as `F.text`,
     `F.data == "x"`) through `asyncio.to_thread`: a thread hop per filter per update, two dozen an update
     here, which cost more CPU than the handlers themselves (bench/updates.py). Our filters are pure and
-    instant, so they run in the event loop. Returns how many were changed."""
-    changed = 0
-    for router in dp.chain_tail:
-        for observer in router.observers.values():
-            if not isinstance(observer, TelegramEventObserver):
-                continue
-            for handler in [observer._handler, *observer.handlers]:  # noqa: SLF001 - no public accessor
-                if not handler.awaitable:
-                    _awaited_inline(handler)
-                    changed += 1
-                for event_filter in handler.filters or ():
-                    if not event_filter.awaitable:
-                        _awaited_inline(event_filter)
-                        changed += 1
-    return changed
+    instant, so they run in the event loop."""
+    for callable_object in callables(dp):
+        if not callable_object.awaitable:
+            _awaited_inline(callable_object)
 
 
 def create_dispatcher(

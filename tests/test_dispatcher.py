@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram.dispatcher.event.telegram import TelegramEventObserver
-
-from bot.dispatcher import create_dispatcher
+from bot.dispatcher import callables, create_dispatcher
 from db.models import Role
 from tests.conftest import onboard
 from tests.emulator import ScriptedUser
 from tests.test_e2e_onboarding import make_invite, make_org
 
 
-def _callables(dp):
-    for router in dp.chain_tail:
-        for observer in router.observers.values():
-            if isinstance(observer, TelegramEventObserver):
-                for handler in [observer._handler, *observer.handlers]:  # noqa: SLF001
-                    yield handler
-                    yield from handler.filters or ()
-
-
 def test_no_filter_or_handler_of_the_dispatcher_is_left_to_a_thread(settings, db):
-    objects = list(_callables(create_dispatcher(settings, db)))
+    objects = list(callables(create_dispatcher(settings, db)))
     magic = [o for o in objects if getattr(o, "magic", None) is not None]
     assert len(magic) > 100  # the routers' magic filters were found (and not, say, an empty walk)
     assert [o for o in objects if not o.awaitable] == []

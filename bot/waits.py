@@ -5,6 +5,10 @@ hangs. `asyncio.wait` never swallows the caller's cancellation."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 async def wait_set(event: asyncio.Event, timeout: float) -> bool:
@@ -17,6 +21,20 @@ async def wait_set(event: asyncio.Event, timeout: float) -> bool:
     finally:
         waiter.cancel()
     return event.is_set()
+
+
+async def within(awaitable: Awaitable[T], timeout: float) -> T:
+    """`awaitable`'s result if it comes within `timeout` seconds, else TimeoutError (what wait_for
+    does, without swallowing a cancellation of the caller: the awaited work is cancelled with it)."""
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    finally:
+        if not task.done():
+            task.cancel()
+    if not done:
+        raise TimeoutError
+    return task.result()
 
 
 async def finish(task: asyncio.Task, timeout: float) -> None:

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import BotApp
@@ -22,6 +23,7 @@ from bot.services.organizations import create_organization
 from bot.services.profile import normalize_name
 from bot.services.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.settings import Settings
+from bot.waits import within
 from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog
@@ -312,13 +314,29 @@ async def test_only_one_process_leads_on_postgresql(db_url):
             return
         assert await a.try_acquire()
         assert not await b.try_acquire()
+        assert await a.alive() and not await b.alive()
         await a.release()
         assert await b.try_acquire()
+        assert await b.alive() and not await a.alive()
     finally:
         await a.release()
         await b.release()
         await engine_a.dispose()
         await engine_b.dispose()
+
+
+async def test_within_times_out_and_passes_the_callers_cancellation_on():
+    assert await within(asyncio.sleep(0.01, "done"), 1) == "done"
+    with pytest.raises(TimeoutError):
+        await within(asyncio.sleep(5), 0.05)
+    slow = asyncio.create_task(asyncio.sleep(5))
+    waiting = asyncio.create_task(within(slow, 10))
+    await asyncio.sleep(0.05)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.sleep(0)
+    assert slow.cancelled()  # the awaited work is cancelled with the caller
 
 
 async def test_a_user_who_blocks_the_bot_before_its_answer_is_marked_not_crashed(emulator, db, bot_app):

@@ -6,12 +6,13 @@ assumed (see README), so the lock is always granted.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.waits import within
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x6E617374  # "nast"
@@ -53,7 +54,7 @@ class LeaderLock:
         if self._connection is None:
             return False
         try:
-            await asyncio.wait_for(self._connection.scalar(text("SELECT 1")), 10)
+            await within(self._connection.scalar(text("SELECT 1")), 10)  # in the backbone's loop: no wait_for
             await self._connection.commit()
             return True
         except Exception:  # noqa: BLE001 - any failure means the lock may be gone

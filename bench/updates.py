@@ -32,7 +32,8 @@ from pathlib import Path
 
 from aiogram import Dispatcher, F
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
 from bot.dispatcher import create_bot
@@ -208,6 +209,31 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
+def floor_dispatcher(sessionmaker: async_sessionmaker[AsyncSession]) -> Dispatcher:
+    """The least a bot with a database does: the echo bot's answers, after finding who wrote (one
+    indexed read of `people` by Telegram id, in a session opened for the update as nastavnik does)."""
+    dp = Dispatcher()
+    who = select(Person.id, Person.locale).where(Person.telegram_id == bindparam("telegram_id"))
+
+    @dp.update.outer_middleware()
+    async def database(handler, event, data):
+        async with sessionmaker() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+    @dp.message(F.text)
+    async def echo(message: Message, session: AsyncSession) -> None:
+        await session.execute(who, {"telegram_id": message.chat.id})
+        await message.answer(message.text or "")
+
+    @dp.callback_query()
+    async def pressed(callback: CallbackQuery, session: AsyncSession) -> None:
+        await session.execute(who, {"telegram_id": callback.from_user.id})
+        await callback.answer()
+
+    return dp
+
+
 @dataclass
 class Cast:
     mentees: list[int]
@@ -306,6 +332,26 @@ def report(label: str, stats: Stats, done: int, wall: float) -> float:
     return rate
 
 
+async def run_floor(emulator: BotAPIEmulator, url: str, cast: Cast, seconds: float, pace: float,
+                    echo_rate: float | None) -> None:
+    engine = create_engine(url)
+    bot = create_bot(Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url))
+    dp = floor_dispatcher(create_sessionmaker(engine))
+    polls = emulator.polls
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    while emulator.polls == polls:
+        await asyncio.sleep(0.05)
+    print("the floor: the echo bot + a session and one read an update, in the bench's process:", flush=True)
+    rate = report("as fast as answered", *await load(emulator, cast, echo=True, pace=None, seconds=seconds))
+    if echo_rate:
+        print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's")
+    report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds, survey=False))
+    await dp.stop_polling()
+    await task
+    await bot.session.close()
+    await engine.dispose()
+
+
 async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: float) -> float:
     bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://", api_base=emulator.base_url))
     dp = echo_dispatcher()
@@ -399,7 +445,7 @@ async def invitations_delivered(emulator: BotAPIEmulator, cast: Cast, timeout: f
 
 
 async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: int, seconds: float, pace: float,
-                        echo_rate: float | None, workers: int) -> None:
+                        echo_rate: float | None, workers: int, floor: bool) -> None:
     cast = await seed(url, users)
     for tid in cast.mentees + cast.mentors + cast.curators:
         emulator.user(tid, f"U{tid}")
@@ -432,6 +478,8 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
         else:
             await app.stop()
             await task
+    if floor:
+        await run_floor(emulator, url, cast, seconds, pace, echo_rate)
 
 
 async def main(users: int, seconds: float, pg: str | None, bots: set[str], workers: int) -> None:
@@ -456,7 +504,7 @@ async def main(users: int, seconds: float, pg: str | None, bots: set[str], worke
             continue
         await upgrade(url)
         await run_nastavnik(emulator, "SQLite" if label == "sqlite" else "PostgreSQL", url, users, seconds, pace,
-                            echo_rate, workers)
+                            echo_rate, workers, "floor" in bots)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the bench's process (emulator, users{', bots' if not workers else ', echo bot'}): "
           f"{rss:.0f} MiB")
@@ -470,7 +518,9 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--pg", default=os.environ.get("TEST_POSTGRES_URL"), help="a PostgreSQL URL it may wipe")
-    parser.add_argument("--bots", default="echo,sqlite,pg", help="which of echo, sqlite, pg to run")
+    parser.add_argument("--bots", default="echo,sqlite,pg",
+                        help="which of echo, sqlite, pg to run; with floor, after nastavnik on each database: the "
+                             "echo bot that also opens a session and reads who wrote")
     parser.add_argument("--workers", type=int, default=0,
                         help="0: nastavnik in the bench's process; 1: `python -m bot run` in its own process "
                              "(polling); N: N webhook workers behind the router (PostgreSQL)")

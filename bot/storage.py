@@ -19,7 +19,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -42,6 +42,20 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"dialog data must be JSON: {type(value).__name__}")
 
 
+# built once: constructing a statement cost more than running it
+READ = select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == bindparam("key", type_=TABLE.c.key.type))
+DELETE = delete(TABLE).where(TABLE.c.key == bindparam("key", type_=TABLE.c.key.type))
+
+
+def _upsert(insert: Any, column: str) -> Any:
+    """Insert the dialog's row, or change only `column` of it: with `shared`, another process may have
+    just written the other column."""
+    statement = insert(TABLE).values({c: bindparam(c, type_=TABLE.c[c].type)
+                                      for c in ("key", "state", "data", "updated_at")})
+    return statement.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+        column: statement.excluded[column], "updated_at": statement.excluded.updated_at})
+
+
 class DatabaseStorage(BaseStorage):
     """FSM state and data in the `dialog_states` table: one statement per change, none for a read of a
     dialog this process already knows.
@@ -50,7 +64,8 @@ class DatabaseStorage(BaseStorage):
     of dialog state, so it keeps the dialogs it has seen in memory (the most recent `cache_size`) and
     reads the table only for the others: after a restart, or for a dialog not seen for a long time.
     Every change is written at once (an upsert, or a delete when nothing is left), and a write that
-    changes nothing is skipped. It has its own engine (its own connection pool): a handler's session
+    changes nothing is skipped. Each read and write is a single statement, run in autocommit mode (no
+    BEGIN and COMMIT around it: one round trip, not three). It has its own engine (its own connection pool): a handler's session
     holds a connection of the bot's pool for the whole update, and a state write from inside the handler
     must not wait for that same pool — under load every connection would be held by a handler waiting
     for one more."""
@@ -58,11 +73,11 @@ class DatabaseStorage(BaseStorage):
     def __init__(self, url: str, *, shared: bool = False, cache_size: int = 10_000) -> None:
         from db.engine import create_engine
 
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, autocommit=True)  # a read or a write is one statement
         self.cache: OrderedDict[str, tuple[str | None, str]] | None = None if shared else OrderedDict()
         self.cache_size = cache_size
-        dialect = self.engine.dialect.name
-        self._insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
+        insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[self.engine.dialect.name]
+        self._upserts = {column: _upsert(insert, column) for column in ("state", "data")}
 
     def _remember(self, name: str, value: tuple[str | None, str]) -> None:
         if self.cache is None:
@@ -77,7 +92,7 @@ class DatabaseStorage(BaseStorage):
             self.cache.move_to_end(name)
             return self.cache[name]
         async with self.engine.connect() as connection:
-            row = (await connection.execute(select(TABLE.c.state, TABLE.c.data).where(TABLE.c.key == name))).first()
+            row = (await connection.execute(READ, {"key": name})).first()
         value = (row.state, row.data) if row else (None, EMPTY)
         self._remember(name, value)
         return value
@@ -90,13 +105,10 @@ class DatabaseStorage(BaseStorage):
             return
         async with self.engine.begin() as connection:
             if new == (None, EMPTY):  # nothing left: no row
-                await connection.execute(delete(TABLE).where(TABLE.c.key == name))
+                await connection.execute(DELETE, {"key": name})
             else:
-                now = datetime.now(timezone.utc)
-                upsert = self._insert(TABLE).values(key=name, state=new[0], data=new[1], updated_at=now)
-                # only the column changed: with `shared`, another process may have just written the other
-                await connection.execute(upsert.on_conflict_do_update(
-                    index_elements=[TABLE.c.key], set_={column: value, "updated_at": now}))
+                await connection.execute(self._upserts[column], {"key": name, "state": new[0], "data": new[1],
+                                                                 "updated_at": datetime.now(timezone.utc)})
         self._remember(name, new)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

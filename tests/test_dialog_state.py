@@ -108,6 +108,14 @@ async def test_nothing_private_is_kept_and_a_restart_forgets_it(emulator, db, se
         assert "вопрос 1 из 10" in reply.text
 
 
+def _driver_in_transaction(dbapi_connection) -> bool:
+    """Whether the driver's connection has a transaction open (asyncpg: SQLAlchemy's adapter holds it;
+    SQLite: the sqlite3 connection says)."""
+    if hasattr(dbapi_connection, "_transaction"):  # SQLAlchemy's asyncpg adapter
+        return dbapi_connection._transaction is not None
+    return dbapi_connection._connection.in_transaction  # aiosqlite
+
+
 async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_empty_writes(db, db_url):
     """A lone process caches what it wrote; with several processes (shared) the table is read each time."""
     from aiogram.fsm.storage.base import StorageKey
@@ -118,8 +126,11 @@ async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_e
     key = StorageKey(bot_id=1, chat_id=42, user_id=42)
     lone, other = DatabaseStorage(db_url), DatabaseStorage(db_url, shared=True)
     statements: list[str] = []
+    in_transaction: list[bool] = []
     event.listen(lone.engine.sync_engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *args: statements.append(statement.split()[0].upper()))
+    event.listen(lone.engine.sync_engine, "after_cursor_execute",
+                 lambda conn, *args: in_transaction.append(_driver_in_transaction(conn.connection.dbapi_connection)))
     try:
         await lone.set_state(key, "SurveyBuild:title")
         await lone.set_data(key, {"build": {"title": "Опрос"}})
@@ -128,6 +139,8 @@ async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_e
         assert await lone.get_data(key) == {"build": {"title": "Опрос"}}
         await lone.set_data(key, {"build": {"title": "Опрос"}})  # the same again: nothing to write
         assert len(statements) == written and "SELECT" not in statements[1:]
+        # each a statement on its own: no transaction was left open after it, so no BEGIN or COMMIT went
+        assert in_transaction and not any(in_transaction)
         # another process (shared) sees the lone one's dialog, and changes one column only
         assert await other.get_data(key) == {"build": {"title": "Опрос"}}
         await other.set_state(key, "SurveyBuild:kind")

@@ -282,3 +282,47 @@ async def test_a_named_survey_names_its_answers_in_the_workbook_only_when_result
     rows = list(book["Ответы участников"].iter_rows(values_only=True))
     assert rows == [("Участник", "1. Оценка"), ("Наставляемый 00", "6"), ("Наставляемый 01", "7"),
                     ("Наставляемый 02", "8")]
+
+
+async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db, tmp_path):
+    """Every answer a respondent gives needs the survey's questions: an open survey's (they never change
+    once launched) are read once, then kept in memory — per database, so another database's survey of
+    the same id has its own."""
+    from sqlalchemy import event
+
+    from db.engine import create_engine, create_sessionmaker
+    from db.migrate import upgrade
+
+    async def open_survey(sessionmaker, title: str) -> int:
+        await _world(sessionmaker, mentees=2)
+        return await _launched(sessionmaker, questions=[svc.QuestionDraft(QuestionKind.SCALE, title),
+                                                        svc.QuestionDraft(QuestionKind.TEXT, "Текст", required=False)])
+
+    sid = await open_survey(db, "Оценка")
+    actor = await _actor(db, 100)
+    statements: list[str] = []
+    async with db() as session:
+        engine = session.get_bind()
+        listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            first = await svc.questionnaire(session, actor, sid, START)
+            asked = len(statements)
+            again = await svc.questionnaire(session, actor, sid, START)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert [q.text for q in first.questions] == ["Оценка", "Текст"] and again.questions == first.questions
+    assert any("survey_questions" in s for s in statements[:asked])
+    assert len(statements) == asked + 1 and "survey_questions" not in statements[-1]  # the survey's row only
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'another.sqlite3'}"
+    await upgrade(url)
+    other_engine = create_engine(url)
+    try:
+        other = create_sessionmaker(other_engine)
+        assert await open_survey(other, "Другая оценка") == sid  # both databases fresh: the same id
+        async with other() as session:
+            form = await svc.questionnaire(session, await load_actor(session, 100), sid, START)
+        assert [q.text for q in form.questions] == ["Другая оценка", "Текст"]
+    finally:
+        await other_engine.dispose()

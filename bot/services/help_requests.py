@@ -102,7 +102,7 @@ async def _own_mentor(session: AsyncSession, person_id: int, org_id: int) -> Per
             Participant.person_id == person_id, Participant.role == Role.MENTEE,
             Participant.left_at.is_(None), Participant.declined_at.is_(None)))).all()
     for mentorship_id in ids:
-        mentor = current_mentor(await _load(session, mentorship_id))
+        mentor = current_mentor(await _load(session, mentorship_id, with_program=False))
         if mentor is not None and mentor.confirmed_at is not None:
             return mentor.person
     return None

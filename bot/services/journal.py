@@ -98,7 +98,7 @@ def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKe
 async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, held_on: date,
                      now: datetime) -> None:
     """A meeting is logged for today or a past day within a year (in the organisation's zone)."""
-    m = await _load(session, mentorship_id)
+    m = await _load(session, mentorship_id, with_program=False)
     if _viewer_role(actor, m) != Role.MENTOR:
         raise AccessDenied("journal.only_mentors")
     await _check_held_on(session, m, held_on, now)
@@ -200,7 +200,7 @@ class JournalPage:
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:
     """A pair's or group's journal, newest first, for its participants and the organisation's curators."""
-    m = await _load(session, mentorship_id)
+    m = await _load(session, mentorship_id, with_program=False)
     _viewer_role(actor, m)
     total, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
         MeetingLog.duration_minutes), 0)).where(MeetingLog.mentorship_id == m.id))).one()
@@ -209,11 +209,12 @@ async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page:
     rows = (await session.execute(
         select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
         .where(MeetingLog.mentorship_id == m.id)
-        .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc()).offset(page * PAGE).limit(PAGE))).all()
+        .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc()).offset(page * PAGE).limit(PAGE))).all() \
+        if total else []
     ids = [meeting.id for meeting, _ in rows]
     confirmations: dict[int, list[MeetingConfirmation]] = {i: [] for i in ids}
     for row in (await session.scalars(select(MeetingConfirmation).where(
-            MeetingConfirmation.meeting_id.in_(ids)))).all():
+            MeetingConfirmation.meeting_id.in_(ids)))).all() if ids else ():
         confirmations[row.meeting_id].append(row)
     return JournalPage(m.id, pair_title(m), page, pages, total, minutes / 60, [
         MeetingView(x.id, x.held_on, x.duration_minutes, x.format, x.channel, x.topic, x.summary, x.next_steps,

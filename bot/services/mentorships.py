@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Subquery, distinct, func, select
+from sqlalchemy import Select, Subquery, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -147,13 +147,15 @@ def pair_title(m: Mentorship) -> str:
                          [p.person.full_name for p in current_mentees(m)])
 
 
-async def _load(session: AsyncSession, mentorship_id: int) -> Mentorship:
+async def _load(session: AsyncSession, mentorship_id: int, *, with_program: bool = True) -> Mentorship:
     # populate_existing: collections loaded earlier in this session are reloaded too; three statements
-    # (the mentorship with its program, the participants with their people, the plan's items)
+    # (the mentorship with its program, the participants with their people, the plan's items), two
+    # without the program (its attribute is then not loaded: who asks for it gets a lazy load error)
+    options = [selectinload(Mentorship.participants).joinedload(Participant.person, innerjoin=True)]
+    if with_program:
+        options.append(joinedload(Mentorship.program).selectinload(Program.items))
     m = await session.scalar(
-        select(Mentorship).where(Mentorship.id == mentorship_id).options(
-            selectinload(Mentorship.participants).joinedload(Participant.person, innerjoin=True),
-            joinedload(Mentorship.program).selectinload(Program.items))
+        select(Mentorship).where(Mentorship.id == mentorship_id).options(*options)
         .execution_options(populate_existing=True))
     if m is None:
         raise NotFound()
@@ -269,20 +271,27 @@ async def mentor_load(session: AsyncSession, mentor_id: int) -> int:
     return (await mentor_loads(session, [mentor_id])).get(mentor_id, 0)
 
 
-async def mentor_loads(session: AsyncSession, mentor_ids: Sequence[int]) -> dict[int, int]:
-    """`mentor_load` of many mentors in one query per thousand (not one per mentor)."""
+def _mentor_loads() -> Select:
+    """Built once (its aliases made building it dearer than running it); `ids` expands to a list."""
     mentor, mentee = aliased(Participant), aliased(Participant)
-    loads: dict[int, int] = {}
-    ids = list(dict.fromkeys(mentor_ids))
-    for start in range(0, len(ids), 1000):
-        loads.update((await session.execute(
-            select(mentor.person_id, func.count(distinct(mentee.id)))
+    return (select(mentor.person_id, func.count(distinct(mentee.id)))
             .join(Mentorship, Mentorship.id == mentor.mentorship_id)
             .join(mentee, (mentee.mentorship_id == mentor.mentorship_id) & (mentee.role == Role.MENTEE)
                   & mentee.left_at.is_(None) & mentee.declined_at.is_(None))
-            .where(mentor.person_id.in_(ids[start:start + 1000]), mentor.role == Role.MENTOR,
+            .where(mentor.person_id.in_(bindparam("ids", expanding=True)), mentor.role == Role.MENTOR,
                    mentor.left_at.is_(None), mentor.declined_at.is_(None), Mentorship.status.in_(OPEN))
-            .group_by(mentor.person_id))).all())
+            .group_by(mentor.person_id))
+
+
+MENTOR_LOADS = _mentor_loads()
+
+
+async def mentor_loads(session: AsyncSession, mentor_ids: Sequence[int]) -> dict[int, int]:
+    """`mentor_load` of many mentors in one query per thousand (not one per mentor)."""
+    loads: dict[int, int] = {}
+    ids = list(dict.fromkeys(mentor_ids))
+    for start in range(0, len(ids), 1000):
+        loads.update((await session.execute(MENTOR_LOADS, {"ids": ids[start:start + 1000]})).all())
     return loads
 
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import and_, case, delete, func, select, update
+from sqlalchemy import Row, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -153,7 +155,7 @@ class SurveyResults:
 
 
 # --------------------------------------------------------------------------- helpers
-def _view(q: SurveyQuestion, template: str | None, i18n: I18n | None, locale: str | None) -> QuestionView:
+def _view(q: SurveyQuestion | Row, template: str | None, i18n: I18n | None, locale: str | None) -> QuestionView:
     text = q.text
     if q.key and template and i18n is not None:
         text = i18n.get(locale).plain(f"survey_q.{template}.{q.key}")
@@ -470,6 +472,32 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime,
 
 
 # ------------------------------------------------------------------------- answering
+# The questions of open surveys, per database: they never change once a survey is launched (only a
+# draft's are written or deleted), and every answer a respondent gives needs them.
+_QUESTIONS: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[int, datetime | None], list[Row]]] = (
+    weakref.WeakKeyDictionary())
+QUESTIONS_CACHED = 256  # surveys, per database
+QUESTION_COLUMNS = select(SurveyQuestion.id, SurveyQuestion.position, SurveyQuestion.kind, SurveyQuestion.key,
+                          SurveyQuestion.text, SurveyQuestion.options, SurveyQuestion.required).where(
+    SurveyQuestion.survey_id == bindparam("survey_id", type_=SurveyQuestion.survey_id.type)).order_by(
+    SurveyQuestion.position)
+
+
+async def _open_questions(session: AsyncSession, survey: Survey) -> list[Row]:
+    """A survey's questions (plain rows, what `_view` reads), from memory for an open survey seen before."""
+    cache = _QUESTIONS.setdefault(session.get_bind(), OrderedDict())
+    key = (survey.id, survey.launched_at)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    questions = list((await session.execute(QUESTION_COLUMNS, {"survey_id": survey.id})).all())
+    if survey.status == SurveyStatus.OPEN:
+        cache[key] = questions
+        while len(cache) > QUESTIONS_CACHED:
+            cache.popitem(last=False)
+    return questions
+
+
 async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now: datetime,
                         i18n: I18n | None = None) -> Questionnaire:
     """The questions for someone invited who has not answered yet, while the survey is open.
@@ -490,8 +518,7 @@ async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now
         raise InvalidInput("survey.already")
     if survey.status != SurveyStatus.OPEN or survey.deadline <= now:
         raise InvalidInput("survey.closed")
-    questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
-                                       .order_by(SurveyQuestion.position))).all()
+    questions = await _open_questions(session, survey)
     return Questionnaire(survey.id, _title(survey, i18n, actor.locale) if i18n else survey.title,
                          survey.anonymous, survey.deadline, zone,
                          [_view(q, survey.template, i18n, actor.locale) for q in questions])

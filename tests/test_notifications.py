@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import BotApp
 from bot.services.clock import Clock
@@ -349,3 +349,35 @@ async def test_a_user_who_blocks_the_bot_before_its_answer_is_marked_not_crashed
     assert reply.messages == []
     async with db() as session:
         assert await session.scalar(select(Person.unreachable_at).where(Person.telegram_id == 4001)) is not None
+
+
+async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_commit(db, db_url, settings, emulator):
+    """Each of the sender's statements stands alone (the leader alone sends, a row at a time), so on
+    PostgreSQL they run in autocommit: no BEGIN and COMMIT round trips around each. The delivery is
+    still recorded."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite begins only before a write, in the bot's own process: nothing to spare")
+    from tests.test_dialog_state import _driver_in_transaction
+
+    emulator.open_chat(4242, "Ирина")
+    async with db() as session:
+        notification = await enqueue(session, chat_id=4242, text="Встреча завтра", kind="test", now=START)
+        await session.commit()
+    app = BotApp.create(settings)
+    seen: list[tuple[str, bool]] = []
+
+    def after(conn, cursor, statement, *args) -> None:
+        seen.append((statement.split()[0].upper(), _driver_in_transaction(conn.connection.dbapi_connection)))
+
+    event.listen(app.engine.sync_engine, "after_cursor_execute", after)
+    try:
+        assert await app.backbone.sender.run_once() == 1
+        await app.backbone.sender.drain()
+    finally:
+        event.remove(app.engine.sync_engine, "after_cursor_execute", after)
+        await app.close()
+    assert [m.text for m in emulator.chat_messages(4242)] == ["Встреча завтра"]
+    async with db() as session:
+        assert (await session.get(Notification, notification.id)).status == NotificationStatus.SENT
+    assert [kind for kind, _ in seen] == ["SELECT", "SELECT", "UPDATE", "UPDATE"]  # due, the row, claim, sent
+    assert not any(open_ for _, open_ in seen)

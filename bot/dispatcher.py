@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.handlers import get_routers
 from bot.i18n import I18n
 from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware, UpdateOnceMiddleware
+from bot.router_gates import add_router_gates
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.services.notifications import mark_unreachable
@@ -81,6 +82,7 @@ def _awaited_inline(callable_object: CallableObject) -> None:
     async def inline(*args: object, **kwargs: object) -> object:
         return sync(*args, **kwargs)
 
+    inline.__wrapped__ = sync  # type: ignore[attr-defined]  # what it runs: inspect.unwrap finds it
     callable_object.callback = inline
     callable_object.awaitable = True
 
@@ -148,5 +150,6 @@ def create_dispatcher(
     dp.callback_query.middleware(DomainErrorMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(_on_error)
+    add_router_gates(dp)
     run_sync_filters_inline(dp)
     return dp

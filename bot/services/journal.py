@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MeetingConfirmCb
@@ -198,18 +198,24 @@ class JournalPage:
     meetings: list[MeetingView]
 
 
+# /journal's statements, built once (building them cost more than running them)
+_PAIR = bindparam("mentorship_id", type_=MeetingLog.mentorship_id.type)
+JOURNAL_TOTALS = select(func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0)).where(
+    MeetingLog.mentorship_id == _PAIR)
+JOURNAL_PAGE = (select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
+                .where(MeetingLog.mentorship_id == _PAIR)
+                .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc())
+                .offset(bindparam("offset", type_=Integer)).limit(PAGE))
+
+
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:
     """A pair's or group's journal, newest first, for its participants and the organisation's curators."""
     m = await _load(session, mentorship_id, with_program=False)
     _viewer_role(actor, m)
-    total, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
-        MeetingLog.duration_minutes), 0)).where(MeetingLog.mentorship_id == m.id))).one()
+    total, minutes = (await session.execute(JOURNAL_TOTALS, {"mentorship_id": m.id})).one()
     pages = max(1, -(-total // PAGE))
     page = min(max(page, 0), pages - 1)
-    rows = (await session.execute(
-        select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
-        .where(MeetingLog.mentorship_id == m.id)
-        .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc()).offset(page * PAGE).limit(PAGE))).all() \
+    rows = (await session.execute(JOURNAL_PAGE, {"mentorship_id": m.id, "offset": page * PAGE})).all() \
         if total else []
     ids = [meeting.id for meeting, _ in rows]
     confirmations: dict[int, list[MeetingConfirmation]] = {i: [] for i in ids}

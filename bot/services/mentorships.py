@@ -6,13 +6,13 @@ Notifications to other people go into the outbox in the same transaction.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Select, Subquery, bindparam, distinct, func, select
+from sqlalchemy import Row, Select, Subquery, bindparam, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -147,16 +147,22 @@ def pair_title(m: Mentorship) -> str:
                          [p.person.full_name for p in current_mentees(m)])
 
 
+def _load_statement(with_program: bool) -> Select:
+    options = [selectinload(Mentorship.participants).joinedload(Participant.person, innerjoin=True)]
+    if with_program:
+        options.append(joinedload(Mentorship.program).selectinload(Program.items))
+    return (select(Mentorship).where(Mentorship.id == bindparam("id", type_=Mentorship.id.type)).options(*options)
+            .execution_options(populate_existing=True))
+
+
+LOAD = {True: _load_statement(True), False: _load_statement(False)}  # built once
+
+
 async def _load(session: AsyncSession, mentorship_id: int, *, with_program: bool = True) -> Mentorship:
     # populate_existing: collections loaded earlier in this session are reloaded too; three statements
     # (the mentorship with its program, the participants with their people, the plan's items), two
     # without the program (its attribute is then not loaded: who asks for it gets a lazy load error)
-    options = [selectinload(Mentorship.participants).joinedload(Participant.person, innerjoin=True)]
-    if with_program:
-        options.append(joinedload(Mentorship.program).selectinload(Program.items))
-    m = await session.scalar(
-        select(Mentorship).where(Mentorship.id == mentorship_id).options(*options)
-        .execution_options(populate_existing=True))
+    m = await session.scalar(LOAD[with_program], {"id": mentorship_id})
     if m is None:
         raise NotFound()
     return m
@@ -197,16 +203,15 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
     return result
 
 
-async def named_participants(session: AsyncSession, mentorships: Subquery
-                             ) -> dict[int, tuple[list[str | None], list[str | None]]]:
-    """Mentorship id → (current mentors' names, current mentees' names) for the ids a one-column
-    `mentorships` subquery selects, descending ids first, in one query of plain rows."""
-    rows = (await session.execute(
-        select(mentorships.c.id, Participant.role, Person.full_name)
-        .outerjoin(Participant, (Participant.mentorship_id == mentorships.c.id) & Participant.left_at.is_(None)
-                   & Participant.declined_at.is_(None))
-        .outerjoin(Person, Person.id == Participant.person_id)
-        .order_by(mentorships.c.id.desc(), Participant.id))).all()
+def _named_select(mentorships: Subquery) -> Select:
+    return (select(mentorships.c.id, Participant.role, Person.full_name)
+            .outerjoin(Participant, (Participant.mentorship_id == mentorships.c.id) & Participant.left_at.is_(None)
+                       & Participant.declined_at.is_(None))
+            .outerjoin(Person, Person.id == Participant.person_id)
+            .order_by(mentorships.c.id.desc(), Participant.id))
+
+
+def _named(rows: Iterable[Row]) -> dict[int, tuple[list[str | None], list[str | None]]]:
     people: dict[int, tuple[list[str | None], list[str | None]]] = {}
     for mentorship_id, role, name in rows:
         mentors, mentees = people.setdefault(mentorship_id, ([], []))
@@ -217,17 +222,37 @@ async def named_participants(session: AsyncSession, mentorships: Subquery
     return people
 
 
-async def _titled(session: AsyncSession, mentorships: Subquery) -> list[tuple[int, str]]:
-    return [(mid, pair_title_of(mentors[0] if mentors else None, mentees))
-            for mid, (mentors, mentees) in (await named_participants(session, mentorships)).items()]
+async def named_participants(session: AsyncSession, mentorships: Subquery
+                             ) -> dict[int, tuple[list[str | None], list[str | None]]]:
+    """Mentorship id → (current mentors' names, current mentees' names) for the ids a one-column
+    `mentorships` subquery selects, descending ids first, in one query of plain rows."""
+    return _named((await session.execute(_named_select(mentorships))).all())
+
+
+def _titles(named: dict[int, tuple[list[str | None], list[str | None]]]) -> list[tuple[int, str]]:
+    return [(mid, pair_title_of(mentors[0] if mentors else None, mentees)) for mid, (mentors, mentees) in named.items()]
 
 
 async def pair_titles(session: AsyncSession, mentorship_ids: Sequence[int]) -> dict[int, str]:
     """Titles of many mentorships in one query (not a `_load` each)."""
     if not mentorship_ids:
         return {}
-    return dict(await _titled(session, select(Mentorship.id).where(Mentorship.id.in_(list(mentorship_ids)))
-                              .subquery()))
+    return dict(_titles(await named_participants(
+        session, select(Mentorship.id).where(Mentorship.id.in_(list(mentorship_ids))).subquery())))
+
+
+def _my_mentorships() -> Select:
+    """Built once (its subqueries made building it dearer than running it): `person_id`, and `curated`,
+    the organisations the person curates (a list)."""
+    mine = select(Participant.mentorship_id).where(
+        Participant.person_id == bindparam("person_id", type_=Participant.person_id.type),
+        Participant.left_at.is_(None), Participant.declined_at.is_(None))
+    return _named_select(select(Mentorship.id).where(
+        (Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(bindparam("curated", expanding=True))))
+        .order_by(Mentorship.id.desc()).limit(50).subquery())
+
+
+MY_MENTORSHIPS = _my_mentorships()
 
 
 async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
@@ -236,11 +261,8 @@ async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int,
     if actor.person_id is None:
         raise AccessDenied("error.not_registered")
     curated = [org for org, _ in actor.orgs_where(*CURATORS)]
-    mine = select(Participant.mentorship_id).where(
-        Participant.person_id == actor.person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None))
-    return await _titled(session, select(Mentorship.id).where(
-        (Mentorship.id.in_(mine)) | (Mentorship.organization_id.in_(curated)))
-        .order_by(Mentorship.id.desc()).limit(50).subquery())
+    return _titles(_named((await session.execute(
+        MY_MENTORSHIPS, {"person_id": actor.person_id, "curated": curated})).all()))
 
 
 # -------------------------------------------------------------------------------- forming

@@ -153,7 +153,7 @@ async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | 
                              name=mentee.full_name or "—", topic=topic or t.plain("sit.no_topic"),
                              text=_excerpt(text, 600), file=t.plain("sit.has_file") if attachment else ""),
                       markup=_markup([(t.plain("btn.take"), HelpTakeCb(request=request.id).pack())]),
-                      dedup_key=_offer_key(request.id, mentor.id), now=now)
+                      dedup_key=_offer_key(request.id, mentor.id), fresh=True, now=now)
     if not mentors:
         await _escalate(session, request, now, i18n)
     await session.commit()

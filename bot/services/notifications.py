@@ -39,12 +39,16 @@ async def enqueue(
     not_before: datetime | None = None,
     copy_of: tuple[int, int] | None = None,
     photo: bytes | None = None,
+    fresh: bool = False,
 ) -> Notification | None:
     """Add a notification to the caller's transaction. With a `dedup_key` seen before, nothing is
     added and None is returned: enqueueing is idempotent per key. With `copy_of` (chat id, message
     id) the user's message is copied (a photo, a document) and `text` becomes its caption; with
-    `photo` (PNG bytes) the picture is sent with `text` as its caption (at most 1024 characters)."""
-    if dedup_key is not None:
+    `photo` (PNG bytes) the picture is sent with `text` as its caption (at most 1024 characters).
+    `fresh`: the caller knows the key is new (it names a row made in this transaction), so it is not
+    looked up. The row is written with the caller's next query or commit: notifications queued one
+    after another go in one INSERT."""
+    if dedup_key is not None and not fresh:
         exists = await session.scalar(select(Notification.id).where(Notification.dedup_key == dedup_key))
         if exists is not None:
             return None
@@ -65,7 +69,6 @@ async def enqueue(
         photo=photo,
     )
     session.add(notification)
-    await session.flush()
     session.info[WAKE_FLAG] = True
     return notification
 

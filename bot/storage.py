@@ -65,10 +65,10 @@ class DatabaseStorage(BaseStorage):
     reads the table only for the others: after a restart, or for a dialog not seen for a long time.
     Every change is written at once (an upsert, or a delete when nothing is left), and a write that
     changes nothing is skipped. Each read and write is a single statement, run in autocommit mode (no
-    BEGIN and COMMIT around it: one round trip, not three). It has its own engine (its own connection pool): a handler's session
-    holds a connection of the bot's pool for the whole update, and a state write from inside the handler
-    must not wait for that same pool — under load every connection would be held by a handler waiting
-    for one more."""
+    BEGIN and COMMIT around it: one round trip, not three). It has its own engine (its own connection
+    pool): a handler's session holds a connection of the bot's pool for the whole update, and a state
+    write from inside the handler must not wait for that same pool — under load every connection would
+    be held by a handler waiting for one more."""
 
     def __init__(self, url: str, *, shared: bool = False, cache_size: int = 10_000) -> None:
         from db.engine import create_engine

@@ -512,8 +512,8 @@ async def _open_questions(session: AsyncSession, survey: Survey) -> list[Row]:
 async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now: datetime,
                         i18n: I18n | None = None) -> Questionnaire:
     """The questions for someone invited who has not answered yet, while the survey is open.
-    Asked on every answer a respondent gives, so two queries: the survey with the person's invitation
-    and the organisation's time zone, then the questions."""
+    Asked on every answer a respondent gives, so one query: the survey with the person's invitation and
+    the organisation's time zone (the questions come from memory after the survey's first answer)."""
     found = (await session.execute(INVITATION, {"person_id": actor.person_id or 0, "survey_id": survey_id})).first()
     if found is None:
         raise NotFound()

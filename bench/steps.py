@@ -1,4 +1,4 @@
-"""What each kind of step costs: CPU time, SQL statements and Bot API calls, one step at a time.
+"""What each kind of step costs: CPU time, database round trips and Bot API calls, one step at a time.
 
 The same users and flows as `bench.updates`, but run one user after another (nothing overlaps), so each
 step's cost is its own: the process's CPU time from the update's arrival until its answer and the
@@ -46,43 +46,44 @@ from db.migrate import downgrade, upgrade
 from tests.emulator import BotAPIEmulator
 
 SETTLE = 0.05  # after the answer: the notifications it queued go out (the sender runs in the same process)
+TRANSACTION_EVENTS = ("begin", "commit", "rollback")
 
 
 class Meter:
     def __init__(self, emulator: BotAPIEmulator, show: str | None = None) -> None:
         self.emulator = emulator
-        self.statements = 0
+        self.round_trips = 0
         self.show = show  # steps whose names start so: the round trips of their heaviest occurrence are printed
         self.shown: list[str] | None = None
         self.heaviest: dict[str, list[str]] = {}
-        self.rows: dict[str, list[tuple[float, int, int]]] = defaultdict(list)  # step: (cpu s, statements, calls)
+        self.rows: dict[str, list[tuple[float, int, int]]] = defaultdict(list)  # step: (cpu s, round trips, calls)
         event.listen(Engine, "before_cursor_execute", self._count)
         self._transaction_listeners = {name: functools.partial(self._count_transaction, name)
-                                       for name in ("begin", "commit", "rollback")}
-        for name in ("begin", "commit", "rollback"):
-            event.listen(Engine, name, self._transaction_listeners[name])
+                                       for name in TRANSACTION_EVENTS}
+        for name, listener in self._transaction_listeners.items():
+            event.listen(Engine, name, listener)
 
     def _count(self, conn, cursor, statement: str, *args) -> None:
-        self.statements += 1
+        self.round_trips += 1
         if self.shown is not None:
             self.shown.append(" ".join(statement.split())[:300])
 
     def _count_transaction(self, name: str, conn) -> None:
         isolation = conn.get_execution_options().get("isolation_level", conn.dialect._on_connect_isolation_level)
         if isolation != "AUTOCOMMIT":  # (in autocommit no BEGIN, no COMMIT is sent)
-            self.statements += 1
+            self.round_trips += 1
             if self.shown is not None:
                 self.shown.append(name.upper())
 
     def close(self) -> None:
         event.remove(Engine, "before_cursor_execute", self._count)
-        for name in ("begin", "commit", "rollback"):
-            event.remove(Engine, name, self._transaction_listeners[name])
+        for name, listener in self._transaction_listeners.items():
+            event.remove(Engine, name, listener)
 
     async def step(self, name: str, user: BenchUser, kind: str, what, expect) -> bool:
         showing = self.show is not None and name.startswith(self.show)
         self.shown = [] if showing else None
-        cpu, statements, calls = time.process_time(), self.statements, len(self.emulator.calls)
+        cpu, round_trips, calls = time.process_time(), self.round_trips, len(self.emulator.calls)
         ok = await (user.send(what, expect) if kind == "send" else user.press(what, expect))
         await asyncio.sleep(SETTLE)
         if showing and self.shown is not None:
@@ -90,7 +91,7 @@ class Meter:
             if len(self.shown) > len(self.heaviest.get(name, [])):
                 self.heaviest[name] = self.shown
             self.shown = None
-        self.rows[name].append((time.process_time() - cpu, self.statements - statements,
+        self.rows[name].append((time.process_time() - cpu, self.round_trips - round_trips,
                                 len(self.emulator.calls) - calls))
         return ok
 

@@ -210,26 +210,16 @@ def echo_dispatcher() -> Dispatcher:
 
 
 def floor_dispatcher(sessionmaker: async_sessionmaker[AsyncSession]) -> Dispatcher:
-    """The least a bot with a database does: the echo bot's answers, after finding who wrote (one
-    indexed read of `people` by Telegram id, in a session opened for the update as nastavnik does)."""
-    dp = Dispatcher()
+    """The least a bot with a database does: the echo bot, after finding who wrote (one indexed read of
+    `people` by Telegram id, in a session opened for the update as nastavnik does)."""
+    dp = echo_dispatcher()
     who = select(Person.id, Person.locale).where(Person.telegram_id == bindparam("telegram_id"))
 
     @dp.update.outer_middleware()
-    async def database(handler, event, data):
+    async def reading_who_wrote(handler, event, data):
         async with sessionmaker() as session:
-            data["session"] = session
+            await session.execute(who, {"telegram_id": data["event_from_user"].id})
             return await handler(event, data)
-
-    @dp.message(F.text)
-    async def echo(message: Message, session: AsyncSession) -> None:
-        await session.execute(who, {"telegram_id": message.chat.id})
-        await message.answer(message.text or "")
-
-    @dp.callback_query()
-    async def pressed(callback: CallbackQuery, session: AsyncSession) -> None:
-        await session.execute(who, {"telegram_id": callback.from_user.id})
-        await callback.answer()
 
     return dp
 

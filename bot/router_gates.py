@@ -116,13 +116,10 @@ def gate_for(router: Router, event_type: str) -> Gate | None:
     return gate
 
 
-def add_router_gates(dp: Dispatcher) -> dict[str, list[str]]:
-    """Put a gate in front of every router it can; returns the gated routers' names by event type."""
-    gated: dict[str, list[str]] = {event_type: [] for event_type in GATED}
+def add_router_gates(dp: Dispatcher) -> None:
+    """Put a gate in front of every router it can."""
     for router in dp.sub_routers:
         for event_type in GATED:
             gate = gate_for(router, event_type)
             if gate is not None:
                 router.observers[event_type].filter(gate)
-                gated[event_type].append(router.name)
-    return gated

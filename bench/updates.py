@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import resource
 import signal
 import sys
@@ -103,6 +104,12 @@ class Stats:
     def slowest(self, n: int = 3) -> str:
         worst = sorted(((max(v), k) for k, v in self.by_step.items()), reverse=True)[:n]
         return ", ".join(f"{k[:20]!r} {w * 1000:.0f} ms" for w, k in worst)
+
+    def over(self, limit: float, n: int = 5) -> str:
+        """How many answers took longer than `limit` seconds, and the steps most of them were."""
+        late = sorted(((sum(t > limit for t in v), k) for k, v in self.by_step.items()), reverse=True)
+        total = sum(count for count, _ in late)
+        return f"{total} ({', '.join(f'{k[:16]!r} {count}/{len(self.by_step[k])}' for count, k in late[:n] if count)})"
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -295,14 +302,20 @@ async def load(emulator: BotAPIEmulator, cast: Cast, *, echo: bool, pace: float 
     deadline = time.perf_counter() + seconds
     done = 0
 
+    chance = random.Random(9)  # the same spread for every bot of a run, and from run to run
+
     async def user_loop(n: int, tid: int, flow: list) -> None:
         nonlocal done
         user = BenchUser(emulator, waiter, tid, stats, echo)
+        reading = []
         if pace:  # users spread over the pace, as people are: not all at the same instant
             await asyncio.sleep(pace * n / len(plans))
+            # and a steady mix: each user's own flow starts at a random point of the run, after some reading,
+            # rather than everyone's heavy steps (help requests, meetings, summaries) in the first second
+            reading = (READ * int(seconds / pace))[:chance.randrange(max(1, int(seconds / pace) - len(flow)))]
         first = True
         while time.perf_counter() < deadline:
-            steps = flow if first else READ
+            steps = reading + flow if first else READ
             steps = echo_flow(steps) if echo else steps
             steps_done = await run_flow(user, steps, pace)  # (not `done += await …`: that loses counts)
             done += steps_done
@@ -463,6 +476,7 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
         stats, done, wall = await load(emulator, cast, echo=False, pace=pace, seconds=seconds, survey=False)
         report("paced at 100 updates/s", stats, done, wall)
         print(f"  p99 at ~100 updates/s: {stats.percentile(0.99):.1f} ms (goal < 50 ms); slowest: {stats.slowest()}")
+        print(f"  answers over 50 ms: {stats.over(0.05)}")
         if workers:
             print(f"  peak memory (RSS) of the bot's processes: {peak_rss_mib(pid):.0f} MiB")
         else:

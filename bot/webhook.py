@@ -27,6 +27,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from sqlalchemy import delete, text
 
+from bot import heap
 from bot.app import BotApp
 from bot.menus import set_default_menu
 from bot.settings import Settings, WebhookSettings
@@ -198,14 +199,18 @@ def _worker(index: int, unix_path: str) -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers
-    asyncio.run(serve(BotApp.create(settings), register=index == 0, unix_path=unix_path))
+    app = BotApp.create(settings)
+    heap.settle()
+    asyncio.run(serve(app, register=index == 0, unix_path=unix_path))
 
 
 def run_workers(settings: Settings) -> None:
     """WEBHOOK_WORKERS processes behind the router; a worker that dies is started again; SIGTERM/SIGINT
     stops them all."""
     if settings.webhook.workers == 1:
-        asyncio.run(serve(BotApp.create(settings), register=True))
+        app = BotApp.create(settings)
+        heap.settle()
+        asyncio.run(serve(app, register=True))
         return
     sockets_dir = Path(tempfile.mkdtemp(prefix="nastavnik-workers-"))
     sockets = [str(sockets_dir / f"worker-{n}.sock") for n in range(settings.webhook.workers)]

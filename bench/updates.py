@@ -9,7 +9,9 @@ Two measurements per bot: the most it sustains (every user as fast as it is answ
 second, and the latency (from the update to the bot's answer in that chat) at a paced 100 updates a
 second: p50 and p99. Goal: the bot at least half the echo bot's throughput, p99 under 50 ms at 100/s.
 The bot runs as in production (polling, updates handled as tasks, SQLite by default; --pg URL for
-PostgreSQL), and its peak memory (RSS) is printed.
+PostgreSQL), and its peak memory (RSS) is printed. With --workers 1 or more nastavnik runs in processes
+of its own, and so does the echo bot (bench/echo_bot.py): like for like, and the CPU an update of each
+is printed (a ratio the machine's noise moves less than the throughputs).
 
     .venv/bin/python -m bench.updates [--users 60] [--seconds 20] [--pg postgresql+asyncpg://...]
 """
@@ -25,7 +27,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -355,20 +357,36 @@ async def run_floor(emulator: BotAPIEmulator, url: str, cast: Cast, seconds: flo
     await engine.dispose()
 
 
-async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: float) -> float:
-    bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://", api_base=emulator.base_url))
-    dp = echo_dispatcher()
-    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    await emulator.wait_polling()
+async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: float,
+                   own_process: bool) -> tuple[float, float | None]:
+    """The echo bot's throughput, and its CPU an update when it runs in a process of its own."""
     cast = Cast(list(range(900_001, 900_001 + users * 3 // 4)), list(range(910_001, 910_001 + users // 4)),
                 [920_001])
-    print(f"echo bot ({users} users):", flush=True)
-    rate = report("as fast as answered", *await load(emulator, cast, echo=True, pace=None, seconds=seconds))
-    report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds, survey=False))
-    await dp.stop_polling()
-    await task
-    await bot.session.close()
-    return rate
+    async with AsyncExitStack() as stack:
+        if own_process:
+            pid = await stack.enter_async_context(bot_process(emulator, "sqlite+aiosqlite://", 1,
+                                                              command=["-m", "bench.echo_bot"]))
+            cpu = cpu_seconds(pid)
+        else:
+            bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://",
+                                               api_base=emulator.base_url))
+            dp = echo_dispatcher()
+            task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+            await emulator.wait_polling()
+        where = "in its own process" if own_process else "in the bench's process"
+        print(f"echo bot ({users} users), {where}:", flush=True)
+        stats, done, wall = await load(emulator, cast, echo=True, pace=None, seconds=seconds)
+        rate = report("as fast as answered", stats, done, wall)
+        cpu_an_update = (cpu_seconds(pid) - cpu) / done if own_process else None
+        if cpu_an_update is not None:
+            print(f"  CPU of the echo bot's process: {cpu_an_update * 1000:.2f} ms an update")
+        report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds,
+                                                      survey=False))
+        if not own_process:
+            await dp.stop_polling()
+            await task
+            await bot.session.close()
+    return rate, cpu_an_update
 
 
 def _descendants(pid: int) -> list[int]:
@@ -404,9 +422,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 @asynccontextmanager
-async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> AsyncIterator[int]:
+async def bot_process(emulator: BotAPIEmulator, url: str, workers: int,
+                      command: Sequence[str] = ("-m", "bot", "run")) -> AsyncIterator[int]:
     """`python -m bot run` as in production, in its own process(es): polling for one worker, the webhook
-    router and its workers for several. Yields the parent's pid."""
+    router and its workers for several (or another polling bot's `command`). Yields the parent's pid."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "WEBHOOK_",
                                                                       "REDIS_"))}
     env |= {"BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE": emulator.base_url, "DATABASE_URL": url,
@@ -415,7 +434,7 @@ async def bot_process(emulator: BotAPIEmulator, url: str, workers: int) -> Async
         port = free_port()
         env |= {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "WEBHOOK_SECRET": "bench",
                 "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_WORKERS": str(workers)}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tempfile.mkdtemp(), env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, *command, cwd=tempfile.mkdtemp(), env=env,
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     polls = emulator.polls
     try:
@@ -448,7 +467,7 @@ async def invitations_delivered(emulator: BotAPIEmulator, cast: Cast, timeout: f
 
 
 async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: int, seconds: float, pace: float,
-                        echo_rate: float | None, workers: int, floor: bool) -> None:
+                        echo: tuple[float, float | None] | None, workers: int, floor: bool) -> None:
     cast = await seed(url, users)
     for tid in cast.mentees + cast.mentors + cast.curators:
         emulator.user(tid, f"U{tid}")
@@ -469,9 +488,11 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
         stats, done, wall = await load(emulator, cast, echo=False, pace=None, seconds=seconds)
         rate = report("as fast as answered", stats, done, wall)
         if workers:
-            print(f"  CPU of the bot's processes: {(cpu_seconds(pid) - cpu) / done * 1000:.1f} ms an update")
-        if echo_rate:
-            print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's (goal >= 0.5)")
+            cpu_an_update = (cpu_seconds(pid) - cpu) / done
+            than_echo = f" ({cpu_an_update / echo[1]:.1f} times the echo bot's)" if echo and echo[1] else ""
+            print(f"  CPU of the bot's processes: {cpu_an_update * 1000:.1f} ms an update{than_echo}")
+        if echo:
+            print(f"  throughput: {rate / echo[0]:.2f} of the echo bot's (goal >= 0.5)")
         await asyncio.sleep(2)
         stats, done, wall = await load(emulator, cast, echo=False, pace=pace, seconds=seconds, survey=False)
         report("paced at 100 updates/s", stats, done, wall)
@@ -483,7 +504,8 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
             await app.stop()
             await task
     if floor:
-        await run_floor(emulator, url, cast, seconds, pace, echo_rate)
+        # the floor runs in the bench's process: compared with the echo bot only when that ran there too
+        await run_floor(emulator, url, cast, seconds, pace, echo[0] if echo and echo[1] is None else None)
 
 
 async def main(users: int, seconds: float, pg: str | None, bots: set[str], workers: int) -> None:
@@ -492,7 +514,7 @@ async def main(users: int, seconds: float, pg: str | None, bots: set[str], worke
     emulator = BotAPIEmulator()
     await emulator.start()
     pace = users / 100  # each user's step every users/100 s: 100 updates a second in all
-    echo_rate = await run_echo(emulator, users, seconds, pace) if "echo" in bots else None
+    echo = await run_echo(emulator, users, seconds, pace, own_process=workers > 0) if "echo" in bots else None
 
     for label, url in [("sqlite", f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"),
                        ("pg", pg)]:
@@ -508,7 +530,7 @@ async def main(users: int, seconds: float, pg: str | None, bots: set[str], worke
             continue
         await upgrade(url)
         await run_nastavnik(emulator, "SQLite" if label == "sqlite" else "PostgreSQL", url, users, seconds, pace,
-                            echo_rate, workers, "floor" in bots)
+                            echo, workers, "floor" in bots)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the bench's process (emulator, users{', bots' if not workers else ', echo bot'}): "
           f"{rss:.0f} MiB")

@@ -32,7 +32,8 @@ class BotApp:
     backbone: NotificationBackbone
 
     @classmethod
-    def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None) -> BotApp:
+    def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None,
+               worker: int = 0) -> BotApp:
         clock = clock or Clock()
         hold_response_models()  # aiogram's response models built once, not on every API call
         engine = create_engine(settings.db.url, echo=settings.db.echo)
@@ -42,7 +43,7 @@ class BotApp:
         i18n = I18n(default=settings.defaults.locale)
         backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock, i18n)
         dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone,
-                                       i18n=i18n, answered_callbacks=answered)
+                                       i18n=i18n, answered_callbacks=answered, worker=worker)
         return cls(settings, engine, sessionmaker, bot, dispatcher, backbone)
 
     @property

@@ -116,9 +116,11 @@ def create_dispatcher(
     i18n: I18n | None = None,
     backbone: NotificationBackbone | None = None,
     answered_callbacks: AnsweredCallbacks | None = None,
+    worker: int = 0,
 ) -> Dispatcher:
     """The dispatcher with every router and middleware. With a `backbone`, the scheduler and the
-    notification sender start and stop with it, and updates that queued notifications wake the sender."""
+    notification sender start and stop with it, and updates that queued notifications wake the sender.
+    `worker` is the webhook worker's index behind the router (its claims on update ids)."""
     i18n = i18n or I18n(default=settings.defaults.locale)
     isolation = None
     if storage is None:
@@ -138,7 +140,7 @@ def create_dispatcher(
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     if settings.webhook.url:
-        dp.update.outer_middleware(UpdateOnceMiddleware(sessionmaker, clock or Clock()))
+        dp.update.outer_middleware(UpdateOnceMiddleware(sessionmaker, clock or Clock(), worker))
     sessions = DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None)
     dp.update.outer_middleware(sessions)
     dp.shutdown.register(sessions.drain)  # first: the updates in flight finish before anything stops

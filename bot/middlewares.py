@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -63,29 +64,58 @@ class DbSessionMiddleware(BaseMiddleware):
 
 class UpdateOnceMiddleware(BaseMiddleware):
     """Webhook mode: an update id is handled once, whichever worker gets it and however often Telegram
-    delivers it. The id is claimed before handling and released if handling fails, so Telegram's retry
-    of a failed update is handled; an update in flight when its worker is killed is not retried."""
+    delivers it. The id is claimed before handling, in the name of this worker process (its index
+    behind the router and a token of this start), and released if handling fails, so Telegram's retry
+    of a failed update is handled.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Any) -> None:
+    A claim made by an earlier start of the same worker index is taken over: the router sends an
+    update to one index only, and an index has one process at a time, so such a claim belongs to a
+    process that died (SIGKILL, out of memory) with the update in flight; Telegram delivers it again
+    because it was never answered. (If that process had finished the update and died before the answer
+    reached Telegram, it is handled a second time: at least once rather than lost.) A claim of another
+    index, or of this very process, means the update is handled or in hand elsewhere: skipped."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Any, worker: int = 0) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.worker = str(worker)
+        self.claimant = f"{worker}:{uuid.uuid4().hex}"
+
+    async def _claim(self, update_id: int) -> bool:
+        async with self.sessionmaker() as session:
+            session.add(ProcessedUpdate(update_id=update_id, received_at=self.clock.now(), claimed_by=self.claimant))
+            try:
+                await session.commit()
+                return True
+            except IntegrityError:
+                await session.rollback()
+            holder = await session.scalar(select(ProcessedUpdate.claimed_by)
+                                          .where(ProcessedUpdate.update_id == update_id))
+            if holder is None or holder == self.claimant or holder.partition(":")[0] != self.worker:
+                return False
+            taken = await session.execute(
+                update(ProcessedUpdate)
+                .where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.claimed_by == holder)
+                .values(claimed_by=self.claimant, received_at=self.clock.now()))
+            await session.commit()
+            if taken.rowcount == 1:
+                log.warning("update %s was in flight in a worker that is gone (%s): handling it", update_id, holder)
+                return True
+            return False
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = getattr(event, "update_id", None)
         if update_id is None:
             return await handler(event, data)
-        async with self.sessionmaker() as session:
-            session.add(ProcessedUpdate(update_id=update_id, received_at=self.clock.now()))
-            try:
-                await session.commit()
-            except IntegrityError:
-                log.info("update %s delivered again: already handled", update_id)
-                return None
+        if not await self._claim(update_id):
+            log.info("update %s delivered again: already handled", update_id)
+            return None
         try:
             return await handler(event, data)
         except BaseException:
             async with self.sessionmaker() as session:
-                await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
+                await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id,
+                                                                    ProcessedUpdate.claimed_by == self.claimant))
                 await session.commit()
             raise
 

@@ -7,8 +7,9 @@ worker of its person — the Telegram user id modulo the number of workers — o
 person's updates are always handled by one worker, in order: what is kept in a worker's memory on
 purpose (survey answers in progress, the onboarding dialog before consent) stays with the person, and
 no two workers handle one person's dialog at once. Each update id is still handled once
-(`UpdateOnceMiddleware`: Telegram may deliver an update twice); on PostgreSQL one worker leads the
-scheduler and the sender (advisory lock).
+(`UpdateOnceMiddleware`: Telegram may deliver an update twice; one a worker died with in flight is
+handled by the worker's next start); on PostgreSQL one worker leads the scheduler and the sender
+(advisory lock).
 """
 from __future__ import annotations
 
@@ -199,7 +200,7 @@ def _worker(index: int, unix_path: str) -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers
-    app = BotApp.create(settings)
+    app = BotApp.create(settings, worker=index)
     heap.settle()
     asyncio.run(serve(app, register=index == 0, unix_path=unix_path))
 

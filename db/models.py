@@ -667,9 +667,11 @@ class DialogState(Base):
 
 class ProcessedUpdate(Base):
     """Update ids taken for processing (webhook mode): Telegram may deliver an update again, and
-    another worker may get it; the first to insert its id handles it. Kept a day."""
+    another worker may get it; the first to insert its id handles it, unless the claim is of a worker
+    that died with it in flight (bot/middlewares.py: UpdateOnceMiddleware). Kept a day."""
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(48))  # "<worker index>:<a token of its start>"

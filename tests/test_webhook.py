@@ -1,7 +1,8 @@
 """Webhook mode end to end: Telegram (the emulator) POSTs updates with the secret header; a wrong or
 missing secret is refused; an update delivered twice is handled once; /health answers; two workers
 behind the router (PostgreSQL) handle every update exactly once, agree on one leader, and keep each
-person with one worker — a survey is answered to the end across them."""
+person with one worker — a survey is answered to the end across them; an update in flight in a worker
+that dies is handled by the worker's next start when Telegram delivers it again."""
 from __future__ import annotations
 
 import asyncio
@@ -12,11 +13,14 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
+from sqlalchemy import select, update
 
 from bot.app import BotApp
 from bot.settings import Settings
 from bot.webhook import UpdateRouter, route, serve, update_user
+from db.models import ProcessedUpdate
 from tests.emulator import ScriptedUser
+from tests.emulator.server import TelegramError
 
 SECRET = "s3cret_Token-42"
 
@@ -35,7 +39,7 @@ def webhook_settings(emulator, db_url: str, port: int) -> Settings:
 @asynccontextmanager
 async def workers(settings: Settings, clock, count: int = 1):
     """`count` workers in this process: one on the port, or several on Unix sockets behind the router."""
-    apps = [BotApp.create(settings, clock=clock) for _ in range(count)]
+    apps = [BotApp.create(settings, clock=clock, worker=n) for n in range(count)]
     stop = asyncio.Event()
     if count == 1:
         tasks = [asyncio.create_task(serve(apps[0], register=True, stop=stop))]
@@ -85,6 +89,47 @@ async def test_webhook_secret_duplicates_and_health(emulator, db, db_url, clock,
         await asyncio.sleep(0.3)
         assert len(guest.messages()) == 1
         assert [status for uid, status in emulator.webhook_deliveries if uid == update_id] == [200, 200]
+    assert [r.getMessage() for r in error_log.records] == []
+    assert emulator.rejections == []
+
+
+async def test_a_claim_left_by_an_earlier_start_of_the_worker_is_taken_over(emulator, db, db_url, clock, error_log):
+    """A claim of this worker's index made by another start of it (a process that died with the update in
+    flight) does not stop the update; a claim of another worker's index, or of this start, does."""
+    port = free_port()
+    settings = webhook_settings(emulator, db_url, port)
+
+    async def claimed_by(update_id: int, holder: str | None = None) -> str | None:
+        async with db() as session:
+            if holder is not None:
+                await session.execute(update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id)
+                                      .values(claimed_by=holder))
+                await session.commit()
+            return await session.scalar(select(ProcessedUpdate.claimed_by)
+                                        .where(ProcessedUpdate.update_id == update_id))
+
+    async with workers(settings, clock):
+        await _until(lambda: emulator.webhook is not None)
+        guest = ScriptedUser(emulator, 3150, "Гость")
+        await guest.send("/start")
+        update_id = max(emulator.webhook_updates)
+        own = await claimed_by(update_id)
+        assert own is not None and own.startswith("0:")
+
+        await claimed_by(update_id, "1:another-worker")  # handled (or in hand) by the worker of index 1
+        await emulator.redeliver(update_id)
+        await asyncio.sleep(0.3)
+        assert len(guest.messages()) == 1
+
+        await claimed_by(update_id, "0:an-earlier-start")  # this index, a process that is gone
+        await emulator.redeliver(update_id)
+        await _until(lambda: len(guest.messages()) == 2)
+        assert "только по приглашениям" in guest.messages()[1].text
+        assert await claimed_by(update_id) == own  # taken over in this start's name
+
+        await emulator.redeliver(update_id)  # and now it is this start's: once
+        await asyncio.sleep(0.3)
+        assert len(guest.messages()) == 2
     assert [r.getMessage() for r in error_log.records] == []
     assert emulator.rejections == []
 
@@ -200,6 +245,39 @@ async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emul
         await asyncio.gather(*(guest.send("/start") for guest in later))
         for guest in later:
             assert len(guest.messages()) == 1 and "только по приглашениям" in guest.messages()[0].text
+
+        # a worker dies with an update in flight (its answer hangs in "Telegram"): the update is handled
+        # by its next start when Telegram delivers it again, and answered once
+        caught = ScriptedUser(emulator, 3501, "Гость")  # 3501 % 2: the worker of index 1
+        hung, release = asyncio.Event(), asyncio.Event()
+
+        async def hang_for_caught(method: str, params: dict) -> TelegramError | None:
+            if method == "sendMessage" and str(params.get("chat_id")) == str(caught.id) and not release.is_set():
+                hung.set()
+                await release.wait()
+                return TelegramError(502, "Bad Gateway")  # the dead worker's request: never delivered
+            return None
+
+        emulator.fault_hook = hang_for_caught
+        await emulator.push_message(caught.id, text="/start")
+        await asyncio.wait_for(hung.wait(), 30)  # the worker is in the middle of it
+        assert caught.messages() == []
+        update_id = next(uid for uid, update in emulator.webhook_updates.items()
+                         if update.get("message", {}).get("from", {}).get("id") == caught.id)
+        pid = (await _health(port))[1]["pid"]
+        os.kill(pid, signal.SIGKILL)
+        release.set()
+        for _ in range(600):
+            workers = await _health(port)
+            if all(w.get("status") == "ok" for w in workers) and workers[1].get("pid") not in (None, pid):
+                break
+            await asyncio.sleep(0.1)
+        await emulator.redeliver(update_id)  # Telegram's retry (the emulator's own ones ended while it was down)
+        await _until(lambda: len(caught.messages()) >= 1, timeout=30)
+        await emulator.redeliver(update_id)  # and once more: now handled
+        await asyncio.sleep(0.5)
+        assert len(caught.messages()) == 1 and "только по приглашениям" in caught.messages()[0].text
+        assert 503 in [status for uid, status in emulator.webhook_deliveries if uid == update_id]  # it was down
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(proc.communicate(), 60)

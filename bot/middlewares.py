@@ -83,25 +83,32 @@ class UpdateOnceMiddleware(BaseMiddleware):
 
     async def _claim(self, update_id: int) -> bool:
         async with self.sessionmaker() as session:
-            session.add(ProcessedUpdate(update_id=update_id, received_at=self.clock.now(), claimed_by=self.claimant))
-            try:
+            for _ in range(2):
+                session.add(ProcessedUpdate(update_id=update_id, received_at=self.clock.now(),
+                                            claimed_by=self.claimant))
+                try:
+                    await session.commit()
+                    return True
+                except IntegrityError:
+                    await session.rollback()
+                found = (await session.execute(select(ProcessedUpdate.claimed_by)
+                                               .where(ProcessedUpdate.update_id == update_id))).first()
+                if found is None:
+                    continue  # released meanwhile (its handling failed): claim it afresh
+                holder = found.claimed_by
+                if holder is None or holder == self.claimant or holder.partition(":")[0] != self.worker:
+                    return False
+                taken = await session.execute(
+                    update(ProcessedUpdate)
+                    .where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.claimed_by == holder)
+                    .values(claimed_by=self.claimant, received_at=self.clock.now()))
                 await session.commit()
-                return True
-            except IntegrityError:
-                await session.rollback()
-            holder = await session.scalar(select(ProcessedUpdate.claimed_by)
-                                          .where(ProcessedUpdate.update_id == update_id))
-            if holder is None or holder == self.claimant or holder.partition(":")[0] != self.worker:
+                if taken.rowcount == 1:
+                    log.warning("update %s was in flight in a worker that is gone (%s): handling it",
+                                update_id, holder)
+                    return True
                 return False
-            taken = await session.execute(
-                update(ProcessedUpdate)
-                .where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.claimed_by == holder)
-                .values(claimed_by=self.claimant, received_at=self.clock.now()))
-            await session.commit()
-            if taken.rowcount == 1:
-                log.warning("update %s was in flight in a worker that is gone (%s): handling it", update_id, holder)
-                return True
-            return False
+        return False
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = getattr(event, "update_id", None)

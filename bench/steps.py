@@ -36,10 +36,10 @@ from bench.updates import (
     echo_dispatcher,
     echo_flow,
     invitations_delivered,
+    polling_in_process,
     seed,
 )
 from bot.app import BotApp
-from bot.dispatcher import create_bot
 from bot.services.clock import FrozenClock
 from bot.settings import Settings
 from db.migrate import downgrade, upgrade
@@ -131,19 +131,12 @@ async def run(users: int, url: str, label: str, show: str | None) -> None:
     waiter = Waiter(emulator)
     meter = Meter(emulator, show)
     try:
-        bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://",
-                                           api_base=emulator.base_url))
-        dp = echo_dispatcher()
-        task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-        await emulator.wait_polling()
-        fake = list(range(900_001, 900_001 + 10))
-        for tid in fake:
-            emulator.open_chat(tid, f"U{tid}")
-        await walk(meter, emulator, waiter, fake, [("text", [READ[0]]), ("press", [SURVEY[1]])], echo=True)
-        meter.report("aiogram echo bot (the emulator and the user's side alone):")
-        await dp.stop_polling()
-        await task
-        await bot.session.close()
+        async with polling_in_process(emulator, echo_dispatcher()):
+            fake = list(range(900_001, 900_001 + 10))
+            for tid in fake:
+                emulator.open_chat(tid, f"U{tid}")
+            await walk(meter, emulator, waiter, fake, [("text", [READ[0]]), ("press", [SURVEY[1]])], echo=True)
+            meter.report("aiogram echo bot (the emulator and the user's side alone):")
 
         cast = await seed(url, users)
         for tid in cast.mentees + cast.mentors + cast.curators:

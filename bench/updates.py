@@ -233,6 +233,22 @@ def floor_dispatcher(sessionmaker: async_sessionmaker[AsyncSession]) -> Dispatch
     return dp
 
 
+@asynccontextmanager
+async def polling_in_process(emulator: BotAPIEmulator, dp: Dispatcher) -> AsyncIterator[None]:
+    """A bare dispatcher (the echo bot, the floor) polling the emulator in the bench's process."""
+    bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://", api_base=emulator.base_url))
+    polls = emulator.polls
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    while emulator.polls == polls:  # this bot's first poll (another may have polled before)
+        await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        await dp.stop_polling()
+        await task
+        await bot.session.close()
+
+
 @dataclass
 class Cast:
     mentees: list[int]
@@ -340,20 +356,13 @@ def report(label: str, stats: Stats, done: int, wall: float) -> float:
 async def run_floor(emulator: BotAPIEmulator, url: str, cast: Cast, seconds: float, pace: float,
                     echo_rate: float | None) -> None:
     engine = create_engine(url)
-    bot = create_bot(Settings.explicit(token=emulator.token, db_url=url, api_base=emulator.base_url))
-    dp = floor_dispatcher(create_sessionmaker(engine))
-    polls = emulator.polls
-    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    while emulator.polls == polls:
-        await asyncio.sleep(0.05)
-    print("the floor: the echo bot + a session and one read an update, in the bench's process:", flush=True)
-    rate = report("as fast as answered", *await load(emulator, cast, echo=True, pace=None, seconds=seconds))
-    if echo_rate:
-        print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's")
-    report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds, survey=False))
-    await dp.stop_polling()
-    await task
-    await bot.session.close()
+    async with polling_in_process(emulator, floor_dispatcher(create_sessionmaker(engine))):
+        print("the floor: the echo bot + a session and one read an update, in the bench's process:", flush=True)
+        rate = report("as fast as answered", *await load(emulator, cast, echo=True, pace=None, seconds=seconds))
+        if echo_rate:
+            print(f"  throughput: {rate / echo_rate:.2f} of the echo bot's")
+        report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds,
+                                                      survey=False))
     await engine.dispose()
 
 
@@ -368,11 +377,7 @@ async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: f
                                                               command=["-m", "bench.echo_bot"]))
             cpu = cpu_seconds(pid)
         else:
-            bot = create_bot(Settings.explicit(token=emulator.token, db_url="sqlite+aiosqlite://",
-                                               api_base=emulator.base_url))
-            dp = echo_dispatcher()
-            task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-            await emulator.wait_polling()
+            await stack.enter_async_context(polling_in_process(emulator, echo_dispatcher()))
         where = "in its own process" if own_process else "in the bench's process"
         print(f"echo bot ({users} users), {where}:", flush=True)
         stats, done, wall = await load(emulator, cast, echo=True, pace=None, seconds=seconds)
@@ -382,10 +387,6 @@ async def run_echo(emulator: BotAPIEmulator, users: int, seconds: float, pace: f
             print(f"  CPU of the echo bot's process: {cpu_an_update * 1000:.2f} ms an update")
         report("paced at 100 updates/s", *await load(emulator, cast, echo=True, pace=pace, seconds=seconds,
                                                       survey=False))
-        if not own_process:
-            await dp.stop_polling()
-            await task
-            await bot.session.close()
     return rate, cpu_an_update
 
 

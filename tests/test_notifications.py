@@ -379,5 +379,5 @@ async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_co
     assert [m.text for m in emulator.chat_messages(4242)] == ["Встреча завтра"]
     async with db() as session:
         assert (await session.get(Notification, notification.id)).status == NotificationStatus.SENT
-    assert [kind for kind, _ in seen] == ["SELECT", "SELECT", "UPDATE", "UPDATE"]  # due, the row, claim, sent
+    assert [kind for kind, _ in seen] == ["SELECT", "UPDATE", "UPDATE"]  # due, the claim (returning the row), sent
     assert not any(open_ for _, open_ in seen)

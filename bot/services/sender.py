@@ -9,7 +9,8 @@
 - a text over 4096 characters goes as several messages, each recorded as sent (`parts_sent`), so a
   restart resumes after the last part delivered.
 
-Each message's delivery is committed right after Telegram answers. A row left `sending` by a
+A delivery takes its row in one statement (pending → sending, returning the row) and commits it
+right after Telegram answers. A row left `sending` by a
 process that died was handed to Telegram with no answer recorded: it is in doubt, and is sent
 again on start (at least once for those, logged as such; exactly once for everything else).
 """
@@ -70,6 +71,11 @@ def _due() -> Select:
 
 
 DUE = _due()
+# a delivery takes its row in one statement: still pending → being sent, one attempt more, the row back
+CLAIM = (update(Notification)
+         .where(Notification.id == bindparam("notification_id"), Notification.status == NotificationStatus.PENDING)
+         .values(status=NotificationStatus.SENDING, attempts=Notification.attempts + 1)
+         .returning(Notification))
 
 
 class NotificationSender:
@@ -177,11 +183,9 @@ class NotificationSender:
 
     async def deliver(self, notification_id: int) -> None:
         async with self.sessionmaker() as session:
-            n = await session.get(Notification, notification_id)
-            if n is None or n.status != NotificationStatus.PENDING:
+            n = (await session.execute(CLAIM, {"notification_id": notification_id})).scalar_one_or_none()
+            if n is None:  # sent, or being sent, meanwhile
                 return
-            n.status = NotificationStatus.SENDING
-            n.attempts += 1
             await session.commit()
             # a copied message or a photo carries its caption (at most 1024 characters, cut by the caller)
             parts = [n.text] if n.copy_message_id or n.photo else split_message(n.text)

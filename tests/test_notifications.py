@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.waits import within
 from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
-from tests.conftest import START, ErrorLog
+from tests.conftest import START, ErrorLog, running
 from tests.emulator import ScriptedUser
 from tests.emulator.server import TelegramError, injected_fault, max_in_any_second
 from tests.emulator.telegram_html import parse_html, utf16_len
@@ -235,6 +235,43 @@ async def test_sigkill_in_the_middle_of_500_then_restart_delivers_all_once(emula
     # no Bot API call can tell the bot that; the window is one answer's commit long
     assert twice == ambiguous and len(ambiguous) <= 1, (twice, ambiguous)
     assert max(per_chat.values()) <= 2
+    assert emulator.rejections == []
+
+
+async def test_a_stop_lets_the_message_in_flight_be_recorded_and_gives_back_what_was_not_sent(
+        emulator, db, settings, error_log: ErrorLog):
+    """A stop while Telegram has a message in hand: the answer is recorded (sent once, not again at the
+    next start), the message queued behind it stays queued, and no transaction is cut in half."""
+    chat = 4100
+    emulator.open_chat(chat, "Получатель")
+    async with db() as session:
+        for text in ("Первое", "Второе"):
+            await enqueue(session, chat_id=chat, text=text, kind="test", now=datetime.now(timezone.utc))
+        await session.commit()
+    in_flight = asyncio.Event()
+
+    async def slow(method: str, params: dict) -> TelegramError | None:
+        if method == "sendMessage" and not in_flight.is_set():
+            in_flight.set()
+            await asyncio.sleep(1.0)  # Telegram takes its time answering
+        return None
+
+    emulator.fault_hook = slow
+    app = BotApp.create(settings, clock=Clock())
+    polling = asyncio.create_task(app.run_polling(handle_as_tasks=False, handle_signals=False, polling_timeout=1))
+    await asyncio.wait_for(in_flight.wait(), 30)
+    await asyncio.wait_for(app.stop(), 15)
+    await asyncio.wait_for(polling, 10)
+    assert [m.text for m in emulator.chat_messages(chat)] == ["Первое"]
+    async with db() as session:
+        rows = (await session.execute(select(Notification.text, Notification.status, Notification.attempts)
+                                      .order_by(Notification.id))).all()
+    assert rows == [("Первое", NotificationStatus.SENT, 1), ("Второе", NotificationStatus.PENDING, 0)]
+
+    async with running(settings, Clock()):  # the next start sends what is left, and only that
+        await _wait_settled(db, timeout=30)
+    assert [m.text for m in emulator.chat_messages(chat)] == ["Первое", "Второе"]
+    assert [r.getMessage() for r in error_log.records] == []
     assert emulator.rejections == []
 
 

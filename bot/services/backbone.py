@@ -17,13 +17,14 @@ from bot.services.leader import LeaderLock
 from bot.services.scheduler import ClockedScheduler, JobRuntime, add_standing_jobs, create_scheduler, set_runtime
 from bot.services.sender import NotificationSender
 from bot.settings import Settings
-from bot.waits import finish
+from bot.waits import finish, wait_set
 from db.engine import create_sessionmaker
 
 log = logging.getLogger(__name__)
 LEADER_RETRY_SECONDS = 5.0
 LEADER_CHECK_SECONDS = 5.0  # how often the leader makes sure it still holds the lock
 STOP_SECONDS = 15.0  # the longest a stop waits for the sender to wind down
+STOP_GRACE_SECONDS = 5.0  # how long a stop (or a step down) lets the jobs running finish
 
 
 def _outbox_sessions(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
@@ -47,6 +48,7 @@ class NotificationBackbone:
         self.clock = clock
         self.i18n = i18n
         self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
         self.leading = asyncio.Event()
 
     def wake(self) -> None:
@@ -57,22 +59,24 @@ class NotificationBackbone:
             self._task = asyncio.create_task(self._run(), name="notification-backbone")
 
     async def _run(self) -> None:
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 - logged; the backbone starts over
-                log.warning("notification backbone stopped (%s: %s); starting again in %.0f s",
-                            type(error).__name__, error, LEADER_RETRY_SECONDS)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self._lead()
+                except Exception as error:  # noqa: BLE001 - logged; the backbone starts over
+                    log.warning("notification backbone stopped (%s: %s); starting again in %.0f s",
+                                type(error).__name__, error, LEADER_RETRY_SECONDS)
+                await self._step_down()
+                await wait_set(self._stopping, LEADER_RETRY_SECONDS)
+        finally:
             await self._step_down()
-            await asyncio.sleep(LEADER_RETRY_SECONDS)
 
     async def _lead(self) -> None:
         """Win the election, then run the scheduler and the sender until one of them fails or the
         lock is lost."""
         while not await self.leader.try_acquire():
-            await asyncio.sleep(LEADER_RETRY_SECONDS)
+            if await wait_set(self._stopping, LEADER_RETRY_SECONDS):
+                return
         set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake, self.i18n))
         if not self.scheduler.running:
             self.scheduler.start()
@@ -94,13 +98,21 @@ class NotificationBackbone:
     async def _step_down(self) -> None:
         self.leading.clear()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            await self.scheduler.stop(STOP_GRACE_SECONDS)
             set_runtime(None)
         with contextlib.suppress(Exception):  # a dead connection: the lock went with it
             await self.leader.release()
 
     async def stop(self) -> None:
+        """Cooperatively: the sender and the jobs running finish what they are doing (a message being
+        sent is recorded, a transaction is not cut in half); what has not ended after STOP_SECONDS is
+        cancelled."""
+        self._stopping.set()
+        self.sender.stop()
         if self._task is not None:
+            await asyncio.wait({self._task}, timeout=STOP_SECONDS)
+            if not self._task.done():
+                log.warning("the notification backbone did not stop within %.0f s: cancelled", STOP_SECONDS)
             await finish(self._task, STOP_SECONDS)
             self._task = None
         await self._step_down()

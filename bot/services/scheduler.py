@@ -84,6 +84,20 @@ class ClockedScheduler(AsyncIOScheduler):
         with _apscheduler_time(self.clock):
             return super()._real_add_job(*args, **kwargs)
 
+    async def stop(self, grace: float) -> None:
+        """Shut down once the jobs running have finished, or after `grace` seconds: APScheduler's asyncio
+        executor cancels whatever still runs at shutdown, mid-transaction. No job starts meanwhile."""
+        if not self.running:
+            return
+        self.pause()
+        running = {future for executor in self._executors.values()
+                   for future in getattr(executor, "_pending_futures", ()) if not future.done()}
+        if running:
+            await asyncio.wait(running, timeout=grace)
+        if self.running:  # not shut down by someone else meanwhile
+            self.shutdown(wait=False)
+            await asyncio.sleep(0)  # the shutdown happens in a callback of the loop: let it run
+
     async def run_due(self, timeout: float = 30) -> None:
         """Process due jobs at once (after a test moved the clock). Jobs still running are waited for
         first: with max_instances=1 a job due again while it runs would be skipped, not run late."""

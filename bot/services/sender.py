@@ -13,6 +13,11 @@ A delivery takes its row in one statement (pending → sending, returning the ro
 right after Telegram answers. A row left `sending` by a
 process that died was handed to Telegram with no answer recorded: it is in doubt, and is sent
 again on start (at least once for those, logged as such; exactly once for everything else).
+
+Stopping (`stop()`) is cooperative, so that a stop never leaves a row in doubt: no delivery starts,
+one that has not handed its message to Telegram yet gives its row back (pending, the attempt not
+counted), and one waiting for Telegram's answer records it. Only what is still running after
+STOP_GRACE_SECONDS is cancelled (its row stays `sending`, in doubt, for the next start).
 """
 from __future__ import annotations
 
@@ -48,6 +53,7 @@ from db.models import Notification, NotificationStatus
 
 log = logging.getLogger(__name__)
 BATCH = 200
+STOP_GRACE_SECONDS = 5.0  # how long a stop lets the deliveries in flight record Telegram's answer
 UNREACHABLE_ERRORS = ("chat not found", "user is deactivated", "bot was blocked")
 
 
@@ -78,6 +84,10 @@ CLAIM = (update(Notification)
          .returning(Notification))
 
 
+class _Stopping(Exception):
+    """The sender is stopping: a delivery that has not handed its message over gives its row back."""
+
+
 class NotificationSender:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], bot: Bot, settings: NotifySettings,
                  clock: Clock) -> None:
@@ -88,6 +98,7 @@ class NotificationSender:
         self._rate = AsyncLimiter(1, 1 / settings.rate)  # a bucket of one: evenly spaced, no bursts
         self._chat_limiters: dict[int, AsyncLimiter] = {}
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._paused_until = 0.0
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._busy_chats: set[int] = set()
@@ -96,6 +107,12 @@ class NotificationSender:
         self.in_doubt = 0
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask `run` to wind down (see the module's notes); it returns once the deliveries in flight are
+        done. A stopped sender stays stopped: the application stops once."""
+        self._stopping.set()
         self._wake.set()
 
     async def recover(self) -> int:
@@ -116,16 +133,24 @@ class NotificationSender:
         OUTBOX.set(True)  # this task and the deliveries it starts: the outbox's own retry policy, not ReplyRetry
         await self.recover()
         try:
-            while True:
+            while not self._stopping.is_set():
                 started = await self.run_once()
                 if not started:
                     await wait_set(self._wake, self.settings.poll_interval)
                     self._wake.clear()
         finally:
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._wind_down()
+
+    async def _wind_down(self) -> None:
+        """The deliveries in flight finish (on a stop they see `_stopping`); the late ones are cancelled."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
+        for task in late:
+            task.cancel()
+        if late:
+            log.warning("%d notification(s) still being sent at stop: left in doubt for the next start", len(late))
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def run_once(self) -> int:
         """Start delivering what is due now; returns how many deliveries were started."""
@@ -134,6 +159,8 @@ class NotificationSender:
         started = 0
         seen: set[int] = set()
         for notification_id, chat_id in rows:
+            if self._stopping.is_set():
+                break
             # one message at a time into a chat, and only a chat's oldest of this batch: the batch
             # may be stale by the time a slot is free, so a later message must not overtake
             first_of_chat = chat_id not in seen
@@ -167,7 +194,8 @@ class NotificationSender:
 
     async def _throttle(self, chat_id: int) -> None:
         while (delay := self._paused_until - time.monotonic()) > 0:
-            await asyncio.sleep(delay)
+            if await wait_set(self._stopping, delay):
+                raise _Stopping
         if self.settings.chat_interval > 0:
             limiter = self._chat_limiters.get(chat_id)
             if limiter is None:
@@ -176,6 +204,8 @@ class NotificationSender:
                 limiter = self._chat_limiters[chat_id] = AsyncLimiter(1, self.settings.chat_interval)
             await limiter.acquire()
         await self._rate.acquire()
+        if self._stopping.is_set():
+            raise _Stopping
 
     def _backoff(self, attempts: int) -> timedelta:
         delay = min(self.settings.retry_base * 2 ** max(attempts - 1, 0), self.settings.retry_max)
@@ -213,6 +243,9 @@ class NotificationSender:
                         n.sent_at = self.clock.now()
                         n.last_error = None
                     await session.commit()
+            except _Stopping:  # not handed over: the row goes back to the queue as it was
+                n.status = NotificationStatus.PENDING
+                n.attempts -= 1
             except TelegramRetryAfter as error:
                 self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
                 log.warning("Telegram asks to wait %s s", error.retry_after)

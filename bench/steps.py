@@ -46,7 +46,18 @@ from db.migrate import downgrade, upgrade
 from tests.emulator import BotAPIEmulator
 
 SETTLE = 0.05  # after the answer: the notifications it queued go out (the sender runs in the same process)
-TRANSACTION_EVENTS = ("begin", "commit", "rollback")
+TRANSACTION_EVENTS = ("commit", "rollback")  # BEGIN: counted when a statement opened a transaction
+
+
+def _driver_in_transaction(conn) -> bool:
+    """Whether the driver has a transaction open: SQLAlchemy's asyncpg adapter holds it; sqlite3 says (under
+    aiosqlite's adapter or alone); psycopg (the scheduler's job store on PostgreSQL) tells its status."""
+    driver = conn.connection.dbapi_connection
+    if hasattr(driver, "_transaction"):  # asyncpg
+        return driver._transaction is not None
+    if hasattr(driver, "info"):  # psycopg: 0 is IDLE
+        return driver.info.transaction_status != 0
+    return getattr(driver, "_connection", driver).in_transaction  # aiosqlite's adapter, or sqlite3 itself
 
 
 class Meter:
@@ -58,25 +69,36 @@ class Meter:
         self.heaviest: dict[str, list[str]] = {}
         self.rows: dict[str, list[tuple[float, int, int]]] = defaultdict(list)  # step: (cpu s, round trips, calls)
         event.listen(Engine, "before_cursor_execute", self._count)
+        event.listen(Engine, "after_cursor_execute", self._count_begin)
         self._transaction_listeners = {name: functools.partial(self._count_transaction, name)
                                        for name in TRANSACTION_EVENTS}
         for name, listener in self._transaction_listeners.items():
             event.listen(Engine, name, listener)
 
-    def _count(self, conn, cursor, statement: str, *args) -> None:
+    def _count(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
+        if context is not None:
+            context.bench_was_open = _driver_in_transaction(conn)
         self.round_trips += 1
         if self.shown is not None:
             self.shown.append(" ".join(statement.split())[:300])
 
+    def _count_begin(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
+        """What the driver really sent: a BEGIN if the statement opened a transaction (none in autocommit,
+        nor before a read on PostgreSQL: db/engine.py begins at the first write)."""
+        if context is not None and not getattr(context, "bench_was_open", True) and _driver_in_transaction(conn):
+            self.round_trips += 1
+            if self.shown is not None:
+                self.shown.insert(len(self.shown) - 1, "BEGIN")
+
     def _count_transaction(self, name: str, conn) -> None:
-        isolation = conn.get_execution_options().get("isolation_level", conn.dialect._on_connect_isolation_level)
-        if isolation != "AUTOCOMMIT":  # (in autocommit no BEGIN, no COMMIT is sent)
+        if _driver_in_transaction(conn):  # (with no transaction open, no COMMIT or ROLLBACK is sent)
             self.round_trips += 1
             if self.shown is not None:
                 self.shown.append(name.upper())
 
     def close(self) -> None:
         event.remove(Engine, "before_cursor_execute", self._count)
+        event.remove(Engine, "after_cursor_execute", self._count_begin)
         for name, listener in self._transaction_listeners.items():
             event.remove(Engine, name, listener)
 

@@ -36,7 +36,7 @@ class BotApp:
                worker: int = 0) -> BotApp:
         clock = clock or Clock()
         hold_response_models()  # aiogram's response models built once, not on every API call
-        engine = create_engine(settings.db.url, echo=settings.db.echo)
+        engine = create_engine(settings.db.url, echo=settings.db.echo, begin_at_first_write=True)
         sessionmaker = create_sessionmaker(engine)
         answered = AnsweredCallbacks()
         bot = create_bot(settings, answered)

@@ -10,7 +10,7 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from bot.services.organizations import create_organization
 from db.models import (
@@ -333,3 +333,55 @@ async def test_weekly_digest_at_each_organisations_local_time(emulator, db, bot_
         await asyncio.sleep(0.05)
     assert len(digests(msk)) == 2
     assert vladivostok != moscow
+
+
+async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pair(db):
+    """Each list of what needs attention: how many in all and the first few, in one statement; the
+    pairs named in one more (each pair its own mentor and mentees, whatever the order of the rows)."""
+    from bot.services import summary
+    from db.models import Organization
+
+    org_id, p = await seed_school(db, "Школа № 3", "Asia/Yekaterinburg", 2500)
+    async with db() as session:
+        for hours in range(1, 8):  # seven more open requests, older than the seeded one
+            session.add(_request(org_id, p["e4"], None, datetime(2026, 11, 1, hours, tzinfo=timezone.utc),
+                                 status=HelpRequestStatus.OPEN))
+        quiet = {p["pair"]: "Наставник Первый → Алина Первая"}
+        for mentor, mentees in ((p["m2"], ["e4"]), (p["m1"], ["e5", "e2"]), (p["m2"], ["e1"]),
+                                (p["m1"], ["e3"]), (p["m2"], ["e5"]), (p["m1"], ["e4"])):
+            pair = await _pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
+                               [(mentor, Role.MENTOR)] + [(p[key], Role.MENTEE) for key in mentees])
+            names = {"e1": "Алина Первая", "e2": "Борис Второй", "e3": "Вера Третья", "e4": "Глеб Четвёртый",
+                     "e5": "Дарья Пятая"}
+            quiet[pair] = ("Наставник Первый" if mentor == p["m1"] else "Наставник Второй") + " → " + ", ".join(
+                names[key] for key in mentees)
+        await session.commit()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    async with db() as session:
+        org = await session.get(Organization, org_id)
+        engine = session.bind.sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            att = await summary.attention(session, org, START)
+            ind = (await summary.indicators(session, [org], START))[org_id]
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    # five lists and the pairs' names; the figures: nine for all organisations, three per time zone
+    assert len(statements) == 6 + 9 + 3, statements
+    assert ind.help_open == 9 and ind.help_overdue == 8 and ind.help_month == 10  # not closed; open, late; this month
+
+    count, shown = att.unanswered_requests
+    assert count == 8 and len(shown) == summary.ATTENTION_SHOWN
+    assert [item.when.hour for item in shown] == [1, 2, 3, 4, 5]  # the oldest first
+    count, shown = att.quiet_pairs
+    assert count == 7 and len(shown) == summary.ATTENTION_SHOWN
+    assert [item.target for item in shown] == sorted(quiet)[:5]
+    assert {item.target: item.text for item in shown} == {pair: quiet[pair] for pair in sorted(quiet)[:5]}
+    assert att.overdue_items[0] == 1
+    assert att.overdue_items[1][0].text == "Наставник Первый → Алина Первая: Открытый урок"
+    assert att.ending_programs[0] == 1 and att.ending_programs[1][0].text == "Наставник Первый → Алина Первая"
+    assert att.unreachable[0] == 1 and att.unreachable[1][0].text == "Дарья Пятая"

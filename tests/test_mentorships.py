@@ -205,3 +205,74 @@ async def test_a_mentor_logs_for_the_active_mentorships_they_lead_named_by_the_m
             await journal.loggable(session, await _actor(db, 22))  # a mentee
         assert await svc.pair_titles(session, [pair, group]) == {
             pair: "Наставник Один → Наставляемая А", group: "Наставник Два → Наставляемый Б, Наставляемая В"}
+
+
+async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
+    """`view` reads the mentorship, its organisation, program and people in one statement and the plan
+    in another: who leads now, who left with which ground, who declined, what is overdue, and who may look."""
+    from sqlalchemy import event
+
+    from bot.services import journal
+    from bot.services.errors import NotFound
+    from db.models import Participant, PlanItem, ReplacementGround
+
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["a"], p["b"]], kind=MentoringKind.GROUP)
+    for telegram_id in (12, 21, 22):
+        await _answer(db, telegram_id, group)
+    async with db() as session:
+        first = await session.scalar(select(Participant).where(
+            Participant.mentorship_id == group, Participant.person_id == p["m2"]))
+        first.left_at, first.replacement_ground = START, ReplacementGround.LONG_ABSENCE
+        session.add(Participant(mentorship_id=group, person_id=p["m1"], role=Role.MENTOR, confirmed_at=START))
+        session.add(Participant(mentorship_id=group, person_id=p["c"], role=Role.MENTEE, declined_at=START))
+        program = Program(mentorship_id=group, goals="Цели <b>", difficulties="—", start_date=date(2026, 11, 1),
+                          end_date=date(2027, 2, 1))
+        session.add(program)
+        await session.flush()
+        session.add_all([
+            PlanItem(program_id=program.id, activity="Позже", due_date=date(2027, 1, 10), expected_result="Итог"),
+            PlanItem(program_id=program.id, activity="Просрочено", due_date=date(2026, 11, 20), expected_result="Итог"),
+            PlanItem(program_id=program.id, activity="Сделано", due_date=date(2026, 11, 10), expected_result="Итог",
+                     done_at=START, completion_note="Готово"),
+        ])
+        await session.commit()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    async with db() as session:
+        engine = session.bind.sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            v = await svc.view(session, await load_actor(session, 11), group, START)
+            looked = len(statements) - 1  # the actor's own
+            mentee = await load_actor(session, 21)
+            before = len(statements)
+            page = await journal.journal(session, mentee, group)
+            journal_statements = len(statements) - before
+            mentee_role = (await svc.view(session, await load_actor(session, 21), group, START)).viewer_role
+            curator_role = (await svc.view(session, await load_actor(session, 1), group, START)).viewer_role
+            with pytest.raises(AccessDenied):
+                await svc.view(session, await load_actor(session, 23), group, START)  # declined: not in it
+            with pytest.raises(AccessDenied):
+                await svc.view(session, await load_actor(session, 12), group, START)  # replaced: not any more
+            with pytest.raises(AccessDenied):
+                await svc.view(session, await load_actor(session, 31), group, START)  # another organisation
+            with pytest.raises(NotFound):
+                await svc.view(session, await load_actor(session, 1), group + 1000, START)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert looked == 2
+    assert journal_statements == 2  # who is in it, then the meetings' totals (none: no page to read)
+    assert page.title == "Наставник Один → Наставляемая А, Наставляемый Б" and page.total == 0
+    assert (v.viewer_role, mentee_role, curator_role) == (Role.MENTOR, Role.MENTEE, Role.CURATOR)
+    assert v.organization_id == org and v.organization_name == "Школа № 12" and v.timezone == "Asia/Novosibirsk"
+    assert v.kind == MentoringKind.GROUP and v.status == MentorshipStatus.ACTIVE
+    assert v.mentor.name == "Наставник Один" and v.mentor.telegram_id == 11
+    assert [m.name for m in v.mentees] == ["Наставляемая А", "Наставляемый Б"]
+    assert [(ref.name, ground) for ref, ground in v.past_mentors] == [("Наставник Два", ReplacementGround.LONG_ABSENCE)]
+    assert (v.goals, v.start_date, v.end_date) == ("Цели <b>", date(2026, 11, 1), date(2027, 2, 1))
+    assert [(i.activity, i.done, i.overdue, i.completion_note) for i in v.items] == [
+        ("Сделано", True, False, "Готово"), ("Просрочено", False, True, None), ("Позже", False, False, None)]

@@ -24,7 +24,7 @@ from bot.services.mentorships import (
     current_mentor,
     local_today,
     named_participants,
-    pair_title,
+    pair_people,
     pair_titles,
 )
 from db.models import (
@@ -210,19 +210,19 @@ JOURNAL_PAGE = (select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanIt
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:
     """A pair's or group's journal, newest first, for its participants and the organisation's curators."""
-    m = await _load(session, mentorship_id, with_program=False)
-    _viewer_role(actor, m)
-    total, minutes = (await session.execute(JOURNAL_TOTALS, {"mentorship_id": m.id})).one()
+    people = await pair_people(session, mentorship_id)
+    people.role_of(actor)  # AccessDenied for anyone else
+    total, minutes = (await session.execute(JOURNAL_TOTALS, {"mentorship_id": mentorship_id})).one()
     pages = max(1, -(-total // PAGE))
     page = min(max(page, 0), pages - 1)
-    rows = (await session.execute(JOURNAL_PAGE, {"mentorship_id": m.id, "offset": page * PAGE})).all() \
+    rows = (await session.execute(JOURNAL_PAGE, {"mentorship_id": mentorship_id, "offset": page * PAGE})).all() \
         if total else []
     ids = [meeting.id for meeting, _ in rows]
     confirmations: dict[int, list[MeetingConfirmation]] = {i: [] for i in ids}
     for row in (await session.scalars(select(MeetingConfirmation).where(
             MeetingConfirmation.meeting_id.in_(ids)))).all() if ids else ():
         confirmations[row.meeting_id].append(row)
-    return JournalPage(m.id, pair_title(m), page, pages, total, minutes / 60, [
+    return JournalPage(mentorship_id, people.title, page, pages, total, minutes / 60, [
         MeetingView(x.id, x.held_on, x.duration_minutes, x.format, x.channel, x.topic, x.summary, x.next_steps,
                     activity, sum(c.confirmed_at is not None for c in confirmations[x.id]),
                     len(confirmations[x.id]), [c.comment for c in confirmations[x.id] if c.comment])

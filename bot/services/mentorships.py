@@ -171,35 +171,105 @@ async def _load(session: AsyncSession, mentorship_id: int, *, with_program: bool
 def _viewer_role(actor: Actor, m: Mentorship) -> Role:
     """How the actor may see this mentorship; AccessDenied when not at all."""
     mentor = current_mentor(m)
-    if mentor is not None and mentor.person_id == actor.person_id:
+    return _role_seen(actor, m.organization_id, mentor.person_id if mentor else None,
+                      [p.person_id for p in current_mentees(m)])
+
+
+def _role_seen(actor: Actor, org_id: int, mentor_id: int | None, mentee_ids: Iterable[int]) -> Role:
+    if mentor_id is not None and mentor_id == actor.person_id:
         return Role.MENTOR
-    if any(p.person_id == actor.person_id for p in current_mentees(m)):
+    if actor.person_id in mentee_ids:
         return Role.MENTEE
-    if actor.has_role(m.organization_id, *CURATORS):
+    if actor.has_role(org_id, *CURATORS):
         return Role.CURATOR
     raise AccessDenied()
 
 
+@dataclass
+class PairPeople:
+    """Who is in a pair or group now (plain rows): enough to name it and to decide who may look."""
+
+    organization_id: int
+    mentor: tuple[int, str | None] | None  # (person id, name)
+    mentees: list[tuple[int, str | None]]
+
+    @property
+    def title(self) -> str:
+        return pair_title_of(self.mentor[1] if self.mentor else None, [name for _, name in self.mentees])
+
+    def role_of(self, actor: Actor) -> Role:
+        """How the actor may see the pair; AccessDenied when not at all."""
+        return _role_seen(actor, self.organization_id, self.mentor[0] if self.mentor else None,
+                          [person_id for person_id, _ in self.mentees])
+
+
+PAIR_PEOPLE = (select(Mentorship.organization_id, Participant.person_id, Participant.role, Person.full_name)
+               .outerjoin(Participant, (Participant.mentorship_id == Mentorship.id) & Participant.left_at.is_(None)
+                          & Participant.declined_at.is_(None))
+               .outerjoin(Person, Person.id == Participant.person_id)
+               .where(Mentorship.id == bindparam("id", type_=Mentorship.id.type))
+               .order_by(Participant.id))
+
+
+async def pair_people(session: AsyncSession, mentorship_id: int) -> PairPeople:
+    """The current mentor and mentees of a mentorship, in one statement (NotFound if there is none)."""
+    rows = (await session.execute(PAIR_PEOPLE, {"id": mentorship_id})).all()
+    if not rows:
+        raise NotFound()
+    mentor = next(((r.person_id, r.full_name) for r in rows if r.role == Role.MENTOR), None)
+    return PairPeople(rows[0].organization_id, mentor,
+                      [(r.person_id, r.full_name) for r in rows if r.role == Role.MENTEE])
+
+
+# What `view` shows, as plain rows (no ORM objects to build): the mentorship with its organisation,
+# program and participants in one statement, the plan's items in another
+VIEW = (select(Mentorship.id, Mentorship.organization_id, Mentorship.form, Mentorship.kind, Mentorship.status,
+               Mentorship.completion_reason, Organization.name.label("organization_name"), Organization.timezone,
+               Program.id.label("program_id"), Program.goals, Program.difficulties, Program.start_date,
+               Program.end_date, Participant.person_id, Participant.role, Participant.left_at,
+               Participant.declined_at, Participant.replacement_ground, Person.full_name, Person.telegram_id,
+               Person.locale)
+        .join(Organization, Organization.id == Mentorship.organization_id)
+        .outerjoin(Program, Program.mentorship_id == Mentorship.id)
+        .outerjoin(Participant, Participant.mentorship_id == Mentorship.id)
+        .outerjoin(Person, Person.id == Participant.person_id)
+        .where(Mentorship.id == bindparam("id", type_=Mentorship.id.type))
+        .order_by(Participant.id))
+VIEW_ITEMS = (select(PlanItem.id, PlanItem.activity, PlanItem.due_date, PlanItem.expected_result, PlanItem.done_at,
+                     PlanItem.completion_note)
+              .where(PlanItem.program_id == bindparam("program", type_=PlanItem.program_id.type))
+              .order_by(PlanItem.due_date, PlanItem.id))
+
+
 async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime) -> MentorshipView:
-    m = await _load(session, mentorship_id)
-    role = _viewer_role(actor, m)
-    org = await session.get(Organization, m.organization_id)
-    assert org is not None
-    mentor = current_mentor(m)
+    """A mentorship as the actor may see it (AccessDenied otherwise): two statements of plain rows."""
+    rows = (await session.execute(VIEW, {"id": mentorship_id})).all()
+    if not rows:
+        raise NotFound()
+    m = rows[0]
+    joined = [r for r in rows if r.person_id is not None]
+    current = [r for r in joined if r.left_at is None and r.declined_at is None]
+    mentor = next((r for r in current if r.role == Role.MENTOR), None)
+    mentees = [r for r in current if r.role == Role.MENTEE]
+    role = _role_seen(actor, m.organization_id, mentor.person_id if mentor else None, [r.person_id for r in mentees])
+
+    def ref(r: Row) -> PersonRef:
+        return PersonRef(r.person_id, r.full_name or "—", r.telegram_id, r.locale)
+
     result = MentorshipView(
-        id=m.id, organization_id=org.id, organization_name=org.name, timezone=org.timezone, form=m.form,
-        kind=m.kind, status=m.status, mentor=_ref(mentor.person) if mentor else None,
-        mentees=[_ref(p.person) for p in current_mentees(m)],
-        past_mentors=[(_ref(p.person), p.replacement_ground) for p in m.participants
-                      if p.role == Role.MENTOR and p.left_at is not None and p.replacement_ground is not None],
+        id=m.id, organization_id=m.organization_id, organization_name=m.organization_name, timezone=m.timezone,
+        form=m.form, kind=m.kind, status=m.status, mentor=ref(mentor) if mentor else None,
+        mentees=[ref(r) for r in mentees],
+        past_mentors=[(ref(r), r.replacement_ground) for r in joined
+                      if r.role == Role.MENTOR and r.left_at is not None and r.replacement_ground is not None],
         completion_reason=m.completion_reason, viewer_role=role)
-    if m.program is not None:
-        today = local_today(now, org.timezone)
-        p = m.program
-        result.program_id, result.goals, result.difficulties = p.id, p.goals, p.difficulties
-        result.start_date, result.end_date = p.start_date, p.end_date
+    if m.program_id is not None:
+        today = local_today(now, m.timezone)
+        result.program_id, result.goals, result.difficulties = m.program_id, m.goals, m.difficulties
+        result.start_date, result.end_date = m.start_date, m.end_date
         result.items = [ItemView(i.id, i.activity, i.due_date, i.expected_result, i.done_at is not None,
-                                 i.completion_note, i.done_at is None and i.due_date < today) for i in p.items]
+                                 i.completion_note, i.done_at is None and i.due_date < today)
+                        for i in await session.execute(VIEW_ITEMS, {"program": m.program_id})]
     return result
 
 
@@ -233,12 +303,16 @@ def _titles(named: dict[int, tuple[list[str | None], list[str | None]]]) -> list
     return [(mid, pair_title_of(mentors[0] if mentors else None, mentees)) for mid, (mentors, mentees) in named.items()]
 
 
-async def pair_titles(session: AsyncSession, mentorship_ids: Sequence[int]) -> dict[int, str]:
+PAIR_TITLES = _named_select(select(Mentorship.id).where(
+    Mentorship.id.in_(bindparam("ids", expanding=True))).subquery())  # built once
+
+
+async def pair_titles(session: AsyncSession, mentorship_ids: Iterable[int]) -> dict[int, str]:
     """Titles of many mentorships in one query (not a `_load` each)."""
-    if not mentorship_ids:
+    ids = list(mentorship_ids)
+    if not ids:
         return {}
-    return dict(_titles(await named_participants(
-        session, select(Mentorship.id).where(Mentorship.id.in_(list(mentorship_ids))).subquery())))
+    return dict(_titles(_named((await session.execute(PAIR_TITLES, {"ids": ids})).all())))
 
 
 def _my_mentorships() -> Select:

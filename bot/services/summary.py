@@ -8,13 +8,14 @@ anything personal.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
@@ -169,67 +170,111 @@ def month_start(now: datetime, zone: str) -> datetime:
     return datetime.combine(local.date().replace(day=1), time(0), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
 
 
-def _seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400
+def _ids(column: Any) -> Any:
+    return column.in_(bindparam("ids", expanding=True))
 
 
-async def _grouped(session: AsyncSession, query: Any) -> dict[int, Any]:
-    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+def _distinct_where(condition: Any, value: Any) -> Any:
+    """COUNT(DISTINCT value) over the rows that meet `condition` (a CASE: the others count as NULL)."""
+    return func.count(func.distinct(case((condition, value))))
+
+
+# The indicators' statements, built once with bound parameters (building them cost more than running
+# them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
+_MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
+_IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE,
+                   Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
+                   Participant.declined_at.is_(None))
+_LAUNCHED = and_(_ids(Survey.organization_id), Survey.status != SurveyStatus.DRAFT)
+PEOPLE_BY_ROLE = (select(Membership.organization_id, Membership.role, func.count(func.distinct(Membership.person_id)))
+                  .where(_MEMBER).group_by(Membership.organization_id, Membership.role))
+MENTEES_BY_CATEGORY = (select(Membership.organization_id, Membership.mentee_category, func.count())
+                       .where(_MEMBER, Membership.role == Role.MENTEE)
+                       .group_by(Membership.organization_id, Membership.mentee_category))
+REGISTERED = (select(Membership.organization_id, func.count(func.distinct(Membership.person_id)),
+                     _distinct_where(Person.under_35.is_(True), Membership.person_id))
+              .join(Person, Person.id == Membership.person_id)
+              .where(_MEMBER, Membership.role.in_(TEACHER_ROLES)).group_by(Membership.organization_id))
+IN_PROGRAMS = (select(Mentorship.organization_id, func.count(func.distinct(Participant.person_id)),
+                      _distinct_where(and_(Participant.role == Role.MENTEE, Person.under_35.is_(True)),
+                                      Participant.person_id))
+               .join(Participant, Participant.mentorship_id == Mentorship.id)
+               .join(Person, Person.id == Participant.person_id)
+               .where(_IN_PROGRAM).group_by(Mentorship.organization_id))
+PROGRAMS_BY_STATUS = (select(Mentorship.organization_id, Mentorship.status, func.count())
+                      .join(Program, Program.mentorship_id == Mentorship.id)
+                      .where(_ids(Mentorship.organization_id)).group_by(Mentorship.organization_id, Mentorship.status))
+ACTIVE_BY_FORM_KIND = (select(Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count())
+                       .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE)
+                       .group_by(Mentorship.organization_id, Mentorship.form, Mentorship.kind))
+MEETINGS_MONTH = (select(Mentorship.organization_id, func.count(),
+                         func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
+                  .join(MeetingLog, MeetingLog.mentorship_id == Mentorship.id)
+                  .where(_ids(Mentorship.organization_id), MeetingLog.held_on >= bindparam("first_day"))
+                  .group_by(Mentorship.organization_id))
+_HELP_MONTH = and_(_ids(HelpRequest.organization_id), HelpRequest.created_at >= bindparam("start"))
+HELP_MONTH = (select(HelpRequest.organization_id, func.count()).where(_HELP_MONTH)
+              .group_by(HelpRequest.organization_id))
+HELP_OPEN = (select(HelpRequest.organization_id,
+                    func.count(case((HelpRequest.status != HelpRequestStatus.CLOSED, 1))),
+                    func.count(case((and_(HelpRequest.status == HelpRequestStatus.OPEN,
+                                          HelpRequest.escalate_at <= bindparam("now")), 1))))
+             .where(_ids(HelpRequest.organization_id)).group_by(HelpRequest.organization_id))
+SURVEYS = (select(Survey.organization_id, func.count(), func.avg(Survey.mean_score), func.count(Survey.mean_score))
+           .where(_LAUNCHED).group_by(Survey.organization_id))
+SURVEY_ANSWERS = (select(Survey.organization_id, func.count(),
+                         func.coalesce(func.sum(case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
+                  .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(_LAUNCHED)
+                  .group_by(Survey.organization_id))
+
+
+@functools.cache
+def _median_wait(dialect: str) -> Any:
+    """Per organisation, the median seconds from a request to its first answer this month (window
+    functions: the middle row, or the mean of the two middle rows); built once per database kind."""
+    if dialect == "postgresql":
+        wait = func.extract("epoch", HelpRequest.first_answer_at - HelpRequest.created_at)
+    else:
+        wait = (func.julianday(HelpRequest.first_answer_at) - func.julianday(HelpRequest.created_at)) * 86400
+    ranked = select(
+        HelpRequest.organization_id.label("org"), wait.label("wait"),
+        func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
+        func.count().over(partition_by=HelpRequest.organization_id).label("n"),
+    ).where(_HELP_MONTH, HelpRequest.first_answer_at.is_not(None)).subquery()
+    return select(ranked.c.org, func.avg(ranked.c.wait)).where(
+        2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
 
 
 async def indicators(session: AsyncSession, orgs: list[Organization], now: datetime) -> dict[int, Indicators]:
-    """Every organisation's indicators: one aggregate query per figure for all of them (per time zone
-    for the figures of "this month")."""
+    """Every organisation's indicators: a dozen aggregate queries for all of them together (three more
+    per time zone for the figures of "this month")."""
     ids = [o.id for o in orgs]
     out = {o.id: Indicators() for o in orgs}
     if not ids:
         return out
-    member = and_(Membership.organization_id.in_(ids), Membership.ended_at.is_(None))
-    for org_id, role, n in (await session.execute(select(
-            Membership.organization_id, Membership.role, func.count(func.distinct(Membership.person_id)))
-            .where(member).group_by(Membership.organization_id, Membership.role))).all():
+
+    async def rows(statement: Any, **params: Any) -> list[Any]:
+        return (await session.execute(statement, {"ids": ids, **params})).all()
+
+    for org_id, role, n in await rows(PEOPLE_BY_ROLE):
         out[org_id].people_by_role[role] = n
-    for org_id, category, n in (await session.execute(select(
-            Membership.organization_id, Membership.mentee_category, func.count()).where(
-            member, Membership.role == Role.MENTEE).group_by(
-            Membership.organization_id, Membership.mentee_category))).all():
+    for org_id, category, n in await rows(MENTEES_BY_CATEGORY):
         out[org_id].mentees_by_category[category] = n
-    teacher = and_(member, Membership.role.in_(TEACHER_ROLES))
-    registered = await _grouped(session, select(Membership.organization_id, func.count(
-        func.distinct(Membership.person_id))).where(teacher).group_by(Membership.organization_id))
-    registered_young = await _grouped(session, select(Membership.organization_id, func.count(
-        func.distinct(Membership.person_id))).join(Person, Person.id == Membership.person_id).where(
-        teacher, Person.under_35.is_(True)).group_by(Membership.organization_id))
-    in_program = and_(Mentorship.organization_id.in_(ids), Mentorship.status == MentorshipStatus.ACTIVE,
-                      Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
-                      Participant.declined_at.is_(None))
-    in_programs = await _grouped(session, select(Mentorship.organization_id, func.count(
-        func.distinct(Participant.person_id))).join(Participant, Participant.mentorship_id == Mentorship.id)
-        .where(in_program).group_by(Mentorship.organization_id))
-    young_covered = await _grouped(session, select(Mentorship.organization_id, func.count(
-        func.distinct(Participant.person_id))).join(Participant, Participant.mentorship_id == Mentorship.id)
-        .join(Person, Person.id == Participant.person_id).where(
-        in_program, Participant.role == Role.MENTEE, Person.under_35.is_(True)).group_by(Mentorship.organization_id))
+    registered = {org_id: (n, young) for org_id, n, young in await rows(REGISTERED)}
+    in_programs = {org_id: (n, young) for org_id, n, young in await rows(IN_PROGRAMS)}
     for o in orgs:
         i = out[o.id]
+        teachers, young = registered.get(o.id, (0, 0))
         i.teachers_total_set = o.teachers_total is not None
-        i.teachers_total = o.teachers_total if o.teachers_total is not None else registered.get(o.id, 0)
+        i.teachers_total = o.teachers_total if o.teachers_total is not None else teachers
         i.young_total_set = o.young_teachers_total is not None
-        i.young_total = o.young_teachers_total if o.young_teachers_total is not None else registered_young.get(o.id, 0)
-        i.teachers_in_programs = in_programs.get(o.id, 0)
-        i.young_covered = young_covered.get(o.id, 0)
-    for org_id, status, n in (await session.execute(select(Mentorship.organization_id, Mentorship.status, func.count())
-                                                    .join(Program, Program.mentorship_id == Mentorship.id).where(
-            Mentorship.organization_id.in_(ids)).group_by(Mentorship.organization_id, Mentorship.status))).all():
+        i.young_total = o.young_teachers_total if o.young_teachers_total is not None else young
+        i.teachers_in_programs, i.young_covered = in_programs.get(o.id, (0, 0))
+    for org_id, status, n in await rows(PROGRAMS_BY_STATUS):
         out[org_id].programs += n
         if status == MentorshipStatus.ACTIVE:
             out[org_id].programs_active += n
-    for org_id, form, kind, n in (await session.execute(select(
-            Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count()).where(
-            Mentorship.organization_id.in_(ids), Mentorship.status == MentorshipStatus.ACTIVE).group_by(
-            Mentorship.organization_id, Mentorship.form, Mentorship.kind))).all():
+    for org_id, form, kind, n in await rows(ACTIVE_BY_FORM_KIND):
         i = out[org_id]
         i.active_by_form[form] = i.active_by_form.get(form, 0) + n
         i.active_by_kind[kind] = i.active_by_kind.get(kind, 0) + n
@@ -237,57 +282,25 @@ async def indicators(session: AsyncSession, orgs: list[Organization], now: datet
     zones: dict[str, list[int]] = defaultdict(list)
     for o in orgs:
         zones[o.timezone].append(o.id)
+    median = _median_wait(session.get_bind().dialect.name)
     for zone, zone_ids in zones.items():
         start = month_start(now, zone)
         first_day = start.astimezone(ZoneInfo(zone)).date()
-        for org_id, n, minutes in (await session.execute(select(
-                Mentorship.organization_id, func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
-                .join(MeetingLog, MeetingLog.mentorship_id == Mentorship.id).where(
-                Mentorship.organization_id.in_(zone_ids), MeetingLog.held_on >= first_day)
-                .group_by(Mentorship.organization_id))).all():
+        for org_id, n, minutes in (await session.execute(MEETINGS_MONTH, {"ids": zone_ids, "first_day": first_day})):
             out[org_id].meetings_month, out[org_id].minutes_month = n, int(minutes)
-        month = and_(HelpRequest.organization_id.in_(zone_ids), HelpRequest.created_at >= start)
-        for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(month)
-                                                .group_by(HelpRequest.organization_id))).all():
+        for org_id, n in (await session.execute(HELP_MONTH, {"ids": zone_ids, "start": start})):
             out[org_id].help_month = n
-        for org_id, median in (await session.execute(_median_wait(session, month))).all():
-            out[org_id].help_median_minutes = float(median) / 60
-    for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(
-            HelpRequest.organization_id.in_(ids), HelpRequest.status != HelpRequestStatus.CLOSED).group_by(
-            HelpRequest.organization_id))).all():
-        out[org_id].help_open = n
-    for org_id, n in (await session.execute(select(HelpRequest.organization_id, func.count()).where(
-            HelpRequest.organization_id.in_(ids), HelpRequest.status == HelpRequestStatus.OPEN,
-            HelpRequest.escalate_at <= now).group_by(HelpRequest.organization_id))).all():
-        out[org_id].help_overdue = n
-    launched = and_(Survey.organization_id.in_(ids), Survey.status != SurveyStatus.DRAFT)
-    for org_id, n in (await session.execute(select(Survey.organization_id, func.count()).where(launched)
-                                            .group_by(Survey.organization_id))).all():
+        for org_id, wait in (await session.execute(median, {"ids": zone_ids, "start": start})):
+            out[org_id].help_median_minutes = float(wait) / 60
+    for org_id, open_, overdue in await rows(HELP_OPEN, now=now):
+        out[org_id].help_open, out[org_id].help_overdue = open_, overdue
+    for org_id, n, mean, scored in await rows(SURVEYS):
         out[org_id].surveys = n
-    for org_id, invited, answered in (await session.execute(select(
-            Survey.organization_id, func.count(), func.coalesce(func.sum(
-                case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
-            .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(launched)
-            .group_by(Survey.organization_id))).all():
+        if scored:
+            out[org_id].satisfaction, out[org_id].satisfaction_surveys = float(mean), scored
+    for org_id, invited, answered in await rows(SURVEY_ANSWERS):
         out[org_id].survey_invited, out[org_id].survey_answered = invited, int(answered)
-    for org_id, mean, n in (await session.execute(select(
-            Survey.organization_id, func.avg(Survey.mean_score), func.count()).where(
-            launched, Survey.mean_score.is_not(None)).group_by(Survey.organization_id))).all():
-        out[org_id].satisfaction, out[org_id].satisfaction_surveys = float(mean), n
     return out
-
-
-def _median_wait(session: AsyncSession, where: Any) -> Any:
-    """Per organisation, the median seconds from a request to its first answer (window functions:
-    the middle row, or the mean of the two middle rows)."""
-    wait = _seconds_between(session, HelpRequest.first_answer_at, HelpRequest.created_at)
-    ranked = select(
-        HelpRequest.organization_id.label("org"), wait.label("wait"),
-        func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
-        func.count().over(partition_by=HelpRequest.organization_id).label("n"),
-    ).where(where, HelpRequest.first_answer_at.is_not(None)).subquery()
-    return select(ranked.c.org, func.avg(ranked.c.wait)).where(
-        2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
 
 
 # ----------------------------------------------------------------------------- attention
@@ -312,59 +325,69 @@ class Attention:
                                               self.ending_programs, self.unreachable))
 
 
-async def _counted(session: AsyncSession, query: Any, make: Any) -> tuple[int, list[AttentionItem]]:
-    count = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = (await session.execute(query.limit(ATTENTION_SHOWN))).all() if count else []
-    return count, [make(row) for row in rows]
+def _first_few(query: Any) -> Any:
+    """The first rows of a list and, on each, how many the whole list has (a window over the rows
+    before the LIMIT): the count and the rows in one statement."""
+    return query.add_columns(func.count().over().label("total")).limit(ATTENTION_SHOWN)
+
+
+# What needs attention, built once: `org`, `today`, `quiet_before` (no meeting since), `ending_by`
+_ACTIVE = and_(Mentorship.organization_id == bindparam("org"), Mentorship.status == MentorshipStatus.ACTIVE)
+_LAST_MEETING = (select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last"))
+                 .join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(_ACTIVE)
+                 .group_by(MeetingLog.mentorship_id).subquery())
+OVERDUE_ITEMS = _first_few(
+    select(Mentorship.id, PlanItem.activity, PlanItem.due_date)
+    .join(Program, Program.mentorship_id == Mentorship.id).join(PlanItem, PlanItem.program_id == Program.id)
+    .where(_ACTIVE, PlanItem.done_at.is_(None), PlanItem.due_date < bindparam("today"))
+    .order_by(PlanItem.due_date, PlanItem.id))
+UNANSWERED_REQUESTS = _first_few(
+    select(HelpRequest.id, HelpRequest.text, HelpRequest.created_at)
+    .where(HelpRequest.organization_id == bindparam("org"), HelpRequest.status == HelpRequestStatus.OPEN)
+    .order_by(HelpRequest.created_at, HelpRequest.id))
+QUIET_PAIRS = _first_few(
+    select(Mentorship.id, _LAST_MEETING.c.last).outerjoin(_LAST_MEETING, _LAST_MEETING.c.mentorship_id == Mentorship.id)
+    .where(_ACTIVE, _LAST_MEETING.c.last.is_(None) | (_LAST_MEETING.c.last < bindparam("quiet_before")))
+    .order_by(Mentorship.id))
+ENDING_PROGRAMS = _first_few(
+    select(Mentorship.id, Program.end_date).join(Program, Program.mentorship_id == Mentorship.id)
+    .where(_ACTIVE, Program.end_date >= bindparam("today"), Program.end_date <= bindparam("ending_by"))
+    .order_by(Program.end_date, Mentorship.id))
+UNREACHABLE = _first_few(
+    select(Person.id, Person.full_name, Person.unreachable_at)
+    .where(Person.unreachable_at.is_not(None), Person.erased_at.is_(None),
+           Person.id.in_(select(Membership.person_id).where(Membership.organization_id == bindparam("org"),
+                                                            Membership.ended_at.is_(None))))
+    .order_by(Person.full_name, Person.id))
 
 
 async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
+    """The five lists, a statement each (its first few rows and how many in all), and the pairs' names
+    in one more."""
     from bot.services.journal import QUIET_DAYS
-    from bot.services.mentorships import local_today
+    from bot.services.mentorships import local_today, pair_titles
 
     today = local_today(now, org.timezone)
-    active = and_(Mentorship.organization_id == org.id, Mentorship.status == MentorshipStatus.ACTIVE)
+    params = {"org": org.id, "today": today, "quiet_before": today - timedelta(days=QUIET_DAYS),
+              "ending_by": today + timedelta(days=ENDING_DAYS)}
+
+    async def listed(statement: Any, make: Any) -> tuple[int, list[AttentionItem]]:
+        rows = (await session.execute(statement, params)).all()
+        return (rows[0].total if rows else 0), [make(row) for row in rows]
+
     result = Attention()
-    result.overdue_items = await _counted(session, select(Mentorship.id, PlanItem.activity, PlanItem.due_date)
-                                          .join(Program, Program.mentorship_id == Mentorship.id)
-                                          .join(PlanItem, PlanItem.program_id == Program.id).where(
-        active, PlanItem.done_at.is_(None), PlanItem.due_date < today).order_by(PlanItem.due_date, PlanItem.id),
-        lambda r: AttentionItem(r[0], r[1], r[2]))
-    result.unanswered_requests = await _counted(session, select(HelpRequest.id, HelpRequest.text, HelpRequest.created_at)
-                                                .where(HelpRequest.organization_id == org.id,
-                                                       HelpRequest.status == HelpRequestStatus.OPEN)
-                                                .order_by(HelpRequest.created_at, HelpRequest.id),
-                                                lambda r: AttentionItem(r[0], r[1], r[2]))
-    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).join(
-        Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(active).group_by(
-        MeetingLog.mentorship_id).subquery()
-    quiet = select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
-        active, (last.c.last.is_(None)) | (last.c.last < today - timedelta(days=QUIET_DAYS))).order_by(Mentorship.id)
-    result.quiet_pairs = await _counted(session, quiet, lambda r: AttentionItem(r[0], "", r[1]))
-    result.ending_programs = await _counted(session, select(Mentorship.id, Program.end_date).join(
-        Program, Program.mentorship_id == Mentorship.id).where(
-        active, Program.end_date >= today, Program.end_date <= today + timedelta(days=ENDING_DAYS))
-        .order_by(Program.end_date), lambda r: AttentionItem(r[0], "", r[1]))
-    result.unreachable = await _counted(session, select(Person.id, Person.full_name, Person.unreachable_at).where(
-        Person.unreachable_at.is_not(None), Person.erased_at.is_(None), Person.id.in_(select(Membership.person_id).where(
-            Membership.organization_id == org.id, Membership.ended_at.is_(None)))).order_by(Person.full_name),
-        lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
-    for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items):
-        for item in items:
-            item.text = await pair_label(session, item.target) + (f": {item.text}" if item.text else "")
+    result.overdue_items = await listed(OVERDUE_ITEMS, lambda r: AttentionItem(r[0], r[1], r[2]))
+    result.unanswered_requests = await listed(UNANSWERED_REQUESTS, lambda r: AttentionItem(r[0], r[1], r[2]))
+    result.quiet_pairs = await listed(QUIET_PAIRS, lambda r: AttentionItem(r[0], "", r[1]))
+    result.ending_programs = await listed(ENDING_PROGRAMS, lambda r: AttentionItem(r[0], "", r[1]))
+    result.unreachable = await listed(UNREACHABLE, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
+    paired = [item for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items)
+              for item in items]
+    if paired:
+        labels = await pair_titles(session, {item.target for item in paired})
+        for item in paired:
+            item.text = labels.get(item.target, "— → —") + (f": {item.text}" if item.text else "")
     return result
-
-
-async def pair_label(session: AsyncSession, mentorship_id: int) -> str:
-    """"Mentor → mentees" of a pair or group, in one query."""
-    rows = (await session.execute(select(Participant.role, Person.full_name).join(
-        Person, Person.id == Participant.person_id).where(
-        Participant.mentorship_id == mentorship_id, Participant.left_at.is_(None),
-        Participant.declined_at.is_(None)).order_by(Participant.id))).all()
-    from bot.services.mentorships import pair_title_of
-
-    mentor = next((name for role, name in rows if role == Role.MENTOR), None)
-    return pair_title_of(mentor, [name for role, name in rows if role == Role.MENTEE])
 
 
 # -------------------------------------------------------------------------------- digest

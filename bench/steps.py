@@ -42,22 +42,12 @@ from bench.updates import (
 from bot.app import BotApp
 from bot.services.clock import FrozenClock
 from bot.settings import Settings
+from db.engine import driver_in_transaction
 from db.migrate import downgrade, upgrade
 from tests.emulator import BotAPIEmulator
 
 SETTLE = 0.05  # after the answer: the notifications it queued go out (the sender runs in the same process)
 TRANSACTION_EVENTS = ("commit", "rollback")  # BEGIN: counted when a statement opened a transaction
-
-
-def _driver_in_transaction(conn) -> bool:
-    """Whether the driver has a transaction open: SQLAlchemy's asyncpg adapter holds it; sqlite3 says (under
-    aiosqlite's adapter or alone); psycopg (the scheduler's job store on PostgreSQL) tells its status."""
-    driver = conn.connection.dbapi_connection
-    if hasattr(driver, "_transaction"):  # asyncpg
-        return driver._transaction is not None
-    if hasattr(driver, "info"):  # psycopg: 0 is IDLE
-        return driver.info.transaction_status != 0
-    return getattr(driver, "_connection", driver).in_transaction  # aiosqlite's adapter, or sqlite3 itself
 
 
 class Meter:
@@ -77,7 +67,7 @@ class Meter:
 
     def _count(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
         if context is not None:
-            context.bench_was_open = _driver_in_transaction(conn)
+            context.bench_was_open = driver_in_transaction(conn.connection.dbapi_connection)
         self.round_trips += 1
         if self.shown is not None:
             self.shown.append(" ".join(statement.split())[:300])
@@ -85,13 +75,15 @@ class Meter:
     def _count_begin(self, conn, cursor, statement: str, parameters, context, executemany) -> None:
         """What the driver really sent: a BEGIN if the statement opened a transaction (none in autocommit,
         nor before a read on PostgreSQL: db/engine.py begins at the first write)."""
-        if context is not None and not getattr(context, "bench_was_open", True) and _driver_in_transaction(conn):
+        opened = not getattr(context, "bench_was_open", True) and driver_in_transaction(conn.connection.dbapi_connection)
+        if context is not None and opened:
             self.round_trips += 1
             if self.shown is not None:
                 self.shown.insert(len(self.shown) - 1, "BEGIN")
 
     def _count_transaction(self, name: str, conn) -> None:
-        if _driver_in_transaction(conn):  # (with no transaction open, no COMMIT or ROLLBACK is sent)
+        # with no transaction open, no COMMIT or ROLLBACK is sent
+        if driver_in_transaction(conn.connection.dbapi_connection):
             self.round_trips += 1
             if self.shown is not None:
                 self.shown.append(name.upper())

@@ -77,6 +77,17 @@ def _begin_at_first_write(engine: AsyncEngine) -> None:
         driver.isolation_level = "autocommit" if _reads_only(statement, context) else driver._isolation_setting
 
 
+def driver_in_transaction(dbapi_connection) -> bool:
+    """Whether a driver's connection has a transaction open: SQLAlchemy's asyncpg adapter holds it;
+    psycopg (the scheduler's job store on PostgreSQL) tells its status; sqlite3 says, under aiosqlite's
+    adapter or alone. For the tests and the benchmark, which count what reaches the database."""
+    if hasattr(dbapi_connection, "_transaction"):  # asyncpg
+        return dbapi_connection._transaction is not None
+    if hasattr(dbapi_connection, "info"):  # psycopg: 0 is IDLE
+        return dbapi_connection.info.transaction_status != 0
+    return getattr(dbapi_connection, "_connection", dbapi_connection).in_transaction
+
+
 def _reads_only(statement: str, context) -> bool:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete
                                 or context.execution_options.get("stream_results", False)):  # a server-side cursor

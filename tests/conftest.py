@@ -5,12 +5,12 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
@@ -119,6 +119,22 @@ async def running(settings: Settings, clock, *, as_tasks: bool = False) -> Async
     finally:
         await asyncio.wait_for(app.stop(), 15)
         await asyncio.wait_for(task, 15)
+
+
+@contextmanager
+def recorded_statements(session: AsyncSession) -> Iterator[list[str]]:
+    """The SQL of every statement the session's engine sends meanwhile, in order."""
+    engine = session.get_bind()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement: str, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 async def count(sessionmaker: async_sessionmaker[AsyncSession], model, *where) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from bot.services.invites import create_invite
 from bot.services.organizations import create_organization
 from bot.settings import Settings
+from db.engine import driver_in_transaction
 from db.models import DialogState, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
@@ -108,14 +109,6 @@ async def test_nothing_private_is_kept_and_a_restart_forgets_it(emulator, db, se
         assert "вопрос 1 из 10" in reply.text
 
 
-def _driver_in_transaction(dbapi_connection) -> bool:
-    """Whether the driver's connection has a transaction open (asyncpg: SQLAlchemy's adapter holds it;
-    SQLite: the sqlite3 connection says)."""
-    if hasattr(dbapi_connection, "_transaction"):  # SQLAlchemy's asyncpg adapter
-        return dbapi_connection._transaction is not None
-    return dbapi_connection._connection.in_transaction  # aiosqlite
-
-
 async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_empty_writes(db, db_url):
     """A lone process caches what it wrote; with several processes (shared) the table is read each time."""
     from aiogram.fsm.storage.base import StorageKey
@@ -130,7 +123,7 @@ async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_e
     event.listen(lone.engine.sync_engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *args: statements.append(statement.split()[0].upper()))
     event.listen(lone.engine.sync_engine, "after_cursor_execute",
-                 lambda conn, *args: in_transaction.append(_driver_in_transaction(conn.connection.dbapi_connection)))
+                 lambda conn, *args: in_transaction.append(driver_in_transaction(conn.connection.dbapi_connection)))
     try:
         await lone.set_state(key, "SurveyBuild:title")
         await lone.set_data(key, {"build": {"title": "Опрос"}})

@@ -10,7 +10,7 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import load_workbook
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from bot.services.organizations import create_organization
 from db.models import (
@@ -33,7 +33,7 @@ from db.models import (
     SurveyParticipant,
     SurveyStatus,
 )
-from tests.conftest import START
+from tests.conftest import START, recorded_statements
 from tests.emulator import ScriptedUser
 from tests.test_e2e_mentorships import seed, wait_text
 
@@ -356,20 +356,11 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
             quiet[pair] = ("Наставник Первый" if mentor == p["m1"] else "Наставник Второй") + " → " + ", ".join(
                 names[key] for key in mentees)
         await session.commit()
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
     async with db() as session:
         org = await session.get(Organization, org_id)
-        engine = session.bind.sync_engine
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
+        with recorded_statements(session) as statements:
             att = await summary.attention(session, org, START)
             ind = (await summary.indicators(session, [org], START))[org_id]
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
     # five lists and the pairs' names; the figures: nine for all organisations, three per time zone
     assert len(statements) == 6 + 9 + 3, statements
     assert ind.help_open == 9 and ind.help_overdue == 8 and ind.help_month == 10  # not closed; open, late; this month

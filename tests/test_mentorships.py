@@ -20,7 +20,7 @@ from db.models import (
     Program,
     Role,
 )
-from tests.conftest import START
+from tests.conftest import START, recorded_statements
 from tests.test_e2e_mentorships import seed
 
 I18N = I18n()
@@ -210,8 +210,6 @@ async def test_a_mentor_logs_for_the_active_mentorships_they_lead_named_by_the_m
 async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
     """`view` reads the mentorship, its organisation, program and people in one statement and the plan
     in another: who leads now, who left with which ground, who declined, what is overdue, and who may look."""
-    from sqlalchemy import event
-
     from bot.services import journal
     from bot.services.errors import NotFound
     from db.models import Participant, PlanItem, ReplacementGround
@@ -237,15 +235,8 @@ async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
                      done_at=START, completion_note="Готово"),
         ])
         await session.commit()
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
     async with db() as session:
-        engine = session.bind.sync_engine
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
+        with recorded_statements(session) as statements:
             v = await svc.view(session, await load_actor(session, 11), group, START)
             looked = len(statements) - 1  # the actor's own
             mentee = await load_actor(session, 21)
@@ -262,8 +253,6 @@ async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
                 await svc.view(session, await load_actor(session, 31), group, START)  # another organisation
             with pytest.raises(NotFound):
                 await svc.view(session, await load_actor(session, 1), group + 1000, START)
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
     assert looked == 2
     assert journal_statements == 2  # who is in it, then the meetings' totals (none: no page to read)
     assert page.title == "Наставник Один → Наставляемая А, Наставляемый Б" and page.total == 0

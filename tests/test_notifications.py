@@ -24,7 +24,7 @@ from bot.services.profile import normalize_name
 from bot.services.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.settings import Settings
 from bot.waits import within
-from db.engine import create_engine
+from db.engine import create_engine, driver_in_transaction
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog, running
 from tests.emulator import ScriptedUser
@@ -394,7 +394,6 @@ async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_co
     still recorded."""
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite begins only before a write, in the bot's own process: nothing to spare")
-    from tests.test_dialog_state import _driver_in_transaction
 
     emulator.open_chat(4242, "Ирина")
     async with db() as session:
@@ -404,7 +403,7 @@ async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_co
     seen: list[tuple[str, bool]] = []
 
     def after(conn, cursor, statement, *args) -> None:
-        seen.append((statement.split()[0].upper(), _driver_in_transaction(conn.connection.dbapi_connection)))
+        seen.append((statement.split()[0].upper(), driver_in_transaction(conn.connection.dbapi_connection)))
 
     event.listen(app.engine.sync_engine, "after_cursor_execute", after)
     try:

@@ -27,7 +27,7 @@ from db.models import (
     SurveyParticipant,
     SurveyStatus,
 )
-from tests.conftest import START
+from tests.conftest import START, recorded_statements
 from tests.test_e2e_mentorships import seed
 
 I18N = I18n()
@@ -288,8 +288,6 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
     """Every answer a respondent gives needs the survey's questions: an open survey's (they never change
     once launched) are read once, then kept in memory — per database, so another database's survey of
     the same id has its own."""
-    from sqlalchemy import event
-
     from db.engine import create_engine, create_sessionmaker
     from db.migrate import upgrade
 
@@ -300,17 +298,11 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
 
     sid = await open_survey(db, "Оценка")
     actor = await _actor(db, 100)
-    statements: list[str] = []
     async with db() as session:
-        engine = session.get_bind()
-        listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(session) as statements:
             first = await svc.questionnaire(session, actor, sid, START)
             asked = len(statements)
             again = await svc.questionnaire(session, actor, sid, START)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
     assert [q.text for q in first.questions] == ["Оценка", "Текст"] and again.questions == first.questions
     assert any("survey_questions" in s for s in statements[:asked])
     assert len(statements) == asked + 1 and "survey_questions" not in statements[-1]  # the survey's row only

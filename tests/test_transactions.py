@@ -9,11 +9,10 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.services.organizations import create_organization
-from db.engine import create_engine, create_sessionmaker
+from db.engine import create_engine, create_sessionmaker, driver_in_transaction
 from db.models import Organization, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
-from tests.test_dialog_state import _driver_in_transaction
 from tests.test_e2e_mentorships import seed, wait_text
 
 
@@ -37,7 +36,7 @@ class Statements:
     def _after(self, conn, cursor, statement: str, *args) -> None:
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return
-        self.seen.append((statement.split()[0].upper(), _driver_in_transaction(conn.connection.dbapi_connection)))
+        self.seen.append((statement.split()[0].upper(), driver_in_transaction(conn.connection.dbapi_connection)))
 
     def take(self) -> list[tuple[str, bool]]:
         seen, self.seen = self.seen, []
@@ -89,10 +88,10 @@ async def test_what_a_session_writes_is_still_one_transaction(pg):
     try:
         async with sessionmaker() as session:
             assert await session.scalar(select(Organization.id).limit(1)) is None  # a read: autocommit
-            assert not _driver_in_transaction((await (await session.connection()).get_raw_connection()).dbapi_connection)
+            assert not driver_in_transaction((await (await session.connection()).get_raw_connection()).dbapi_connection)
             session.add(Organization(name="Школа, которой не будет", timezone="Europe/Moscow"))
             await session.flush()  # the first write begins the transaction
-            assert _driver_in_transaction((await (await session.connection()).get_raw_connection()).dbapi_connection)
+            assert driver_in_transaction((await (await session.connection()).get_raw_connection()).dbapi_connection)
             with pytest.raises(DBAPIError):
                 await session.execute(text("SELECT 1 / 0"))  # fails inside it
             await session.rollback()

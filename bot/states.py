@@ -76,7 +76,7 @@ class SurveyBuild(StatesGroup):
 
 
 class SurveyAnswering(StatesGroup):
-    # data: sv (survey), sq (question index); v_sa (answers), v_sm (multi selection) in memory only
+    # data: sv (survey); v_sq (question index), v_sa (answers), v_sm (multi selection) in memory only
     question = State()
     confirm = State()
 

@@ -1,10 +1,11 @@
 """Repositories: queries over one session. They never commit; services do."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Row, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +19,16 @@ from db.models import (
     Role,
     Topic,
 )
+
+
+async def plain_rows(session: AsyncSession, statement: Any, params: Mapping[str, Any] | None = None) -> Sequence[Row]:
+    """The rows of a SELECT of columns (no ORM objects), run on the session's connection as Core runs
+    it: the same SQL and the same transaction, without the ORM's work around each statement (about an
+    eighth of a statement's CPU: bench/updates.py). With changes pending in the session it goes through
+    the ORM, which writes them first (autoflush), so the rows still see them."""
+    if session.new or session.dirty or session.deleted:
+        return (await session.execute(statement, params)).all()
+    return (await (await session.connection()).execute(statement, params)).all()
 
 
 def like_pattern(text: str) -> str:

@@ -102,8 +102,8 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "HelpForm:comment": ("e1", {"help_rated": ids["request"]}),
         "MeetingForm:comment": ("e1", {"meeting": ids["meeting"]}),
         "SpeedForm:move": ("curator", {"speed_session": 999_999}),
-        "SurveyAnswering:question": ("e2", {"sv": ids["survey"], "sq": 0, "v_sa": {}, "v_sm": []}),
-        "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], "sq": 1, "v_sa": {}, "v_sm": []}),
+        "SurveyAnswering:question": ("e2", {"sv": ids["survey"], "v_sq": 0, "v_sa": {}, "v_sm": []}),
+        "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], "v_sq": 1, "v_sa": {}, "v_sm": []}),
         "StaffForm:numbers": ("curator", {"staff_org": org}),
     }
     name = state.state or ""

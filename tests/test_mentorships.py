@@ -207,9 +207,9 @@ async def test_a_mentor_logs_for_the_active_mentorships_they_lead_named_by_the_m
             pair: "Наставник Один → Наставляемая А", group: "Наставник Два → Наставляемый Б, Наставляемая В"}
 
 
-async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
-    """`view` reads the mentorship, its organisation, program and people in one statement and the plan
-    in another: who leads now, who left with which ground, who declined, what is overdue, and who may look."""
+async def test_a_mentorship_is_viewed_from_one_statement_of_plain_rows(db):
+    """`view` reads the mentorship, its organisation, program, people and plan in one statement: who
+    leads now, who left with which ground, who declined, what is overdue, and who may look."""
     from bot.services import journal
     from bot.services.errors import NotFound
     from db.models import Participant, PlanItem, ReplacementGround
@@ -253,8 +253,8 @@ async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
                 await svc.view(session, await load_actor(session, 31), group, START)  # another organisation
             with pytest.raises(NotFound):
                 await svc.view(session, await load_actor(session, 1), group + 1000, START)
-    assert looked == 2
-    assert journal_statements == 2  # who is in it, then the meetings' totals (none: no page to read)
+    assert looked == 1
+    assert journal_statements == 2  # who is in it, then the page (empty: no totals to ask for)
     assert page.title == "Наставник Один → Наставляемая А, Наставляемый Б" and page.total == 0
     assert (v.viewer_role, mentee_role, curator_role) == (Role.MENTOR, Role.MENTEE, Role.CURATOR)
     assert v.organization_id == org and v.organization_name == "Школа № 12" and v.timezone == "Asia/Novosibirsk"
@@ -265,3 +265,59 @@ async def test_a_mentorship_is_viewed_from_two_statements_of_plain_rows(db):
     assert (v.goals, v.start_date, v.end_date) == ("Цели <b>", date(2026, 11, 1), date(2027, 2, 1))
     assert [(i.activity, i.done, i.overdue, i.completion_note) for i in v.items] == [
         ("Сделано", True, False, "Готово"), ("Просрочено", False, True, None), ("Позже", False, False, None)]
+
+
+async def test_a_journal_page_is_one_statement_with_its_totals_and_confirmations(db):
+    """A page of the journal brings the journal's totals and each meeting's confirmations in the same
+    statement; comments are read only when a meeting on the page has one; a page past the end (an old
+    button) shows the last page; /journal of a person with one pair opens it from the pairs' query."""
+    from bot.services import journal
+    from db.models import MeetingConfirmation, MeetingFormat, MeetingLog
+
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["a"], p["b"]], kind=MentoringKind.GROUP)
+    for telegram_id in (12, 21, 22):
+        await _answer(db, telegram_id, group)
+    async with db() as session:
+        meetings = [MeetingLog(mentorship_id=group, logged_by_id=p["m2"], held_on=date(2026, 11, day),
+                               duration_minutes=10 * day, format=MeetingFormat.IN_PERSON, topic=f"Тема {day}",
+                               summary="Итог", created_at=START) for day in range(1, 8)]
+        session.add_all(meetings)
+        await session.flush()
+        for m in meetings:  # both mentees asked; A confirms every meeting, B comments on the 6th and 2nd
+            day = m.held_on.day
+            session.add(MeetingConfirmation(meeting_id=m.id, person_id=p["a"], confirmed_at=START,
+                                            comment="Спасибо" if day == 6 else None))
+            session.add(MeetingConfirmation(meeting_id=m.id, person_id=p["b"],
+                                            comment=f"Вопрос {day}" if day in (6, 2) else None))
+        await session.commit()
+    async with db() as session:
+        mentee = await load_actor(session, 21)
+        with recorded_statements(session) as statements:
+            first = await journal.journal(session, mentee, group)
+            on_first = len(statements)
+            second = await journal.journal(session, mentee, group, 1)
+            on_second = len(statements) - on_first
+            past = await journal.journal(session, mentee, group, 9)
+            on_past = len(statements) - on_first - on_second
+        with pytest.raises(AccessDenied):
+            await journal.journal(session, await load_actor(session, 31), group)  # another organisation
+    assert (first.total, first.pages, first.page, first.hours) == (7, 2, 0, 280 / 60)
+    assert [m.topic for m in first.meetings] == ["Тема 7", "Тема 6", "Тема 5", "Тема 4", "Тема 3"]
+    assert [(m.confirmed, m.of) for m in first.meetings] == [(1, 2)] * 5
+    assert first.meetings[1].comments == ["Спасибо", "Вопрос 6"] and first.meetings[0].comments == []
+    assert on_first == 3  # who is in it, the page with its totals, the comments on it
+    assert [m.topic for m in second.meetings] == ["Тема 2", "Тема 1"] and second.meetings[0].comments == ["Вопрос 2"]
+    assert (second.total, second.page) == (7, 1) and on_second == 3
+    assert (past.page, [m.topic for m in past.meetings]) == (1, ["Тема 2", "Тема 1"])
+    assert on_past == 5  # an empty page, the totals, the last page, its comments
+    async with db() as session:
+        mentee = await load_actor(session, 22)
+        with recorded_statements(session) as statements:
+            pairs, page = await journal.my_journal(session, mentee)
+        assert len(statements) == 3  # the pairs, the page, its comments: no second look at who is in it
+        assert pairs == [(group, "Наставник Два → Наставляемая А, Наставляемый Б")]
+        assert page is not None and page.title == pairs[0][1] and page.total == 7
+        pairs, page = await journal.my_journal(session, await load_actor(session, 1), open_single=False)
+        assert pairs == [(group, "Наставник Два → Наставляемая А, Наставляемый Б")] and page is None
+        assert await journal.my_journal(session, await load_actor(session, 31)) == ([], None)

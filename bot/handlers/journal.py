@@ -215,9 +215,9 @@ async def journal_command(message: Message, session: AsyncSession, actor: Actor,
                            last=last.strftime("%d.%m.%Y") if last else t.plain("journal.never")))
         if not quiet:
             lines.append(t("journal.quiet_none"))
-    pairs = await mentorships.my_mentorships(session, actor)
-    if len(pairs) == 1 and not lines:
-        text, markup = _journal(t, await svc.journal(session, actor, pairs[0][0]))
+    pairs, page = await svc.my_journal(session, actor, open_single=not lines)
+    if page is not None:
+        text, markup = _journal(t, page)
         await message.answer(text, reply_markup=markup)
         return
     if lines:

@@ -350,8 +350,9 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
                            t: Translator, i18n: I18n, clock: Clock, sid: int) -> None:
     form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
     await state.set_state(SurveyAnswering.question)
-    # the answers (v_…) stay in this process's memory: never in the database or Redis (bot/storage.py)
-    await state.set_data({"sv": sid, "sq": 0, "v_sa": {}, "v_sm": []})
+    # the answers and the question reached (v_…) stay in this process's memory: never in the database or
+    # Redis (bot/storage.py); an answer then changes nothing stored (no write: bot/storage.py skips it)
+    await state.set_data({"sv": sid, "v_sq": 0, "v_sa": {}, "v_sm": []})
     await callback.answer()
     bot, chat = callback.bot, callback.from_user.id
     await bot.send_message(chat, t(  # type: ignore[union-attr]
@@ -440,7 +441,7 @@ def _summary(t: Translator, form: svc.Questionnaire, answers: dict[str, Any]) ->
 async def _advance(bot: Bot, chat: int, state: FSMContext, t: Translator, form: svc.Questionnaire, index: int,
                    answers: dict[str, Any]) -> None:
     """Go to question `index` (or the summary past the last one)."""
-    await state.update_data(sq=index, v_sa=answers, v_sm=[])
+    await state.update_data(v_sq=index, v_sa=answers, v_sm=[])
     if index >= len(form.questions):
         await state.set_state(SurveyAnswering.confirm)
         text, markup = _summary(t, form, answers)
@@ -466,11 +467,13 @@ async def _close_question(callback: CallbackQuery, t: Translator, form: svc.Ques
 async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb, session: AsyncSession, actor: Actor,
                          state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
     data = await state.get_data()
-    if data.get("sv") != callback_data.survey or data.get("sq") != callback_data.q:
+    if data.get("sv") != callback_data.survey:
         raise InvalidInput("error.stale_button")
     if await _answers_lost(callback.bot, callback.from_user.id, state, t, data):
         await callback.answer()
         return
+    if data.get("v_sq") != callback_data.q:
+        raise InvalidInput("error.stale_button")
     form = await svc.questionnaire(session, actor, callback_data.survey, clock.now(), i18n)
     index, v = callback_data.q, callback_data.v
     bot, chat = callback.bot, callback.from_user.id
@@ -525,7 +528,7 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
 async def _answers_lost(bot: Bot | None, chat: int, state: FSMContext, t: Translator, data: dict[str, Any]) -> bool:
     """Answers in progress live in one process's memory; after a restart (or on another worker) they
     are gone, and the survey starts again rather than going on with holes."""
-    if "v_sa" in data:
+    if "v_sa" in data and "v_sq" in data:
         return False
     await state.clear()
     kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=data["sv"], action="start").pack())])
@@ -549,7 +552,7 @@ async def answer_typed(message: Message, session: AsyncSession, actor: Actor, st
     if await _answers_lost(message.bot, message.chat.id, state, t, data):
         return
     form = await svc.questionnaire(session, actor, data["sv"], clock.now(), i18n)
-    index = data["sq"]
+    index = data["v_sq"]
     q = form.questions[index]
     if q.kind != QuestionKind.TEXT:
         raise InvalidInput("survey.use_buttons")
@@ -561,8 +564,10 @@ async def answer_not_typed(message: Message, session: AsyncSession, actor: Actor
                            clock: Clock) -> None:
     """A sticker, a photo, … while a question waits: say what the question wants."""
     data = await state.get_data()
+    if await _answers_lost(message.bot, message.chat.id, state, t, data):
+        return
     form = await svc.questionnaire(session, actor, data["sv"], clock.now())
-    if form.questions[data["sq"]].kind == QuestionKind.TEXT:
+    if form.questions[data["v_sq"]].kind == QuestionKind.TEXT:
         await text_expected(message, t)
     else:
         await message.answer(t("survey.use_buttons"))

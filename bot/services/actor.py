@@ -7,6 +7,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Membership, Organization, Person, Role
+from db.repositories import plain_rows
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ ACTOR_QUERY = (
 
 async def load_actor(session: AsyncSession, telegram_id: int) -> Actor:
     """One query on every update: the person and their current roles (plain rows, no ORM objects)."""
-    rows = (await session.execute(ACTOR_QUERY, {"telegram_id": telegram_id})).all()
+    rows = await plain_rows(session, ACTOR_QUERY, {"telegram_id": telegram_id})
     if not rows:
         return Actor(telegram_id=telegram_id)
     first = rows[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import Integer, bindparam, func, select
@@ -23,6 +24,7 @@ from bot.services.mentorships import (
     current_mentees,
     current_mentor,
     local_today,
+    my_mentorships,
     named_participants,
     pair_people,
     pair_titles,
@@ -38,6 +40,7 @@ from db.models import (
     PlanItem,
     Role,
 )
+from db.repositories import plain_rows
 
 PAGE = 5
 DURATION_MAX = 600
@@ -198,35 +201,77 @@ class JournalPage:
     meetings: list[MeetingView]
 
 
-# /journal's statements, built once (building them cost more than running them)
+# /journal's statements, built once (building them cost more than running them). A page is one
+# statement: its meetings with the journal's totals (window functions, counted before the LIMIT) and
+# each meeting's confirmations counted; the comments are read only when a meeting on the page has any.
 _PAIR = bindparam("mentorship_id", type_=MeetingLog.mentorship_id.type)
 JOURNAL_TOTALS = select(func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0)).where(
     MeetingLog.mentorship_id == _PAIR)
-JOURNAL_PAGE = (select(MeetingLog, PlanItem.activity).outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
+
+
+def _confirmations(*conditions: Any) -> Any:
+    return (select(func.count(MeetingConfirmation.id))
+            .where(MeetingConfirmation.meeting_id == MeetingLog.id, *conditions).scalar_subquery())
+
+
+JOURNAL_PAGE = (select(MeetingLog.id, MeetingLog.held_on, MeetingLog.duration_minutes, MeetingLog.format,
+                       MeetingLog.channel, MeetingLog.topic, MeetingLog.summary, MeetingLog.next_steps,
+                       PlanItem.activity, func.count().over().label("total"),
+                       func.sum(MeetingLog.duration_minutes).over().label("minutes"),
+                       _confirmations().label("asked"),
+                       _confirmations(MeetingConfirmation.confirmed_at.is_not(None)).label("confirmed"),
+                       _confirmations(MeetingConfirmation.comment.is_not(None)).label("commented"))
+                .outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
                 .where(MeetingLog.mentorship_id == _PAIR)
                 .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc())
                 .offset(bindparam("offset", type_=Integer)).limit(PAGE))
+JOURNAL_COMMENTS = (select(MeetingConfirmation.meeting_id, MeetingConfirmation.comment)
+                    .where(MeetingConfirmation.meeting_id.in_(bindparam("ids", expanding=True)),
+                           MeetingConfirmation.comment.is_not(None))
+                    .order_by(MeetingConfirmation.id))
 
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:
     """A pair's or group's journal, newest first, for its participants and the organisation's curators."""
     people = await pair_people(session, mentorship_id)
     people.role_of(actor)  # AccessDenied for anyone else
-    total, minutes = (await session.execute(JOURNAL_TOTALS, {"mentorship_id": mentorship_id})).one()
+    return await _page(session, mentorship_id, people.title, page)
+
+
+async def my_journal(session: AsyncSession, actor: Actor, *, open_single: bool = True
+                     ) -> tuple[list[tuple[int, str]], JournalPage | None]:
+    """The pairs and groups whose journals the actor may read (`my_mentorships`: their own, and as a
+    curator their organisations') and, with `open_single` when there is just one, its first page. That
+    query is the access check: it finds only what the actor may see."""
+    pairs = await my_mentorships(session, actor)
+    if open_single and len(pairs) == 1:
+        return pairs, await _page(session, pairs[0][0], pairs[0][1], 0)
+    return pairs, None
+
+
+async def _page(session: AsyncSession, mentorship_id: int, title: str, page: int) -> JournalPage:
+    """A page of a journal the caller may see (checked before): usually one statement."""
+    page = max(page, 0)
+    rows = await plain_rows(session, JOURNAL_PAGE, {"mentorship_id": mentorship_id, "offset": page * PAGE})
+    if rows:
+        total, minutes = rows[0].total, rows[0].minutes
+    elif page == 0:  # no meetings yet
+        total, minutes = 0, 0
+    else:  # a page past the end (an old button): the totals tell where the end is
+        total, minutes = (await plain_rows(session, JOURNAL_TOTALS, {"mentorship_id": mentorship_id}))[0]
     pages = max(1, -(-total // PAGE))
-    page = min(max(page, 0), pages - 1)
-    rows = (await session.execute(JOURNAL_PAGE, {"mentorship_id": mentorship_id, "offset": page * PAGE})).all() \
-        if total else []
-    ids = [meeting.id for meeting, _ in rows]
-    confirmations: dict[int, list[MeetingConfirmation]] = {i: [] for i in ids}
-    for row in (await session.scalars(select(MeetingConfirmation).where(
-            MeetingConfirmation.meeting_id.in_(ids)))).all() if ids else ():
-        confirmations[row.meeting_id].append(row)
-    return JournalPage(mentorship_id, people.title, page, pages, total, minutes / 60, [
-        MeetingView(x.id, x.held_on, x.duration_minutes, x.format, x.channel, x.topic, x.summary, x.next_steps,
-                    activity, sum(c.confirmed_at is not None for c in confirmations[x.id]),
-                    len(confirmations[x.id]), [c.comment for c in confirmations[x.id] if c.comment])
-        for x, activity in rows])
+    if page > pages - 1:
+        page = pages - 1
+        rows = await plain_rows(session, JOURNAL_PAGE, {"mentorship_id": mentorship_id, "offset": page * PAGE})
+    comments: dict[int, list[str]] = {row.id: [] for row in rows}
+    commented = [row.id for row in rows if row.commented]
+    if commented:
+        for meeting_id, comment in await plain_rows(session, JOURNAL_COMMENTS, {"ids": commented}):
+            comments[meeting_id].append(comment)
+    return JournalPage(mentorship_id, title, page, pages, total, (minutes or 0) / 60, [
+        MeetingView(r.id, r.held_on, r.duration_minutes, r.format, r.channel, r.topic, r.summary, r.next_steps,
+                    r.activity, r.confirmed, r.asked, comments[r.id])
+        for r in rows])
 
 
 async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: datetime) -> list[tuple[int, str, date | None]]:

@@ -12,7 +12,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Row, Select, Subquery, bindparam, distinct, func, select
+from sqlalchemy import (
+    Integer,
+    Row,
+    Select,
+    Subquery,
+    bindparam,
+    distinct,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -39,6 +52,7 @@ from db.models import (
     Role,
     Topic,
 )
+from db.repositories import plain_rows
 
 MAX_GROUP = 6
 MIN_MONTHS, MAX_MONTHS = 3, 12
@@ -213,7 +227,7 @@ PAIR_PEOPLE = (select(Mentorship.organization_id, Participant.person_id, Partici
 
 async def pair_people(session: AsyncSession, mentorship_id: int) -> PairPeople:
     """The current mentor and mentees of a mentorship, in one statement (NotFound if there is none)."""
-    rows = (await session.execute(PAIR_PEOPLE, {"id": mentorship_id})).all()
+    rows = await plain_rows(session, PAIR_PEOPLE, {"id": mentorship_id})
     if not rows:
         raise NotFound()
     mentor = next(((r.person_id, r.full_name) for r in rows if r.role == Role.MENTOR), None)
@@ -221,33 +235,47 @@ async def pair_people(session: AsyncSession, mentorship_id: int) -> PairPeople:
                       [(r.person_id, r.full_name) for r in rows if r.role == Role.MENTEE])
 
 
-# What `view` shows, as plain rows (no ORM objects to build): the mentorship with its organisation,
-# program and participants in one statement, the plan's items in another
-VIEW = (select(Mentorship.id, Mentorship.organization_id, Mentorship.form, Mentorship.kind, Mentorship.status,
-               Mentorship.completion_reason, Organization.name.label("organization_name"), Organization.timezone,
-               Program.id.label("program_id"), Program.goals, Program.difficulties, Program.start_date,
-               Program.end_date, Participant.person_id, Participant.role, Participant.left_at,
-               Participant.declined_at, Participant.replacement_ground, Person.full_name, Person.telegram_id,
-               Person.locale)
-        .join(Organization, Organization.id == Mentorship.organization_id)
-        .outerjoin(Program, Program.mentorship_id == Mentorship.id)
-        .outerjoin(Participant, Participant.mentorship_id == Mentorship.id)
-        .outerjoin(Person, Person.id == Participant.person_id)
-        .where(Mentorship.id == bindparam("id", type_=Mentorship.id.type))
-        .order_by(Participant.id))
-VIEW_ITEMS = (select(PlanItem.id, PlanItem.activity, PlanItem.due_date, PlanItem.expected_result, PlanItem.done_at,
-                     PlanItem.completion_note)
-              .where(PlanItem.program_id == bindparam("program", type_=PlanItem.program_id.type))
-              .order_by(PlanItem.due_date, PlanItem.id))
+# What `view` shows, as plain rows (no ORM objects to build), in one statement of two parts: the
+# mentorship with its organisation, program and each participant (part 0, a row a participant, in the
+# order they joined), then the plan's items (part 1, by due date). A part's rows carry NULL in the
+# other part's columns, typed (type_coerce) so that both databases give the same Python values.
+def _view_statement() -> Select:
+    pair = [Mentorship.id, Mentorship.organization_id, Mentorship.form, Mentorship.kind, Mentorship.status,
+            Mentorship.completion_reason, Organization.name.label("organization_name"), Organization.timezone,
+            Program.id.label("program_id"), Program.goals, Program.difficulties, Program.start_date,
+            Program.end_date, Participant.id.label("participant_id"), Participant.person_id, Participant.role,
+            Participant.left_at, Participant.declined_at, Participant.replacement_ground, Person.full_name,
+            Person.telegram_id, Person.locale]
+    items = [PlanItem.id.label("item_id"), PlanItem.activity, PlanItem.due_date, PlanItem.expected_result,
+             PlanItem.done_at, PlanItem.completion_note]
+    mentorship_id = bindparam("id", type_=Mentorship.id.type)
+
+    def nulls(columns: list) -> list:
+        return [type_coerce(null(), c.type).label(c.key) for c in columns]
+
+    people = (select(literal(0, Integer).label("part"), *pair, *nulls(items))
+              .join(Organization, Organization.id == Mentorship.organization_id)
+              .outerjoin(Program, Program.mentorship_id == Mentorship.id)
+              .outerjoin(Participant, Participant.mentorship_id == Mentorship.id)
+              .outerjoin(Person, Person.id == Participant.person_id)
+              .where(Mentorship.id == mentorship_id))
+    plan = (select(literal(1, Integer), *nulls(pair), *items)
+            .join(Program, Program.id == PlanItem.program_id)
+            .where(Program.mentorship_id == mentorship_id))
+    both = union_all(people, plan).subquery()
+    return select(both).order_by(both.c.part, both.c.participant_id, both.c.due_date, both.c.item_id)
+
+
+VIEW = _view_statement()  # built once
 
 
 async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime) -> MentorshipView:
-    """A mentorship as the actor may see it (AccessDenied otherwise): two statements of plain rows."""
-    rows = (await session.execute(VIEW, {"id": mentorship_id})).all()
-    if not rows:
+    """A mentorship as the actor may see it (AccessDenied otherwise): one statement of plain rows."""
+    rows = await plain_rows(session, VIEW, {"id": mentorship_id})
+    if not rows or rows[0].part != 0:
         raise NotFound()
     m = rows[0]
-    joined = [r for r in rows if r.person_id is not None]
+    joined = [r for r in rows if r.part == 0 and r.person_id is not None]
     current = [r for r in joined if r.left_at is None and r.declined_at is None]
     mentor = next((r for r in current if r.role == Role.MENTOR), None)
     mentees = [r for r in current if r.role == Role.MENTEE]
@@ -267,9 +295,9 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
         today = local_today(now, m.timezone)
         result.program_id, result.goals, result.difficulties = m.program_id, m.goals, m.difficulties
         result.start_date, result.end_date = m.start_date, m.end_date
-        result.items = [ItemView(i.id, i.activity, i.due_date, i.expected_result, i.done_at is not None,
+        result.items = [ItemView(i.item_id, i.activity, i.due_date, i.expected_result, i.done_at is not None,
                                  i.completion_note, i.done_at is None and i.due_date < today)
-                        for i in await session.execute(VIEW_ITEMS, {"program": m.program_id})]
+                        for i in rows if i.part == 1]
     return result
 
 
@@ -312,7 +340,7 @@ async def pair_titles(session: AsyncSession, mentorship_ids: Iterable[int]) -> d
     ids = list(mentorship_ids)
     if not ids:
         return {}
-    return dict(_titles(_named((await session.execute(PAIR_TITLES, {"ids": ids})).all())))
+    return dict(_titles(_named(await plain_rows(session, PAIR_TITLES, {"ids": ids}))))
 
 
 def _my_mentorships() -> Select:
@@ -335,8 +363,8 @@ async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int,
     if actor.person_id is None:
         raise AccessDenied("error.not_registered")
     curated = [org for org, _ in actor.orgs_where(*CURATORS)]
-    return _titles(_named((await session.execute(
-        MY_MENTORSHIPS, {"person_id": actor.person_id, "curated": curated})).all()))
+    return _titles(_named(await plain_rows(session, MY_MENTORSHIPS,
+                                           {"person_id": actor.person_id, "curated": curated})))
 
 
 # -------------------------------------------------------------------------------- forming

@@ -48,6 +48,7 @@ from db.models import (
     SurveyResponse,
     SurveyStatus,
 )
+from db.repositories import plain_rows
 
 MIN_ANSWERS = 3  # the floor of the per-organisation setting
 QUESTIONS_MAX = 15
@@ -501,7 +502,7 @@ async def _open_questions(session: AsyncSession, survey: Survey) -> list[Row]:
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    questions = list((await session.execute(QUESTION_COLUMNS, {"survey_id": survey.id})).all())
+    questions = list(await plain_rows(session, QUESTION_COLUMNS, {"survey_id": survey.id}))
     if survey.status == SurveyStatus.OPEN:
         cache[key] = questions
         while len(cache) > QUESTIONS_CACHED:

@@ -325,7 +325,7 @@ async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n
     return len(people)
 
 
-def _title(survey: Survey, i18n: I18n, locale: str | None) -> str:
+def _title(survey: Survey | Row, i18n: I18n, locale: str | None) -> str:
     return i18n.get(locale).plain(f"survey.template.{survey.template}") if survey.template else survey.title
 
 
@@ -464,18 +464,19 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime,
     """Open surveys the actor was invited to and has not answered: (id, title, deadline, zone)."""
     if actor.person_id is None:
         return []
-    rows = (await session.execute(OPEN_FOR, {"person_id": actor.person_id, "now": now})).all()
-    return [(s.id, _title(s, i18n, actor.locale), s.deadline, zone) for s, zone in rows]
+    rows = await plain_rows(session, OPEN_FOR, {"person_id": actor.person_id, "now": now})
+    return [(s.id, _title(s, i18n, actor.locale), s.deadline, s.timezone) for s in rows]
 
 
 # the statements every answer and every /surveys runs, built once (building them cost more than running)
-OPEN_FOR = select(Survey, Organization.timezone).join(
+OPEN_FOR = select(Survey.id, Survey.title, Survey.template, Survey.deadline, Organization.timezone).join(
     SurveyParticipant, SurveyParticipant.survey_id == Survey.id).join(
     Organization, Organization.id == Survey.organization_id).where(
     SurveyParticipant.person_id == bindparam("person_id", type_=SurveyParticipant.person_id.type),
     SurveyParticipant.answered.is_(False), Survey.status == SurveyStatus.OPEN,
     Survey.deadline > bindparam("now", type_=Survey.deadline.type)).order_by(Survey.deadline)
-INVITATION = (select(Survey, SurveyParticipant.answered, Organization.timezone)
+INVITATION = (select(Survey.id, Survey.title, Survey.template, Survey.anonymous, Survey.status, Survey.deadline,
+                     Survey.launched_at, SurveyParticipant.answered, Organization.timezone)
               .join(Organization, Organization.id == Survey.organization_id)
               .outerjoin(SurveyParticipant, and_(
                   SurveyParticipant.survey_id == Survey.id,
@@ -495,7 +496,7 @@ QUESTION_COLUMNS = select(SurveyQuestion.id, SurveyQuestion.position, SurveyQues
     SurveyQuestion.position)
 
 
-async def _open_questions(session: AsyncSession, survey: Survey) -> list[Row]:
+async def _open_questions(session: AsyncSession, survey: Row) -> list[Row]:
     """A survey's questions (plain rows, what `_view` reads), from memory for an open survey seen before."""
     cache = _QUESTIONS.setdefault(session.get_bind(), OrderedDict())
     key = (survey.id, survey.launched_at)
@@ -513,21 +514,21 @@ async def _open_questions(session: AsyncSession, survey: Survey) -> list[Row]:
 async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now: datetime,
                         i18n: I18n | None = None) -> Questionnaire:
     """The questions for someone invited who has not answered yet, while the survey is open.
-    Asked on every answer a respondent gives, so one query: the survey with the person's invitation and
-    the organisation's time zone (the questions come from memory after the survey's first answer)."""
-    found = (await session.execute(INVITATION, {"person_id": actor.person_id or 0, "survey_id": survey_id})).first()
-    if found is None:
+    Asked on every answer a respondent gives, so one query of plain rows: the survey with the person's
+    invitation and the organisation's time zone (the questions come from memory after its first answer)."""
+    found = await plain_rows(session, INVITATION, {"person_id": actor.person_id or 0, "survey_id": survey_id})
+    if not found:
         raise NotFound()
-    survey, answered, zone = found
-    if answered is None:
+    survey = found[0]
+    if survey.answered is None:
         raise AccessDenied("survey.not_invited")
-    if answered:
+    if survey.answered:
         raise InvalidInput("survey.already")
     if survey.status != SurveyStatus.OPEN or survey.deadline <= now:
         raise InvalidInput("survey.closed")
     questions = await _open_questions(session, survey)
     return Questionnaire(survey.id, _title(survey, i18n, actor.locale) if i18n else survey.title,
-                         survey.anonymous, survey.deadline, zone,
+                         survey.anonymous, survey.deadline, survey.timezone,
                          [_view(q, survey.template, i18n, actor.locale) for q in questions])
 
 

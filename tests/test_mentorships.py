@@ -321,3 +321,62 @@ async def test_a_journal_page_is_one_statement_with_its_totals_and_confirmations
         pairs, page = await journal.my_journal(session, await load_actor(session, 1), open_single=False)
         assert pairs == [(group, "Наставник Два → Наставляемая А, Наставляемый Б")] and page is None
         assert await journal.my_journal(session, await load_actor(session, 31)) == ([], None)
+
+
+async def test_only_the_current_mentor_logs_a_meeting_and_it_reads_the_pair_once(db):
+    """The journal's writes check who, which pair, which day and which plan item from one read of the
+    pair (`view`): a mentee, a curator and another school are refused."""
+    from datetime import datetime, timezone
+
+    from bot.services import journal
+    from bot.services.errors import NotFound
+    from db.models import MeetingConfirmation, MeetingFormat, Mentorship, PlanItem
+
+    org, p = await _world(db)
+    group = await _propose(db, org, p["m2"], [p["a"], p["b"]], kind=MentoringKind.GROUP)
+    for telegram_id in (12, 21, 22):
+        await _answer(db, telegram_id, group)
+    async with db() as session:
+        program = Program(mentorship_id=group, goals="Цели", difficulties="—", start_date=date(2026, 11, 1),
+                          end_date=date(2027, 2, 1))
+        session.add(program)
+        await session.flush()
+        session.add_all([PlanItem(program_id=program.id, activity="Открытый урок", due_date=date(2026, 12, 1),
+                                  expected_result="Итог"),
+                         PlanItem(program_id=program.id, activity="Сделано", due_date=date(2026, 11, 10),
+                                  expected_result="Итог", done_at=START)])
+        await session.commit()
+        items = {i.activity: i.id for i in (await session.scalars(select(PlanItem))).all()}
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+    def draft(**changes):
+        values = dict(held_on=date(2026, 11, 22), duration_minutes=45, format=MeetingFormat.ONLINE,
+                      channel="Сферум", topic="Разбор <урока>", summary="Итог", next_steps=None, plan_item_id=None)
+        return journal.MeetingDraft(**{**values, **changes})
+
+    async with db() as session:
+        mentor = await load_actor(session, 12)
+        assert await journal.open_items(session, mentor, group, now) == [(items["Открытый урок"], "Открытый урок")]
+        for who in (21, 1, 31):  # a mentee, the curator, another school's curator
+            with pytest.raises(AccessDenied):
+                await journal.log_meeting(session, await load_actor(session, who), group, draft(), now, I18N)
+        with pytest.raises(InvalidInput, match="journal.bad_date"):
+            await journal.check_date(session, mentor, group, date(2026, 11, 24), now)  # tomorrow
+        with pytest.raises(InvalidInput, match="journal.bad_date"):
+            await journal.log_meeting(session, mentor, group, draft(held_on=date(2025, 11, 1)), now, I18N)
+        with pytest.raises(NotFound):  # not an item of this pair's plan
+            await journal.log_meeting(session, mentor, group, draft(plan_item_id=items["Сделано"] + 100), now, I18N)
+        with recorded_statements(session) as statements:
+            meeting = await journal.log_meeting(session, mentor, group, draft(plan_item_id=items["Открытый урок"]),
+                                                now, I18N)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 1  # the pair with its people, organisation and plan
+        asked = (await session.scalars(select(MeetingConfirmation.person_id).where(
+            MeetingConfirmation.meeting_id == meeting))).all()
+        assert sorted(asked) == sorted([p["a"], p["b"]])
+        texts = (await session.scalars(select(Notification.text).where(Notification.kind == "journal"))).all()
+        assert len(texts) == 2 and all("Наставник Два" in t and "Разбор &lt;урока&gt;" in t for t in texts)
+        (await session.get(Mentorship, group)).status = MentorshipStatus.COMPLETED
+        await session.commit()
+        with pytest.raises(InvalidInput, match="program.not_active"):
+            await journal.log_meeting(session, mentor, group, draft(), now, I18N)

@@ -104,7 +104,7 @@ async def summary_typed(message: Message, state: FSMContext, t: Translator) -> N
 
 async def _ask_item(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                     i18n: I18n, clock: Clock) -> None:
-    items = await svc.open_items(session, actor, (await state.get_data())["log_mentorship"])
+    items = await svc.open_items(session, actor, (await state.get_data())["log_mentorship"], clock.now())
     if not items:
         await _save(bot, chat_id, None, session, actor, state, t, i18n, clock)
         return

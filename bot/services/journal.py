@@ -17,17 +17,17 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import (
     CURATORS,
+    MentorshipView,
     _load,
     _tell,
-    _viewer_role,
     clean_text,
-    current_mentees,
     current_mentor,
     local_today,
     my_mentorships,
     named_participants,
     pair_people,
     pair_titles,
+    view,
 )
 from db.models import (
     MeetingConfirmation,
@@ -81,13 +81,17 @@ async def loggable(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]
     return result
 
 
-async def open_items(session: AsyncSession, actor: Actor, mentorship_id: int) -> list[tuple[int, str]]:
-    m = await _load(session, mentorship_id)
-    if _viewer_role(actor, m) != Role.MENTOR:
+async def _as_mentor(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime) -> MentorshipView:
+    """The pair or group as its current mentor sees it (one statement: `view`); only they keep its journal."""
+    v = await view(session, actor, mentorship_id, now)
+    if v.viewer_role != Role.MENTOR:
         raise AccessDenied("journal.only_mentors")
-    if m.program is None:
-        return []
-    return [(i.id, i.activity) for i in m.program.items if i.done_at is None]
+    return v
+
+
+async def open_items(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime) -> list[tuple[int, str]]:
+    v = await _as_mentor(session, actor, mentorship_id, now)
+    return [(i.id, i.activity) for i in v.items if not i.done]
 
 
 def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKeyboardMarkup:
@@ -101,45 +105,36 @@ def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKe
 async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, held_on: date,
                      now: datetime) -> None:
     """A meeting is logged for today or a past day within a year (in the organisation's zone)."""
-    m = await _load(session, mentorship_id, with_program=False)
-    if _viewer_role(actor, m) != Role.MENTOR:
-        raise AccessDenied("journal.only_mentors")
-    await _check_held_on(session, m, held_on, now)
+    _check_held_on(await _as_mentor(session, actor, mentorship_id, now), held_on, now)
 
 
-async def _check_held_on(session: AsyncSession, m: Mentorship, held_on: date, now: datetime) -> None:
-    org = await session.get(Organization, m.organization_id)
-    assert org is not None
-    today = local_today(now, org.timezone)
+def _check_held_on(v: MentorshipView, held_on: date, now: datetime) -> None:
+    today = local_today(now, v.timezone)
     if held_on > today or held_on < today - timedelta(days=366):
         raise InvalidInput("journal.bad_date")
 
 
 async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, draft: MeetingDraft, now: datetime,
                       i18n: I18n) -> int:
-    m = await _load(session, mentorship_id)
-    if _viewer_role(actor, m) != Role.MENTOR:
-        raise AccessDenied("journal.only_mentors")
-    if m.status != MentorshipStatus.ACTIVE:
+    v = await _as_mentor(session, actor, mentorship_id, now)
+    if v.status != MentorshipStatus.ACTIVE:
         raise InvalidInput("program.not_active")
-    await _check_held_on(session, m, draft.held_on, now)
-    if draft.plan_item_id is not None and (m.program is None or draft.plan_item_id not in {
-            i.id for i in m.program.items}):
+    _check_held_on(v, draft.held_on, now)
+    if draft.plan_item_id is not None and draft.plan_item_id not in {i.id for i in v.items}:
         raise NotFound()
     meeting = MeetingLog(
-        mentorship_id=m.id, logged_by_id=actor.person_id, held_on=draft.held_on,
+        mentorship_id=v.id, logged_by_id=actor.person_id, held_on=draft.held_on,
         duration_minutes=parse_duration(str(draft.duration_minutes)), format=draft.format,
         channel=clean_text(draft.channel, 200) if draft.channel else None, topic=clean_text(draft.topic),
         summary=clean_text(draft.summary), next_steps=clean_text(draft.next_steps) if draft.next_steps else None,
         plan_item_id=draft.plan_item_id, created_at=now)
     session.add(meeting)
     await session.flush()
-    mentor = current_mentor(m)
-    for p in current_mentees(m):
-        session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=p.person_id))
-        await _tell(session, p.person, "journal.please_confirm", now, i18n,
-                    markup=_confirm_markup(i18n, p.person.locale, meeting.id),
-                    mentor=mentor.person.full_name if mentor else "—", date=draft.held_on.strftime("%d.%m.%Y"),
+    for mentee in v.mentees:
+        session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=mentee.person_id))
+        await _tell(session, mentee, "journal.please_confirm", now, i18n,
+                    markup=_confirm_markup(i18n, mentee.locale, meeting.id),
+                    mentor=v.mentor.name if v.mentor else "—", date=draft.held_on.strftime("%d.%m.%Y"),
                     minutes=meeting.duration_minutes, topic=meeting.topic, summary=meeting.summary)
     await session.commit()
     return meeting.id

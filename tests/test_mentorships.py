@@ -380,3 +380,36 @@ async def test_only_the_current_mentor_logs_a_meeting_and_it_reads_the_pair_once
         await session.commit()
         with pytest.raises(InvalidInput, match="program.not_active"):
             await journal.log_meeting(session, mentor, group, draft(), now, I18N)
+
+
+async def test_a_help_request_reads_its_context_and_the_own_mentor_in_two_statements(db):
+    """A mentee with a mentor asks them; one without asks the pool; a topic of another school is refused."""
+    from bot.services import help_requests
+    from bot.services.errors import NotFound
+    from db.models import HelpRequest, Topic
+
+    org, p = await _world(db)
+    pair = await _propose(db, org, p["m1"], [p["a"]])
+    await _answer(db, 11, pair)  # the mentor confirms
+    await _answer(db, 21, pair)
+    async with db() as session:
+        topics = {(t.organization_id, t.title): t.id for t in (await session.scalars(select(Topic))).all()}
+        assessment = next(i for (o, title), i in topics.items() if o == org and title.startswith("Оценивание"))
+        foreign = next(i for (o, _), i in topics.items() if o != org)
+        mentee = await load_actor(session, 21)
+        with recorded_statements(session) as statements:
+            created = await help_requests.start_request(session, mentee, topic_id=assessment, text="Как <быть>?",
+                                                        attachment=None, now=START, i18n=I18N)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert (created.own_mentor, created.offered) == (True, 1) and len(reads) == 2
+        offer = await session.scalar(select(Notification).where(Notification.kind == "help"))
+        assert offer.chat_id == 11 and "Наставляемая А" in offer.text and "Как &lt;быть&gt;?" in offer.text
+        assert "Оценивание" in offer.text
+        loner = await load_actor(session, 23)  # no pair: the mentors with the topic and a free place
+        created = await help_requests.start_request(session, loner, topic_id=assessment, text="Вопрос",
+                                                    attachment=None, now=START, i18n=I18N)
+        assert created.own_mentor is False and created.offered == 1  # Наставник Два (Наставник Один is full)
+        with pytest.raises(NotFound):
+            await help_requests.start_request(session, loner, topic_id=foreign, text="Вопрос", attachment=None,
+                                              now=START, i18n=I18N)
+        assert await session.scalar(select(func.count()).select_from(HelpRequest)) == 2

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import html
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, Select, and_, bindparam, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.i18n import I18n
 from bot.keyboards import from_pairs
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import CURATORS, _curators, _load, current_mentor, mentor_loads
+from bot.services.mentorships import CURATORS, _curators, mentor_loads
 from bot.services.notifications import enqueue
 from db.models import (
     HelpRequest,
@@ -41,6 +43,7 @@ from db.models import (
     Role,
     Topic,
 )
+from db.repositories import plain_rows
 
 TEXT_MAX = 3500
 CAPTION_MAX = 900
@@ -95,17 +98,33 @@ async def topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     return [(tid, title) for tid, title in rows]
 
 
-async def _own_mentor(session: AsyncSession, person_id: int, org_id: int) -> Person | None:
-    ids = (await session.scalars(
-        select(Mentorship.id).join(Participant).where(
-            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
-            Participant.person_id == person_id, Participant.role == Role.MENTEE,
-            Participant.left_at.is_(None), Participant.declined_at.is_(None)))).all()
-    for mentorship_id in ids:
-        mentor = current_mentor(await _load(session, mentorship_id, with_program=False))
-        if mentor is not None and mentor.confirmed_at is not None:
-            return mentor.person
-    return None
+def _own_mentor_statement() -> Select:
+    """The confirmed current mentor of an active pair or group where `person_id` is a current mentee,
+    in `org_id`: the first such pair (by id). Built once."""
+    mentee, mentor = aliased(Participant), aliased(Participant)
+    return (select(Person.id, Person.telegram_id, Person.locale)
+            .select_from(mentee)
+            .join(Mentorship, Mentorship.id == mentee.mentorship_id)
+            .join(mentor, and_(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
+                               mentor.left_at.is_(None), mentor.declined_at.is_(None), mentor.confirmed_at.is_not(None)))
+            .join(Person, Person.id == mentor.person_id)
+            .where(Mentorship.organization_id == bindparam("org_id", type_=Mentorship.organization_id.type),
+                   Mentorship.status == MentorshipStatus.ACTIVE,
+                   mentee.person_id == bindparam("person_id", type_=Participant.person_id.type),
+                   mentee.role == Role.MENTEE, mentee.left_at.is_(None), mentee.declined_at.is_(None))
+            .order_by(Mentorship.id).limit(1))
+
+
+OWN_MENTOR = _own_mentor_statement()
+# what a request needs to know of its organisation, its author and its topic, in one row (the topic's
+# title is NULL when there is none, or when it is not this organisation's)
+REQUEST_CONTEXT = (select(Organization.help_escalation_hours, Organization.timezone, Person.full_name,
+                          select(Topic.title).where(Topic.id == bindparam("topic_id", type_=Topic.id.type),
+                                                    Topic.organization_id == Organization.id)
+                          .scalar_subquery().label("topic"))
+                   .select_from(Organization).join(Person, true())  # one row each: no cartesian product
+                   .where(Organization.id == bindparam("org_id", type_=Organization.id.type),
+                          Person.id == bindparam("person_id", type_=Person.id.type)))
 
 
 async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclude: int) -> list[Person]:
@@ -130,27 +149,29 @@ async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | 
         raise InvalidInput("sit.empty")
     if len(text) > TEXT_MAX:
         raise InvalidInput("profile.too_long", max=TEXT_MAX, got=len(text))
-    if topic_id is not None and await session.scalar(
-            select(Topic.id).where(Topic.id == topic_id, Topic.organization_id == org_id)) is None:
+    assert actor.person_id is not None
+    found = await plain_rows(session, REQUEST_CONTEXT, {"org_id": org_id, "person_id": actor.person_id,
+                                                       "topic_id": topic_id})
+    if not found or (topic_id is not None and found[0].topic is None):
         raise NotFound()
-    org = await session.get(Organization, org_id)
-    assert org is not None and actor.person_id is not None
-    mentee = await session.get(Person, actor.person_id)
-    own = await _own_mentor(session, actor.person_id, org_id)
-    mentors = [own] if own is not None else await _pool(session, org_id, topic_id, actor.person_id)
+    context = found[0]
+    mine = await plain_rows(session, OWN_MENTOR, {"org_id": org_id, "person_id": actor.person_id})
+    own = mine[0] if mine else None
+    mentors: Sequence[Person | Row] = [own] if own is not None else await _pool(
+        session, org_id, topic_id, actor.person_id)
     request = HelpRequest(organization_id=org_id, mentee_id=actor.person_id, topic_id=topic_id, text=text,
                           attachment_chat_id=attachment[0] if attachment else None,
                           attachment_message_id=attachment[1] if attachment else None,
                           own_mentor=own is not None, status=HelpRequestStatus.OPEN, created_at=now,
-                          escalate_at=add_working_hours(now, org.help_escalation_hours, org.timezone))
+                          escalate_at=add_working_hours(now, context.help_escalation_hours, context.timezone))
     session.add(request)
     await session.flush()
-    topic = await session.scalar(select(Topic.title).where(Topic.id == topic_id)) if topic_id else None
+    topic = context.topic
     for mentor in mentors:
         t = i18n.get(mentor.locale)
         await enqueue(session, chat_id=mentor.telegram_id, person_id=mentor.id, kind="help",  # type: ignore[arg-type]
                       text=t("sit.offer_own" if own else "sit.offer_pool", id=request.id,
-                             name=mentee.full_name or "—", topic=topic or t.plain("sit.no_topic"),
+                             name=context.full_name or "—", topic=topic or t.plain("sit.no_topic"),
                              text=_excerpt(text, 600), file=t.plain("sit.has_file") if attachment else ""),
                       markup=_markup([(t.plain("btn.take"), HelpTakeCb(request=request.id).pack())]),
                       dedup_key=_offer_key(request.id, mentor.id), fresh=True, now=now)

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from pydantic import ValidationError
 
+from bot import logs
 from bot.settings import Settings
 
 TOKEN_HELP = (
@@ -225,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     try:
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        logs.configure(settings.log_level)
         if command == "run":
             if settings.webhook.workers > 1 and settings.db.url.startswith("sqlite"):
                 raise CliError("several webhook workers need PostgreSQL (DATABASE_URL=postgresql+asyncpg://...): "

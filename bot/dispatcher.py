@@ -13,12 +13,19 @@ from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.enums import ChatType, ParseMode
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, LinkPreviewOptions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers import get_routers
 from bot.i18n import I18n
-from bot.middlewares import ActorMiddleware, DbSessionMiddleware, DomainErrorMiddleware, UpdateOnceMiddleware
+from bot.logs import exception_summary
+from bot.middlewares import (
+    ActorMiddleware,
+    DbSessionMiddleware,
+    DomainErrorMiddleware,
+    OwnChatOnly,
+    UpdateOnceMiddleware,
+)
 from bot.router_gates import add_router_gates
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
@@ -43,7 +50,7 @@ def create_bot(settings: Settings, answered: AnsweredCallbacks | None = None) ->
     return Bot(
         token=settings.bot.token.get_secret_value(),
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)),
     )
 
 
@@ -60,7 +67,7 @@ async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionma
                 await mark_unreachable(session, user.id, clock.now(), str(event.exception))
                 await session.commit()
         return
-    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    log.error("update %s failed\n%s", update.update_id, exception_summary(event.exception))
     t = i18n.get(None)
     try:
         if update.message is not None:
@@ -139,6 +146,7 @@ def create_dispatcher(
     # The bot works in private chats only; in groups it stays silent.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    dp.update.outer_middleware(OwnChatOnly())
     if settings.webhook.url:
         dp.update.outer_middleware(UpdateOnceMiddleware(sessionmaker, clock or Clock(), worker))
     sessions = DbSessionMiddleware(sessionmaker, backbone.wake if backbone else None)

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +25,25 @@ from db.models import ProcessedUpdate
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
+
+
+class OwnChatOnly(BaseMiddleware):
+    """A private chat is the sender's own: Telegram never sends a user's message or button press from
+    someone else's private chat, so such an update is forged (a webhook post, a compromised Bot API
+    server) and is dropped before anything reads or writes in that user's name."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        if event.message is not None:
+            chat, sender = event.message.chat, event.message.from_user
+        elif event.callback_query is not None and event.callback_query.message is not None:
+            chat, sender = event.callback_query.message.chat, event.callback_query.from_user
+        else:
+            return await handler(event, data)
+        if chat.type == ChatType.PRIVATE and (sender is None or chat.id != sender.id):
+            log.warning("update %s dropped: a private chat that is not its sender's", event.update_id)
+            return None
+        return await handler(event, data)
 
 
 class DbSessionMiddleware(BaseMiddleware):

@@ -13,6 +13,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.services.surveys import QuestionResult, SurveyResults
 from bot.ui import local_time
+from bot.services.spreadsheet import TextRows
 from db.models import QuestionKind
 
 
@@ -80,15 +81,15 @@ def _survey_workbook(results: SurveyResults, t: Translator,
     book = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def header(sheet, values: list[Any]) -> None:  # noqa: ANN001 - an openpyxl write-only sheet
+    def header(rows: TextRows, values: list[Any]) -> None:
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(rows.sheet, value=value)
             cell.font = bold
             cells.append(cell)
-        sheet.append(cells)
+        rows.sheet.append(cells)
 
-    summary = book.create_sheet(t.plain("survey.xlsx.summary_sheet"))
+    summary = TextRows(book.create_sheet(t.plain("survey.xlsx.summary_sheet")))
     summary.append([t.plain("survey.xlsx.survey"), results.title])
     summary.append([t.plain("survey.xlsx.deadline"), local_time(results.deadline, results.timezone)])
     summary.append([t.plain("survey.xlsx.invited"), results.invited])
@@ -97,19 +98,23 @@ def _survey_workbook(results: SurveyResults, t: Translator,
     header(summary, [t.plain(f"survey.xlsx.{name}") for name in ("number", "question", "kind", "answers", "mean")]
            + [t.plain("survey.xlsx.distribution")])
     for q in results.questions:
+        if q.hidden:  # fewer answers than the minimum: not even their number
+            summary.append([q.position + 1, q.text, t.plain(f"question_kind.{q.kind.value}"),
+                            t.plain("survey.results_hidden", min=results.minimum)])
+            continue
         row: list[Any] = [q.position + 1, q.text, t.plain(f"question_kind.{q.kind.value}"), q.answered,
                           round(q.mean, 2) if q.mean is not None else None]
         row += [f"{label}: {count}" for label, count in q.distribution]
         summary.append(row)
 
-    texts = book.create_sheet(t.plain("survey.xlsx.texts_sheet"))
+    texts = TextRows(book.create_sheet(t.plain("survey.xlsx.texts_sheet")))
     header(texts, [t.plain("survey.xlsx.number"), t.plain("survey.xlsx.question"), t.plain("survey.xlsx.answer")])
     for q in results.questions:
         for text in q.texts:  # already in random order
             texts.append([q.position + 1, q.text, text])
 
     if named is not None:
-        people = book.create_sheet(t.plain("survey.xlsx.named_sheet"))
+        people = TextRows(book.create_sheet(t.plain("survey.xlsx.named_sheet")))
         header(people, [t.plain("survey.xlsx.person")] + [f"{q.position + 1}. {q.text}" for q in results.questions])
         for name, answers in named:
             people.append([name] + [_value_text(t, q, answers.get(str(q.id))) for q in results.questions])

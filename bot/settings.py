@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ class WebhookSettings(BaseSettings):
     model_config = _config("WEBHOOK_")
     url: str | None = None  # the public HTTPS address Telegram posts to, e.g. https://bot.example.org/telegram
     secret: SecretStr | None = None  # checked in X-Telegram-Bot-Api-Secret-Token; 1-256 of A-Z a-z 0-9 _ -
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"  # behind a reverse proxy on the same host; "0.0.0.0" to take Telegram's POSTs directly
     port: int = Field(default=8080, ge=0, le=65535)
     path: str = "/telegram"
     workers: int = Field(default=1, ge=1, le=64)
@@ -60,6 +60,15 @@ class WebhookSettings(BaseSettings):
         if raw is not None and not (1 <= len(raw) <= 256 and all(c.isalnum() or c in "_-" for c in raw)):
             raise ValueError("WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @model_validator(mode="after")
+    def _secret_required(self) -> WebhookSettings:
+        # without it anyone who finds the address can post updates in any user's name
+        if self.url and self.secret is None:
+            raise ValueError("WEBHOOK_SECRET must be set in webhook mode (WEBHOOK_URL is set): put a random "
+                             "string of A-Z a-z 0-9 _ - into .env, e.g. the output of "
+                             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        return self
 
 
 class TelegramSettings(BaseSettings):

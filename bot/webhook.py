@@ -18,6 +18,7 @@ import json
 import logging
 import multiprocessing
 import os
+import secrets
 import signal
 import tempfile
 from datetime import timedelta
@@ -28,7 +29,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from sqlalchemy import delete, text
 
-from bot import heap
+from bot import heap, logs
 from bot.app import BotApp
 from bot.menus import set_default_menu
 from bot.settings import Settings, WebhookSettings
@@ -41,22 +42,31 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 KEEP_UPDATE_IDS = timedelta(days=1)  # Telegram keeps an undelivered update at most a day
 
 
+def is_local(request: web.Request) -> bool:
+    """Asked from this host: over loopback, or over the router's Unix socket (which has no address)."""
+    remote = request.remote
+    return not remote or remote in ("127.0.0.1", "::1") or remote.startswith("127.")
+
+
 def create_web_app(app: BotApp) -> web.Application:
     settings = app.settings.webhook
     web_app = web.Application()
     secret = settings.secret.get_secret_value() if settings.secret else None
+    if secret is None:  # WebhookSettings refuses this already; a worker never listens without one
+        raise RuntimeError("WEBHOOK_SECRET must be set in webhook mode")
     SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret,
                          handle_in_background=False).register(web_app, path=settings.path)
 
-    async def health(_: web.Request) -> web.Response:
+    async def health(request: web.Request) -> web.Response:
         try:
             async with app.sessionmaker() as session:
                 await session.execute(text("SELECT 1"))
             database = "ok"
         except Exception as error:  # noqa: BLE001 - reported, not raised
             database = f"error: {type(error).__name__}"
-        body = {"status": "ok" if database == "ok" else "degraded", "database": database, "pid": os.getpid(),
-                "leader": app.backbone.leading.is_set()}
+        body: dict = {"status": "ok" if database == "ok" else "degraded"}
+        if is_local(request):  # the details are the operator's
+            body |= {"database": database, "pid": os.getpid(), "leader": app.backbone.leading.is_set()}
         return web.json_response(body, status=200 if database == "ok" else 503)
 
     async def forget_old_update_ids(_: web.Application) -> None:
@@ -146,7 +156,7 @@ class UpdateRouter:
             await client.close()
 
     async def post(self, request: web.Request) -> web.Response:
-        if self.secret is not None and request.headers.get(SECRET_HEADER) != self.secret:
+        if self.secret is None or not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret):
             return web.Response(status=401)
         body = await request.read()
         try:
@@ -168,7 +178,7 @@ class UpdateRouter:
             log.warning("worker for update %s unavailable: %s", update.get("update_id"), error)
             return web.Response(status=503)  # Telegram delivers it again later
 
-    async def health(self, _: web.Request) -> web.Response:
+    async def health(self, request: web.Request) -> web.Response:
         workers = []
         for client in self.clients:
             try:
@@ -177,8 +187,10 @@ class UpdateRouter:
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
                 workers.append({"status": f"down: {type(error).__name__}"})
         healthy = all(worker.get("status") == "ok" for worker in workers)
-        return web.json_response({"status": "ok" if healthy else "degraded", "workers": workers},
-                                 status=200 if healthy else 503)
+        body: dict = {"status": "ok" if healthy else "degraded"}
+        if is_local(request):
+            body["workers"] = workers
+        return web.json_response(body, status=200 if healthy else 503)
 
 
 async def route(settings: WebhookSettings, sockets: list[str], stop: asyncio.Event | None = None) -> None:
@@ -198,7 +210,7 @@ def _worker(index: int, unix_path: str) -> None:
     from bot.cli import load_settings
 
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers
     app = BotApp.create(settings, worker=index)
     heap.settle()

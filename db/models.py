@@ -651,6 +651,22 @@ class SurveyResponse(Base):
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # named surveys only
 
 
+class SurveyMixEntry(Base):
+    """An anonymous submission waiting in the mix (bot/services/survey_mix.py): sealed with a key that
+    lives in the bot's memory only, so the database files never hold an answer beside its author's id.
+    It goes to `survey_responses` in a shuffled batch of at least the minimum, with those people's
+    marks; `key_id` names the key, so a start with another key knows the entry cannot be read."""
+
+    __tablename__ = "survey_mix"
+    __table_args__ = (UniqueConstraint("survey_id", "person_id"), {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    key_id: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # ---------------------------------------------------------------------------- dialog state
 class DialogState(Base):
     """aiogram FSM state and data of a dialog in progress (bot/storage.py), so that a dialog survives a

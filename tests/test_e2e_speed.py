@@ -96,6 +96,11 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
     assert "ведущий встречи или куратор" in forged.alerts[0]
     await viktor.send("/sessions")
     card = (await viktor.press(lambda text: "Как удержать внимание" in text)).messages[0]
+    early = await viktor.press("Отметить присутствие", card)  # an hour before the start: not yet
+    assert "с начала встречи: 25.11.2026 16:00" in early.alerts[0]
+    forged = await viktor.press_data(f"sa:{session_id}:{ids[1203]}", card.message_id)
+    assert "с начала встречи" in forged.alerts[0]
+    clock.advance(datetime(2026, 11, 25, 11, 0, tzinfo=timezone.utc) - clock.now())
     await viktor.press("Отметить присутствие", card)
     await viktor.press("▫️ Второй Василий", card)
     reply = await viktor.press("Готово", card)

@@ -244,5 +244,8 @@ async def test_own_survey_with_two_answers_shows_no_results(emulator, db, bot_ap
     reply = await curator.press("📥 Результаты в XLSX", card)
     assert "ответов 2, а нужно не меньше 3" in reply.alerts[0]
     assert not any(m.document or m.photo for m in curator.messages())
+    # two answers cannot be written without pointing to their authors: they are told, not left wondering
+    for tid in (1401, 1402):
+        assert "меньше 3" in (await wait_text(users[tid], "Ваши ответы не вошли в итоги")).text
     # the third mentee is too late
     assert "Опрос уже завершён" in (await users[1403].press("📝 Пройти опрос")).alerts[0]

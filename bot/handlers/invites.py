@@ -14,6 +14,7 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.ui import local_time, show
+from bot.services.numbers import is_whole
 from db.models import Role
 
 ROLE_NAMES = {
@@ -51,7 +52,7 @@ async def invite(message: Message, command: CommandObject, session: AsyncSession
         return
     role = ROLE_NAMES.get(args[0].casefold())
     numbers = args[1:3]
-    if role is None or len(args) > 3 or not all(n.isdigit() for n in numbers):
+    if role is None or len(args) > 3 or not all(is_whole(n) for n in numbers):
         raise InvalidInput("invite.usage", max_uses=invite_service.MAX_USES, max_days=invite_service.MAX_DAYS)
     uses = int(numbers[0]) if numbers else invite_service.DEFAULT_USES
     days = int(numbers[1]) if len(numbers) > 1 else invite_service.DEFAULT_DAYS

@@ -20,6 +20,8 @@ from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
 from bot.states import MeetingForm
 from bot.ui import mark_answered, show
+from bot.services.message_split import visible_length
+from bot.services.numbers import is_whole
 from db.models import MeetingFormat, Mentorship, Organization, Role
 
 
@@ -151,7 +153,7 @@ async def choice(callback: CallbackQuery, callback_data: LogChoiceCb, session: A
     elif callback_data.field == "next":
         await _ask_item(bot, chat_id, session, actor, state, t, i18n, clock)
     else:
-        item_id = int(value) if value.isdigit() and value != "0" else None  # "0": no plan item
+        item_id = int(value) if is_whole(value) and value != "0" else None  # "0": no plan item
         await _save(bot, chat_id, item_id, session, actor, state, t, i18n, clock)
 
 
@@ -176,21 +178,35 @@ async def _save(bot: Bot, chat_id: int, item_id: int | None, session: AsyncSessi
     await bot.send_message(chat_id, t("journal.saved") + "\n\n" + text, reply_markup=markup)
 
 
+JOURNAL_BUDGET = 3700  # visible characters of a journal page, with room for «saved» above it (4096 in all)
+FIELD_LIMITS = (300, 200, 120, 60, 30)  # each free-text field is cut harder until the meeting fits its share
+
+
+def _meeting_block(t: Translator, m: svc.MeetingView, limit: int) -> str:
+    fmt = t.plain(f"meeting_format.{m.format.value}") + (f" ({shorten(m.channel, limit)})" if m.channel else "")
+    lines = [t("journal.meeting", date=m.held_on.strftime("%d.%m.%Y"), minutes=m.duration_minutes,
+               format=fmt, topic=shorten(m.topic, limit), summary=shorten(m.summary, limit),
+               confirmed=m.confirmed, of=m.of)]
+    if m.next_steps:
+        lines.append(t("journal.next", text=shorten(m.next_steps, limit)))
+    if m.plan_item:
+        lines.append(t("journal.item", text=shorten(m.plan_item, limit)))
+    for comment in m.comments:
+        lines.append(t("journal.comment", text=shorten(comment, limit)))
+    return "\n".join(lines)
+
+
 def _journal(t: Translator, page: svc.JournalPage) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [t("journal.title", title=page.title),
              t("journal.totals", total=page.total, hours=f"{page.hours:.1f}")]
+    share = (JOURNAL_BUDGET - visible_length("\n".join(lines))) // max(1, len(page.meetings)) - 2
     for m in page.meetings:
-        fmt = t.plain(f"meeting_format.{m.format.value}") + (f" ({m.channel})" if m.channel else "")
+        for limit in FIELD_LIMITS:
+            block = _meeting_block(t, m, limit)
+            if visible_length(block) <= share:
+                break
         lines.append("")
-        lines.append(t("journal.meeting", date=m.held_on.strftime("%d.%m.%Y"), minutes=m.duration_minutes,
-                       format=fmt, topic=shorten(m.topic, 300), summary=shorten(m.summary, 300),
-                       confirmed=m.confirmed, of=m.of))
-        if m.next_steps:
-            lines.append(t("journal.next", text=shorten(m.next_steps, 300)))
-        if m.plan_item:
-            lines.append(t("journal.item", text=shorten(m.plan_item, 300)))
-        for comment in m.comments:
-            lines.append(t("journal.comment", text=shorten(comment, 300)))
+        lines.append(block)
     if not page.meetings:
         lines.append(t("journal.empty"))
     if page.pages <= 1:

@@ -25,6 +25,7 @@ from bot.services.profile import (
 )
 from bot.states import ProfileForm
 from bot.ui import mark_answered, person_text
+from bot.services.numbers import is_whole
 
 
 async def begin(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,
@@ -104,7 +105,7 @@ async def typed_answer(message: Message, state: FSMContext, session: AsyncSessio
         value: object = profile_service.parse_text(name, message.text or "")
     elif name == "capacity":
         text = (message.text or "").strip()
-        if not text.isdigit():
+        if not is_whole(text):
             raise InvalidInput("profile.bad_capacity", max=profile_service.CAPACITY_MAX)
         value = int(text)
     else:
@@ -132,7 +133,7 @@ async def choice(callback: CallbackQuery, callback_data: StepChoiceCb, state: FS
     if name == "under_35":
         value = callback_data.value == "1"
     elif name == "capacity":
-        value = int(callback_data.value) if callback_data.value.isdigit() else 0
+        value = int(callback_data.value) if is_whole(callback_data.value) else 0
     await profile_service.save_answer(session, actor, callback_data.step, value)
     await callback.answer()
     await mark_answered(callback)

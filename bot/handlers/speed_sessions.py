@@ -22,6 +22,7 @@ from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import parse_duration
 from bot.states import SpeedForm
 from bot.ui import local_time, mark_answered, show
+from bot.services.numbers import is_whole
 from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
 
 
@@ -88,7 +89,7 @@ async def action(callback: CallbackQuery, callback_data: SpeedCb, session: Async
         await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
         return
     elif act == "attendance":
-        await _attendance(callback, session, actor, sid, t)
+        await _attendance(callback, session, actor, sid, t, now)
         return
     else:  # show: checked before the button is answered, so a refusal can still be said
         v = await svc.view(session, actor, sid)
@@ -99,10 +100,12 @@ async def action(callback: CallbackQuery, callback_data: SpeedCb, session: Async
     await show(callback, *_card(t, v))
 
 
-async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator) -> None:
+async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator,
+                      now: datetime) -> None:
     v = await svc.view(session, actor, sid)
     if not v.can_manage:
         raise AccessDenied("speed.only_host")
+    svc.check_started(v.starts_at, v.timezone, now)
     await callback.answer()
     buttons = [(("✅ " if attended else "▫️ ") + name, SpeedAttendCb(session=sid, person=pid).pack())
                for pid, name, attended in v.registered]
@@ -117,8 +120,8 @@ async def attend(callback: CallbackQuery, callback_data: SpeedAttendCb, session:
         await callback.answer(t.plain("speed.attendance_saved", count=count))
         await show(callback, *_card(t, await svc.view(session, actor, callback_data.session)))
         return
-    await svc.toggle_attendance(session, actor, callback_data.session, callback_data.person)
-    await _attendance(callback, session, actor, callback_data.session, t)
+    await svc.toggle_attendance(session, actor, callback_data.session, callback_data.person, clock.now())
+    await _attendance(callback, session, actor, callback_data.session, t, clock.now())
 
 
 async def rate(callback: CallbackQuery, callback_data: SpeedFeedbackCb, session: AsyncSession, actor: Actor,
@@ -178,7 +181,7 @@ async def place_typed(message: Message, state: FSMContext, t: Translator) -> Non
 async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                          t: Translator) -> None:
     text = (message.text or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= svc.CAPACITY_MAX:
+    if not is_whole(text) or not 1 <= int(text) <= svc.CAPACITY_MAX:
         raise InvalidInput("speed.bad_capacity", max=svc.CAPACITY_MAX)
     await _put(state, capacity=int(text))
     await state.set_state(SpeedForm.audience)
@@ -197,7 +200,7 @@ async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceC
     kind, _, value = callback_data.value.partition(".")
     org_id = actor.orgs_where(*svc.HOSTS)[0][0]
     valid = kind == "all" or (kind == "category" and value in {c.value for c in MenteeCategory}) or (
-        kind == "topic" and value.isdigit() and await session.get(Topic, int(value)) is not None
+        kind == "topic" and is_whole(value) and await session.get(Topic, int(value)) is not None
         and (await session.get(Topic, int(value))).organization_id == org_id)  # type: ignore[union-attr]
     if not valid:
         raise AccessDenied()

@@ -32,6 +32,7 @@ from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.states import StaffForm
 from bot.ui import local_date, local_time, show
+from bot.services.numbers import is_whole
 from db.models import Organization, Role
 
 ORGS_PAGE = 10
@@ -195,7 +196,7 @@ async def staff_pressed(callback: CallbackQuery, callback_data: StaffCb, session
 async def staff_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                       clock: Clock) -> None:
     parts = (message.text or "").split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_whole(p) for p in parts):
         raise InvalidInput("summary.bad_staff")
     org_id = (await state.get_data())["staff_org"]
     await summary.set_staff(session, actor, org_id, int(parts[0]), int(parts[1]))

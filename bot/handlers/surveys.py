@@ -34,6 +34,7 @@ from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.message_split import split_message
 from bot.states import SurveyAnswering, SurveyBuild
 from bot.ui import local_date, local_time, show
+from bot.services.numbers import is_whole
 from db.models import Organization, QuestionKind, SurveyStatus
 
 DEADLINE_CHOICES = (3, 7, 14, 30)
@@ -67,6 +68,8 @@ async def surveys_command(message: Message, session: AsyncSession, actor: Actor,
 def _audience_text(t: Translator, c: svc.SurveyCard) -> str:
     if c.audience.startswith("program."):
         return t.plain("survey.audience.program_of", people=c.audience_label or "—")
+    if c.audience.startswith(svc.POOL_PREFIX):
+        return t.plain("survey.audience.completion")
     return t.plain(f"survey.audience.{c.audience}")
 
 
@@ -137,7 +140,7 @@ async def action(callback: CallbackQuery, callback_data: SurveyCb, session: Asyn
         await show(callback, t("survey.deleted"))
         return
     elif act == "close":
-        await svc.close(session, actor, sid, now)
+        await svc.close(session, actor, sid, now, i18n)
         await callback.answer(t.plain("survey.closed_you"))
     else:  # show: checked before the button is answered, so a refusal can still be said
         card = await svc.card(session, actor, sid, i18n)
@@ -155,10 +158,14 @@ def _number(t: Translator, value: float) -> str:
 def results_text(t: Translator, r: svc.SurveyResults) -> str:
     rate = round(100 * r.answered / r.invited) if r.invited else 0
     parts = [t("survey.results_title", title=r.title, answered=r.answered, invited=r.invited, rate=rate)]
+    if r.stored < r.answered:
+        parts.append(t("survey.results_waiting", count=r.answered - r.stored, min=r.minimum))
     for q in r.questions:
         lines = [t("survey.results_question", number=q.position + 1, text=q.text)]
         if q.answered == 0:
             lines.append(t("survey.results_no_answers"))
+        elif q.hidden:
+            lines.append(t("survey.results_hidden", min=r.minimum))
         elif q.kind == QuestionKind.SCALE:
             spread = ", ".join(f"{value} — {count}" for value, count in reversed(q.distribution) if count)
             lines.append(t("survey.results_mean", mean=_number(t, q.mean or 0), count=q.answered, spread=spread))
@@ -501,7 +508,7 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
     if v == "s" and not q.required:
         answers.pop(str(q.id), None)
         value = None
-    elif q.kind == QuestionKind.MULTI and v.startswith("t") and v[1:].isdigit():
+    elif q.kind == QuestionKind.MULTI and v.startswith("t") and is_whole(v[1:]):
         picked = set(data.get("v_sm", []))
         picked ^= {int(v[1:])}
         if not all(0 <= i < len(q.options) for i in picked):
@@ -537,11 +544,11 @@ async def _answers_lost(bot: Bot | None, chat: int, state: FSMContext, t: Transl
 
 
 def _button_value(q: svc.QuestionView, v: str) -> Any:
-    if q.kind == QuestionKind.SCALE and v.isdigit():
+    if q.kind == QuestionKind.SCALE and is_whole(v):
         return int(v)
     if q.kind == QuestionKind.YES_NO and v in ("y", "n"):
         return v == "y"
-    if q.kind == QuestionKind.SINGLE and v.startswith("o") and v[1:].isdigit():
+    if q.kind == QuestionKind.SINGLE and v.startswith("o") and is_whole(v[1:]):
         return int(v[1:])
     raise InvalidInput("survey.bad_answer")
 

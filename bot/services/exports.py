@@ -24,6 +24,7 @@ from bot.i18n import Translator
 from bot.services import summary
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.spreadsheet import TextRows, csv_row
 from db.models import (
     HelpRequest,
     MeetingLog,
@@ -113,7 +114,7 @@ class _Book:
             cell.font = self.bold
             cells.append(cell)
         sheet.append(cells)
-        return sheet
+        return TextRows(sheet)
 
     def save(self, path: Path) -> None:
         self.book.save(path)
@@ -293,7 +294,7 @@ async def registry_csv(session: AsyncSession, actor: Actor, org_id: int, t: Tran
         writer = csv.writer(out, delimiter=";")
         writer.writerow([t.plain(f"export.col.{k}") for k in REGISTRY_COLUMNS])
         async for row, _, _ in _registry(session, org_id, t):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(csv_row(row))
 
 
 

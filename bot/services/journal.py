@@ -15,6 +15,7 @@ from bot.i18n import I18n
 from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.numbers import is_whole
 from bot.services.mentorships import (
     CURATORS,
     MentorshipView,
@@ -61,7 +62,7 @@ class MeetingDraft:
 
 def parse_duration(raw: str) -> int:
     text = raw.strip()
-    if not text.isdigit() or not 5 <= int(text) <= DURATION_MAX:
+    if not is_whole(text) or not 5 <= int(text) <= DURATION_MAX:
         raise InvalidInput("journal.bad_duration", max=DURATION_MAX)
     return int(text)
 

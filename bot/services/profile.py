@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.numbers import is_whole
 from db.models import Membership, MenteeCategory, Person, Role
 from db.repositories import MembershipRepo, OrganizationRepo, PersonRepo
 
@@ -34,7 +35,7 @@ OPTIONAL_STEPS = {"note"}
 
 def split_step(step: str) -> tuple[str, int | None]:
     name, _, membership = step.partition(".")
-    return name, int(membership) if membership.isdigit() else None
+    return name, int(membership) if is_whole(membership) else None
 
 
 def normalize_name(text: str) -> str:
@@ -89,7 +90,7 @@ def parse_text(step_name: str, raw: str) -> str | int:
         return text
     text = _clean(raw)
     if step_name == "experience":
-        if not text.isdigit() or int(text) > EXPERIENCE_MAX:
+        if not is_whole(text) or int(text) > EXPERIENCE_MAX:
             raise InvalidInput("profile.bad_experience", max=EXPERIENCE_MAX)
         return int(text)
     limit = NAME_MAX if step_name == "full_name" else FIELD_MAX

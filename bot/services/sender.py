@@ -49,6 +49,7 @@ from bot.services.notifications import mark_unreachable
 from bot.settings import NotifySettings
 from bot.telegram_retry import OUTBOX
 from bot.waits import wait_set
+from bot.logs import exception_summary
 from db.models import Notification, NotificationStatus
 
 log = logging.getLogger(__name__)
@@ -184,8 +185,8 @@ class NotificationSender:
     async def _deliver_and_release(self, notification_id: int, chat_id: int) -> None:
         try:
             await self.deliver(notification_id)
-        except Exception:  # noqa: BLE001 - one failed delivery must not stop the others
-            log.exception("delivering notification %s failed", notification_id)
+        except Exception as error:  # noqa: BLE001 - one failed delivery must not stop the others
+            log.error("delivering notification %s failed\n%s", notification_id, exception_summary(error))
         finally:
             self._busy_ids.discard(notification_id)
             self._busy_chats.discard(chat_id)
@@ -274,7 +275,7 @@ class NotificationSender:
             await session.commit()
 
     async def _unreachable(self, session: AsyncSession, n: Notification, error: str) -> None:
-        log.info("chat %s cannot be reached (%s)", n.chat_id, error)
+        log.info("notification %s: its person cannot be reached (%s)", n.id, type(error).__name__)
         await mark_unreachable(session, n.chat_id, self.clock.now(), error)
         n.status = NotificationStatus.UNREACHABLE
         n.last_error = error[:300]

@@ -229,10 +229,21 @@ async def reschedule(session: AsyncSession, actor: Actor, session_id: int, start
     await session.commit()
 
 
-async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int, person_id: int) -> None:
+def check_started(starts_at: datetime, timezone: str, now: datetime) -> None:
+    """Attendance (and so feedback) exists only from the session's start."""
+    if now < starts_at:
+        from bot.ui import local_time
+
+        raise InvalidInput("speed.not_started", when=local_time(starts_at, timezone))
+
+
+async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int, person_id: int,
+                            now: datetime) -> None:
     s = await _get(session, actor, session_id)
     if not _manages(actor, s):
         raise AccessDenied("speed.only_host")
+    org = await session.get(Organization, s.organization_id)
+    check_started(s.starts_at, org.timezone if org else "UTC", now)
     row = await session.scalar(select(SpeedSignup).where(
         SpeedSignup.session_id == s.id, SpeedSignup.person_id == person_id,
         SpeedSignup.status == SignupStatus.REGISTERED))
@@ -246,6 +257,8 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
                             i18n: I18n) -> int:
     """Attendance is final; the attendees are asked for a 1–5 feedback. Returns how many attended."""
     s = await _managed(session, actor, session_id)
+    org = await session.get(Organization, s.organization_id)
+    check_started(s.starts_at, org.timezone if org else "UTC", now)
     s.status = SpeedSessionStatus.DONE
     rows = (await session.scalars(select(SpeedSignup).where(
         SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all()

@@ -19,21 +19,24 @@ import secrets
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Row, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Row, and_, bindparam, case, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.callbacks import SurveyCb
 from bot.i18n import I18n
 from bot.keyboards import Keyboard
+from bot.services import survey_mix
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import _tell, current_mentees, current_mentor, pair_title
+from bot.services.numbers import is_whole
 from db.models import (
     Membership,
     Mentorship,
@@ -46,8 +49,10 @@ from db.models import (
     SurveyParticipant,
     SurveyQuestion,
     SurveyResponse,
+    SurveyMixEntry,
     SurveyStatus,
 )
+from db.engine import checkpoint
 from db.repositories import plain_rows
 
 MIN_ANSWERS = 3  # the floor of the per-organisation setting
@@ -62,7 +67,8 @@ COMPLETION_SURVEY_DAYS = 14
 SCALE = range(1, 11)
 MANAGERS = (Role.CURATOR,)
 READERS = (Role.CURATOR, Role.HEAD)
-AUDIENCES = ("mentees", "mentors", "everyone")  # and "program.<mentorship id>"
+AUDIENCES = ("mentees", "mentors", "everyone")  # and "program.<mentorship id>", "completion.<school year>"
+POOL_PREFIX = "completion."
 
 _rng = random.SystemRandom()
 
@@ -141,6 +147,7 @@ class QuestionResult:
     distribution: list[tuple[str, int]] = field(default_factory=list)  # (value or option, count)
     texts: list[str] = field(default_factory=list)  # free answers, in random order
     options: list[str] = field(default_factory=list)
+    hidden: bool = False  # fewer answers than the minimum: nothing of them is shown
 
 
 @dataclass
@@ -153,6 +160,8 @@ class SurveyResults:
     invited: int
     answered: int
     questions: list[QuestionResult]
+    minimum: int = MIN_ANSWERS
+    stored: int = 0  # answers in the results (an open pooled questionnaire's last few wait in the mix)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -228,7 +237,7 @@ async def _check_audience(session: AsyncSession, org_id: int, audience: str) -> 
     kind, _, value = audience.partition(".")
     if audience in AUDIENCES:
         return
-    if kind == "program" and value.isdigit():
+    if kind == "program" and is_whole(value):
         m = await session.get(Mentorship, int(value))
         if m is not None and m.organization_id == org_id:
             return
@@ -312,6 +321,12 @@ async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n
     survey.launched_at = now
     survey.remind_at = remind_time(now, survey.deadline)
     zone = await _zone(session, survey.organization_id)
+    await _invite(session, survey, people, now, i18n, zone)
+    return len(people)
+
+
+async def _invite(session: AsyncSession, survey: Survey, people: list[Person], now: datetime, i18n: I18n,
+                  zone: str) -> None:
     from bot.ui import local_time
 
     for person in people:
@@ -322,7 +337,6 @@ async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n
                     dedup_key=f"survey:{survey.id}:invite:{person.id}", title=_title(survey, i18n, person.locale),
                     deadline=local_time(survey.deadline, zone),
                     anonymity=t.plain("survey.anonymous_note" if survey.anonymous else "survey.named_note"))
-    return len(people)
 
 
 def _title(survey: Survey | Row, i18n: I18n, locale: str | None) -> str:
@@ -343,30 +357,44 @@ async def launch(session: AsyncSession, actor: Actor, survey_id: int, now: datet
     return invited
 
 
+def school_year(day: date) -> int:
+    """The school year a day belongs to, by the year of its 1 September."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
 async def launch_on_completion(session: AsyncSession, m: Mentorship, now: datetime, i18n: I18n) -> None:
-    """A program completed: the mentee questionnaire to its mentees, the mentor's to its mentor.
+    """A program completed: its mentees are invited to the organisation's pooled mentee questionnaire of
+    this school year, its mentor to the mentors' one (opened by the first completion of the year, open to
+    31 August). A questionnaire of one pair would have one or two respondents: no anonymity at all.
     Runs inside the completing transaction (the caller commits)."""
     zone = await _zone(session, m.organization_id)
-    deadline = deadline_for((now.astimezone(ZoneInfo(zone)) + timedelta(days=COMPLETION_SURVEY_DAYS)).date(), zone)
+    year = school_year(now.astimezone(ZoneInfo(zone)).date())
+    audience = f"{POOL_PREFIX}{year}"
     for template in TEMPLATES:
-        survey = Survey(organization_id=m.organization_id, template=template, audience=f"program.{m.id}",
-                        title=i18n.get(None).plain(f"survey.template.{template}"), anonymous=True,
-                        status=SurveyStatus.DRAFT, deadline=deadline, mentorship_id=m.id, created_at=now)
-        session.add(survey)
-        await session.flush()
-        for n, (key, kind, required) in enumerate(TEMPLATE_KEYS):
-            session.add(SurveyQuestion(survey_id=survey.id, position=n, kind=kind, key=key, required=required,
-                                       text=i18n.get(None).plain(f"survey_q.{template}.{key}")))
-        await session.flush()
-        if not await _open(session, survey, now, i18n):
-            await session.delete(survey)
+        survey = await session.scalar(select(Survey).where(
+            Survey.organization_id == m.organization_id, Survey.template == template, Survey.audience == audience,
+            Survey.status == SurveyStatus.OPEN).with_for_update())
+        if survey is None:
+            survey = Survey(organization_id=m.organization_id, template=template, audience=audience,
+                            title=i18n.get(None).plain(f"survey.template.{template}"), anonymous=True,
+                            status=SurveyStatus.OPEN, deadline=deadline_for(date(year + 1, 8, 31), zone),
+                            created_at=now, launched_at=now)
+            session.add(survey)
+            await session.flush()
+            for n, (key, kind, required) in enumerate(TEMPLATE_KEYS):
+                session.add(SurveyQuestion(survey_id=survey.id, position=n, kind=kind, key=key, required=required,
+                                           text=i18n.get(None).plain(f"survey_q.{template}.{key}")))
+        program = Survey(organization_id=m.organization_id, template=template, audience=f"program.{m.id}")
+        invited = set((await session.scalars(select(SurveyParticipant.person_id).where(
+            SurveyParticipant.survey_id == survey.id))).all())
+        people = [p for p in await audience_people(session, program) if p.id not in invited]
+        await _invite(session, survey, people, now, i18n, zone)
 
 
 async def set_anonymous(session: AsyncSession, actor: Actor, survey_id: int, anonymous: bool) -> None:
     """Anonymity is fixed from the first answer on: respondents were told what it is."""
     survey = await _managed(session, actor, survey_id)
-    answers = await session.scalar(select(func.count()).select_from(SurveyResponse).where(
-        SurveyResponse.survey_id == survey.id)) or 0
+    _, answers = await _counts(session, survey.id)
     if answers or survey.status == SurveyStatus.CLOSED:
         raise InvalidInput("survey.anonymity_locked")
     if survey.status == SurveyStatus.OPEN:
@@ -384,20 +412,26 @@ async def delete_draft(session: AsyncSession, actor: Actor, survey_id: int) -> N
     await session.commit()
 
 
-async def close(session: AsyncSession, actor: Actor, survey_id: int, now: datetime) -> None:
+async def close(session: AsyncSession, actor: Actor, survey_id: int, now: datetime, i18n: I18n) -> None:
     survey = await _managed(session, actor, survey_id)
+    await session.refresh(survey, with_for_update=True)  # an answer being written finishes first
     if survey.status != SurveyStatus.OPEN:
         raise InvalidInput("error.stale_button")
-    await _close(session, survey, now)
+    await _close(session, survey, now, i18n)
     await session.commit()
+    await checkpoint(session)
 
 
-async def _close(session: AsyncSession, survey: Survey, now: datetime) -> None:
-    """Closed for good. With enough answers, the mean of all its 1–10 answers is kept for the
-    summaries (an aggregate only, like everything shown of a survey)."""
+async def _close(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n) -> int:
+    """Closed for good: the mix's last batch is written (or, too small to be anonymous, not written and
+    its authors told). With enough answers, the mean of all its 1–10 answers is kept for the summaries
+    (an aggregate only, like everything shown of a survey). Returns the notifications queued."""
     survey.status, survey.closed_at = SurveyStatus.CLOSED, now
-    org = await session.get(Organization, survey.organization_id)
-    minimum = max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
+    _, dropped = await _write_batch(session, survey, closing=True)
+    minimum = await _minimum(session, survey.organization_id)
+    for person in (await session.scalars(select(Person).where(Person.id.in_(dropped)))).all():
+        await _tell(session, person, "survey.answer_not_kept", now, i18n, min=minimum,
+                    dedup_key=f"survey:{survey.id}:not-kept:{person.id}", title=_title(survey, i18n, person.locale))
     scales = {str(q) for q in (await session.scalars(select(SurveyQuestion.id).where(
         SurveyQuestion.survey_id == survey.id, SurveyQuestion.kind == QuestionKind.SCALE))).all()}
     answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
@@ -405,15 +439,17 @@ async def _close(session: AsyncSession, survey: Survey, now: datetime) -> None:
     values = [v for a in answers for k, v in a.items() if k in scales]
     if len(answers) >= minimum and values:
         survey.mean_score = sum(values) / len(values)
+    return len(dropped)
 
 
 # --------------------------------------------------------------------------- reading
 async def _counts(session: AsyncSession, survey_id: int) -> tuple[int, int]:
     """(invited, answered), counted in SQL."""
     row = (await session.execute(select(func.count(), func.coalesce(func.sum(
-        case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0)).where(
-        SurveyParticipant.survey_id == survey_id))).one()
-    return int(row[0]), int(row[1])
+        case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0),
+        select(func.count()).select_from(SurveyMixEntry).where(SurveyMixEntry.survey_id == survey_id)
+        .scalar_subquery()).where(SurveyParticipant.survey_id == survey_id))).one()
+    return int(row[0]), int(row[1]) + int(row[2] or 0)
 
 
 async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n | None = None) -> SurveyCard:
@@ -469,14 +505,20 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime,
 
 
 # the statements every answer and every /surveys runs, built once (building them cost more than running)
+def _in_mix(person_id: Any) -> Any:
+    """The person's answer waits in the mix: answered, as far as they are concerned."""
+    return exists().where(SurveyMixEntry.survey_id == Survey.id, SurveyMixEntry.person_id == person_id)
+
+
 OPEN_FOR = select(Survey.id, Survey.title, Survey.template, Survey.deadline, Organization.timezone).join(
     SurveyParticipant, SurveyParticipant.survey_id == Survey.id).join(
     Organization, Organization.id == Survey.organization_id).where(
     SurveyParticipant.person_id == bindparam("person_id", type_=SurveyParticipant.person_id.type),
-    SurveyParticipant.answered.is_(False), Survey.status == SurveyStatus.OPEN,
+    SurveyParticipant.answered.is_(False), ~_in_mix(SurveyParticipant.person_id), Survey.status == SurveyStatus.OPEN,
     Survey.deadline > bindparam("now", type_=Survey.deadline.type)).order_by(Survey.deadline)
 INVITATION = (select(Survey.id, Survey.title, Survey.template, Survey.anonymous, Survey.status, Survey.deadline,
-                     Survey.launched_at, SurveyParticipant.answered, Organization.timezone)
+                     Survey.launched_at, SurveyParticipant.answered, Organization.timezone,
+                     _in_mix(SurveyParticipant.person_id).label("pending"))
               .join(Organization, Organization.id == Survey.organization_id)
               .outerjoin(SurveyParticipant, and_(
                   SurveyParticipant.survey_id == Survey.id,
@@ -522,7 +564,7 @@ async def questionnaire(session: AsyncSession, actor: Actor, survey_id: int, now
     survey = found[0]
     if survey.answered is None:
         raise AccessDenied("survey.not_invited")
-    if survey.answered:
+    if survey.answered or survey.pending:
         raise InvalidInput("survey.already")
     if survey.status != SurveyStatus.OPEN or survey.deadline <= now:
         raise InvalidInput("survey.closed")
@@ -549,8 +591,9 @@ def check_answer(q: QuestionView, value: Any) -> Any:
 
 
 async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: dict[int, Any], now: datetime) -> None:
-    """One submission per person. The participation mark and the answers are written in one
-    transaction, and the survey's responses are rewritten in a fresh random order."""
+    """One submission per person. A named survey's answers are written with the mark; an anonymous one's
+    go into the mix (bot/services/survey_mix.py) and reach `survey_responses` in a batch of at least the
+    minimum, never in a transaction of their own."""
     form = await questionnaire(session, actor, survey_id, now)
     by_id = {q.id: q for q in form.questions}
     if not set(answers) <= set(by_id):
@@ -561,26 +604,101 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: d
             stored[str(q.id)] = check_answer(q, answers[q.id])
         elif q.required:
             raise InvalidInput("survey.required_missing", number=q.position + 1)
-    # the participation mark first: it is the write that serialises a second try (and on SQLite takes
-    # the database's write lock before the responses are read)
-    marked = await session.execute(update(SurveyParticipant).where(
-        SurveyParticipant.survey_id == survey_id, SurveyParticipant.person_id == actor.person_id,
-        SurveyParticipant.answered.is_(False)).values(answered=True))
-    if marked.rowcount != 1:
+    assert actor.person_id is not None
+    if not form.anonymous:
+        marked = await session.execute(update(SurveyParticipant).where(
+            SurveyParticipant.survey_id == survey_id, SurveyParticipant.person_id == actor.person_id,
+            SurveyParticipant.answered.is_(False)).values(answered=True))
+        if marked.rowcount != 1:
+            await session.rollback()
+            raise InvalidInput("survey.already")
+        session.add(SurveyResponse(id=secrets.token_hex(16), survey_id=survey_id, respondent_id=actor.person_id,
+                                   answers=json.dumps(stored, ensure_ascii=False, sort_keys=True)))
+        await session.commit()
+        return
+    key = survey_mix.current()
+    session.add(SurveyMixEntry(id=survey_mix.new_entry_id(), survey_id=survey_id, person_id=actor.person_id,
+                               key_id=key.id, sealed=key.seal(stored, survey_id)))
+    try:
+        await session.flush()  # the unique (survey, person) turns a second try away
+    except IntegrityError:
         await session.rollback()
-        raise InvalidInput("survey.already")
+        raise InvalidInput("survey.already") from None
     survey = await session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
-    assert survey is not None
-    rows = [(r.answers, r.respondent_id) for r in (await session.execute(select(
-        SurveyResponse.answers, SurveyResponse.respondent_id).where(SurveyResponse.survey_id == survey_id))).all()]
-    rows.append((json.dumps(stored, ensure_ascii=False, sort_keys=True),
-                 None if survey.anonymous else actor.person_id))
-    _rng.shuffle(rows)
-    await session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
-    await session.flush()
-    session.add_all([SurveyResponse(id=secrets.token_hex(16), survey_id=survey_id, answers=text, respondent_id=who)
-                     for text, who in rows])
+    if survey is None or survey.status != SurveyStatus.OPEN:  # closed meanwhile
+        await session.rollback()
+        raise InvalidInput("survey.closed")
+    written, _ = await _write_batch(session, survey, closing=False)
     await session.commit()
+    if written:
+        await checkpoint(session)
+
+
+async def _minimum(session: AsyncSession, org_id: int) -> int:
+    org = await session.get(Organization, org_id)
+    return max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
+
+
+def is_pooled(survey: Survey | Row) -> bool:
+    """The organisation's completion questionnaire of a school year: its results are shown while it is open."""
+    return survey.audience.startswith(POOL_PREFIX)
+
+
+async def _mix_entries(session: AsyncSession, survey_id: int) -> list[survey_mix.Entry]:
+    """The survey's entries this process can open."""
+    key = survey_mix.current()
+    rows = (await session.execute(select(SurveyMixEntry.id, SurveyMixEntry.person_id, SurveyMixEntry.sealed).where(
+        SurveyMixEntry.survey_id == survey_id, SurveyMixEntry.key_id == key.id))).all()
+    return [survey_mix.Entry(row.id, row.person_id, key.open(row.sealed, survey_id)) for row in rows]
+
+
+async def _write_batch(session: AsyncSession, survey: Survey, *, closing: bool) -> tuple[list[int], list[int]]:
+    """Move a batch from the mix to the responses, with its people's marks, in the caller's transaction
+    (the survey's row is locked by the caller). Closing: everything left, or, when that is fewer than the
+    minimum, nothing, and the entries are deleted all the same. Returns (whose answers were written, whose
+    were not: closing with too few)."""
+    entries = await _mix_entries(session, survey.id)
+    minimum = await _minimum(session, survey.organization_id)
+    batch = survey_mix.choose_batch(entries, minimum, pooled=is_pooled(survey), closing=closing)
+    gone = batch if not closing else entries
+    if not gone:
+        return [], []
+    await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.id.in_([e.id for e in gone])))
+    await session.execute(update(SurveyParticipant).where(
+        SurveyParticipant.survey_id == survey.id,
+        SurveyParticipant.person_id.in_([e.person_id for e in gone])).values(answered=True))
+    for entry in survey_mix.shuffled(batch):
+        session.add(SurveyResponse(id=secrets.token_hex(16), survey_id=survey.id, respondent_id=None,
+                                   answers=json.dumps(entry.answers, ensure_ascii=False, sort_keys=True)))
+    await session.flush()
+    return [e.person_id for e in batch], [e.person_id for e in gone if e not in batch]
+
+
+async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+    """Entries sealed with another key (the bot restarted before their batch was written) cannot be read:
+    they are deleted, and their authors are asked to answer again while the survey is open."""
+    key = survey_mix.current()
+    lost = (await session.execute(select(SurveyMixEntry.id, SurveyMixEntry.survey_id, SurveyMixEntry.key_id,
+                                         Person).join(Person, Person.id == SurveyMixEntry.person_id).where(
+        SurveyMixEntry.key_id != key.id))).all()
+    if not lost:
+        return 0
+    await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.id.in_([row.id for row in lost])))
+    surveys = {s.id: s for s in (await session.scalars(select(Survey).where(
+        Survey.id.in_({row.survey_id for row in lost})))).all()}
+    told = 0
+    for row in lost:
+        survey, person = surveys.get(row.survey_id), row.Person
+        if survey is None or survey.status != SurveyStatus.OPEN or survey.deadline <= now:
+            continue
+        await _tell(session, person, "survey.answer_lost", now, i18n,
+                    markup=_invitation_markup(i18n, person.locale, survey.id),
+                    dedup_key=f"survey:{survey.id}:lost:{row.key_id}:{person.id}",
+                    title=_title(survey, i18n, person.locale))
+        told += 1
+    await session.commit()
+    await checkpoint(session)
+    return told
 
 
 # --------------------------------------------------------------------------- results
@@ -590,13 +708,13 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18
         raise AccessDenied("survey.only_curators")
     org = await session.get(Organization, survey.organization_id)
     minimum = max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
-    if survey.status != SurveyStatus.CLOSED:
+    if survey.status != SurveyStatus.CLOSED and not (survey.status == SurveyStatus.OPEN and is_pooled(survey)):
         raise InvalidInput("survey.results_after_close")
     answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
         SurveyResponse.survey_id == survey.id))).all()]
-    if len(answers) < minimum:
-        raise InvalidInput("survey.too_few", min=minimum, got=len(answers))
     invited, answered = await _counts(session, survey.id)
+    if len(answers) < minimum:
+        raise InvalidInput("survey.too_few", min=minimum, got=answered)
     t = i18n.get(actor.locale)
     questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
                                        .order_by(SurveyQuestion.position))).all()
@@ -605,7 +723,9 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18
         q = _view(row, survey.template, i18n, actor.locale)
         values = [a[str(q.id)] for a in answers if str(q.id) in a]
         result = QuestionResult(q.id, q.position, q.kind, q.text, len(values), options=q.options)
-        if q.kind == QuestionKind.SCALE:
+        if len(values) < minimum:  # the minimum holds per question: an optional one answered by few shows nothing
+            result.hidden = True
+        elif q.kind == QuestionKind.SCALE:
             result.mean = sum(values) / len(values) if values else None
             result.distribution = [(str(n), values.count(n)) for n in SCALE]
         elif q.kind == QuestionKind.YES_NO:
@@ -619,7 +739,7 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18
             _rng.shuffle(result.texts)
         out.append(result)
     return SurveyResults(survey.id, _title(survey, i18n, actor.locale), survey.anonymous, survey.deadline,
-                         org.timezone if org else "UTC", invited, answered, out)
+                         org.timezone if org else "UTC", invited, answered, out, minimum, len(answers))
 
 
 async def named_answers(session: AsyncSession, actor: Actor, survey_id: int,
@@ -642,7 +762,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     from bot.services.mentorships import _curators
     from bot.ui import local_time
 
-    queued = 0
+    queued = await recover_lost_answers(session, now, i18n)
     for survey in (await session.scalars(select(Survey).where(
             Survey.status == SurveyStatus.OPEN, Survey.remind_at <= now, Survey.reminded_at.is_(None),
             Survey.deadline > now))).all():
@@ -650,7 +770,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         late = (await session.scalars(select(Person).join(
             SurveyParticipant, SurveyParticipant.person_id == Person.id).where(
             SurveyParticipant.survey_id == survey.id, SurveyParticipant.answered.is_(False),
-            Person.erased_at.is_(None)))).all()
+            ~_in_mix(SurveyParticipant.person_id), Person.erased_at.is_(None)))).all()
         for person in late:
             await _tell(session, person, "survey.reminder", now, i18n,
                         markup=_invitation_markup(i18n, person.locale, survey.id),
@@ -659,8 +779,8 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
             queued += 1
         survey.reminded_at = now
     for survey in (await session.scalars(select(Survey).where(
-            Survey.status == SurveyStatus.OPEN, Survey.deadline <= now))).all():
-        await _close(session, survey, now)
+            Survey.status == SurveyStatus.OPEN, Survey.deadline <= now).with_for_update())).all():
+        queued += await _close(session, survey, now, i18n)
         invited, answered = await _counts(session, survey.id)
         for curator in await _curators(session, survey.organization_id):
             kb = Keyboard()
@@ -671,6 +791,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
                         title=_title(survey, i18n, curator.locale), answered=answered, invited=invited)
             queued += 1
     await session.commit()
+    await checkpoint(session)
     return queued
 
 
@@ -678,4 +799,5 @@ async def forget_person(session: AsyncSession, person_id: int) -> None:
     """Erasure: a named survey's answers stop naming the person (they stay, anonymous, in the counts)."""
     await session.execute(update(SurveyResponse).where(SurveyResponse.respondent_id == person_id)
                           .values(respondent_id=None))
+    await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.person_id == person_id))
 

@@ -29,6 +29,7 @@ JSON_FIELDS = {
     "reply_markup", "scope", "commands", "link_preview_options", "entities",
     "caption_entities", "reply_parameters", "allowed_updates", "media",
 }
+DEPRECATED_PARAMS = frozenset({"disable_web_page_preview"})
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -356,6 +357,9 @@ class BotAPIEmulator:
             handler = getattr(self, f"api_{method.lower()}", None)
             if handler is None:
                 raise TelegramError(404, "Not Found")
+            deprecated = DEPRECATED_PARAMS & params.keys()
+            if deprecated:  # stricter than Telegram, which still takes them: the bot must not rely on them
+                raise bad_request(f"deprecated parameter {sorted(deprecated)[0]}: use link_preview_options")
             result = await handler(params)
         except TelegramError as exc:
             call = Call(seq, method, params, False, exc.description, arrived)

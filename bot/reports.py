@@ -171,7 +171,8 @@ def indicators_text(t: Translator, ind: Any) -> str:
     return "\n".join(lines)
 
 
-ATTENTION_SECTIONS = ("overdue_items", "unanswered_requests", "quiet_pairs", "ending_programs", "unreachable")
+ATTENTION_SECTIONS = ("without_mentor", "overdue_items", "unanswered_requests", "quiet_pairs", "ending_programs",
+                      "unreachable")
 
 
 def attention_text(t: Translator, att: Any) -> str:

@@ -125,6 +125,8 @@ class NotifySettings(BaseSettings):
     request_timeout: float = Field(default=15.0, gt=0)
     # seconds between looks at the outbox when nothing woke the sender
     poll_interval: float = Field(default=1.0, gt=0)
+    # days a delivered notification keeps its text (names, relayed messages) before it is scrubbed
+    retention_days: float = Field(default=7.0, gt=0, le=366)
 
 
 class Settings(BaseSettings):

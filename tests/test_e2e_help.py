@@ -96,8 +96,8 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
     assert copy.document["file_name"] == "plan.docx" and "Вот мой план" in copy.caption
     await anna.press("✖ Закрыть запрос", await wait_text(anna, "Ваш запрос №1 взял"))
     await anna.press("5")
-    assert "Спасибо за отзыв" in (await anna.send("Очень помогло")).text
-    assert "Запрос закрыт" in (await anna.send("И ещё вопрос")).text
+    assert "Комментарий сохранён к запросу №1" in (await anna.send("Очень помогло")).text
+    assert "Запрос №1 закрыт, и это сообщение никуда не ушло" in (await anna.send("И ещё вопрос")).text
     await wait_text(maria, "Наставляемый закрыл запрос №1")
 
     # --- the pool: two mentors race, exactly one wins; the other's offer says it is taken
@@ -112,7 +112,8 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
     async with db() as session:
         request = await session.get(HelpRequest, 2)
         assert request.status == HelpRequestStatus.TAKEN and request.mentor_id == ids[912]
-    assert "взял(а)" in oleg_offer.text and not oleg_offer.buttons  # updated in place
+    # updated in place, naming the taker as the registry does (not their Telegram name «Пётр»)
+    assert "Запрос №2 взял(а) Пётр Первый" in oleg_offer.text and not oleg_offer.buttons
     alerts = [e.text for e in emulator.events if e.kind == "callback_answer" and e.chat_id == oleg.id and e.text]
     assert alerts == ["Этот запрос уже взял другой наставник."]
     clock.advance(timedelta(minutes=20))
@@ -171,3 +172,74 @@ async def test_a_taken_unanswered_request_reminds_the_mentor_once(db):
         assert await svc.escalate_due(session, START + timedelta(hours=5), i18n) == 0
         reminders = (await session.scalars(select(Notification.text).where(Notification.kind == "help"))).all()
         assert sum("ещё не ответили" in text for text in reminders) == 1
+
+
+async def test_the_relay_never_guesses(emulator, db, bot_app, clock):
+    """A closed request's next message asks where to go; several conversations and no choice ask too; every
+    relayed message says where it went; the rating comment stays with its request; the mentor closes."""
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 24", "Europe/Moscow")).id
+    for tid, name, role, capacity in ((921, "Алла Первая", Role.MENTEE, None), (922, "Борис Второй", Role.MENTEE, None),
+                                      (923, "Вика Третья", Role.MENTEE, None), (931, "Марк Наставник", Role.MENTOR, 5),
+                                      (932, "Нона Наставница", Role.MENTOR, 5)):
+        await seed(db, org_id, tid, name, role, ["Инклюзия"], capacity)
+    alla, boris, vika, mark, nona = (ScriptedUser(emulator, tid, name) for tid, name in
+                                     ((921, "Алла"), (922, "Борис"), (923, "Вика"), (931, "Марк"), (932, "Нона")))
+    for user in (alla, boris, vika, mark, nona):
+        emulator.open_chat(user.id, user.first_name)
+
+    async def ask(user: ScriptedUser, text: str, mentor: ScriptedUser, number: int) -> None:
+        await user.send("/ask")
+        await user.press(lambda label: label.startswith("Инклюзия"))
+        await user.send(text)
+        await mentor.press("🙋 Беру", await wait_text(mentor, f"Запрос №{number}"))
+        await wait_text(user, f"Ваш запрос №{number} взял")
+
+    await ask(alla, "Первый вопрос Аллы", mark, 1)
+    await ask(boris, "Вопрос Бориса", mark, 2)
+    await ask(alla, "Второй вопрос Аллы", nona, 3)
+
+    # Марк took №2 last, so his messages go there, and he is told so
+    reply = await mark.send("Борису: начнём с плана")
+    assert "Передано в запрос №2 (Борис Второй)" in reply.text
+    await wait_text(boris, "Борису: начнём с плана")
+    # he switches to №1 with the button under the request he took
+    await mark.press("↩️ Ответить", next(m for m in mark.messages() if "Вы взяли запрос №1" in (m.text or "")))
+    assert "Передано в запрос №1 (Алла Первая)" in (await mark.send("Алле: посмотрите ФГОС")).text
+    await wait_text(alla, "Алле: посмотрите ФГОС")
+
+    # Алла closes №1 while №3 is open: her comment is about №1, not №3
+    await alla.press("✖ Закрыть запрос", await wait_text(alla, "Ваш запрос №1 взял"))
+    await alla.press("5")
+    assert "Комментарий сохранён к запросу №1" in (await alla.send("Марк очень помог")).text
+    async with db() as session:
+        first, third = await session.get(HelpRequest, 1), await session.get(HelpRequest, 3)
+        assert (first.rating, first.rating_comment) == (5, "Марк очень помог") and third.rating_comment is None
+
+    # Марк's chosen request is closed now: his next message waits, and he picks where it goes
+    reply = await mark.send("Ещё одна мысль")
+    assert "Запрос №1 закрыт, и это сообщение никуда не ушло" in reply.text
+    assert mark.buttons(reply.messages[0]) == ["№2 · Борис Второй"]
+    assert all("Ещё одна мысль" not in (m.text or "") for m in alla.messages() + boris.messages())
+    reply = await mark.press("№2 · Борис Второй", reply.messages[0])
+    assert "Передано в запрос №2 (Борис Второй)" in mark.last().text
+    await wait_text(boris, "Ещё одна мысль")
+
+    # two conversations and no choice (the dialog was cancelled): Нона picks with buttons
+    await ask(vika, "Вопрос Вики", nona, 4)
+    await nona.send("/cancel")
+    reply = await nona.send("Кому это?")
+    assert "несколько открытых разговоров" in reply.text
+    assert sorted(nona.buttons(reply.messages[0])) == ["№3 · Алла Первая", "№4 · Вика Третья"]
+    await nona.press("№4 · Вика Третья", reply.messages[0])
+    await wait_text(vika, "Кому это?")
+    assert all("Кому это?" not in (m.text or "") for m in alla.messages())
+
+    # the mentor closes a request he took, from /requests; the mentee is asked to rate it
+    reply = await mark.send("/requests")
+    assert mark.buttons(reply.messages[0]) == ["✅ Закрыть №2"]
+    await mark.press("✅ Закрыть №2", reply.messages[0])
+    await wait_text(boris, "Наставник закрыл запрос №2")
+    async with db() as session:
+        assert (await session.get(HelpRequest, 2)).status == HelpRequestStatus.CLOSED
+    assert emulator.rejections == []

@@ -361,8 +361,8 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
         with recorded_statements(session) as statements:
             att = await summary.attention(session, org, START)
             ind = (await summary.indicators(session, [org], START))[org_id]
-    # five lists and the pairs' names; the figures: nine for all organisations, three per time zone
-    assert len(statements) == 6 + 9 + 3, statements
+    # six lists and the pairs' names; the figures: nine for all organisations, three per time zone
+    assert len(statements) == 7 + 9 + 3, statements
     assert ind.help_open == 9 and ind.help_overdue == 8 and ind.help_month == 10  # not closed; open, late; this month
 
     count, shown = att.unanswered_requests

@@ -1,6 +1,8 @@
 """Services on their own: authorisation, invites, consent and erasure, registry paging and search."""
 from __future__ import annotations
 
+from bot.i18n import I18n
+
 from datetime import timedelta
 
 import pytest
@@ -102,15 +104,15 @@ async def test_withdrawal_per_organisation_then_erasure(db):
     await _join(db, 9, org_a, Role.MENTEE, "Двойкина Дарья")
     actor = await _join(db, 9, org_b, Role.MENTOR)
     async with db() as session:
-        assert not await consent.withdraw_consent(session, actor, org_a, START)  # one consent remains
+        assert not await consent.withdraw_consent(session, actor, org_a, START, I18n())  # one consent remains
         actor = await load_actor(session, 9)
         assert actor.role_set() == {Role.MENTOR}
         person = await session.get(Person, actor.person_id)
         await session.refresh(person)
         assert person.full_name == "Двойкина Дарья"
         with pytest.raises(NotFound):
-            await consent.withdraw_consent(session, actor, org_a, START)  # not twice
-        assert await consent.withdraw_consent(session, actor, org_b, START)
+            await consent.withdraw_consent(session, actor, org_a, START, I18n())  # not twice
+        assert await consent.withdraw_consent(session, actor, org_b, START, I18n())
         await session.refresh(person)
         assert person.full_name is None and person.telegram_id is None and person.erased_at is not None
         assert not (await load_actor(session, 9)).registered

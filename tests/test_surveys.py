@@ -330,3 +330,64 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
         assert [q.text for q in form.questions] == ["Другая оценка", "Текст"]
     finally:
         await other_engine.dispose()
+
+
+async def test_answers_sealed_before_a_restart_are_asked_again_and_the_bot_says_why(db):
+    await _world(db, mentees=3)
+    sid = await _launched(db)
+    first = await _actor(db, 100)
+    async with db() as session:
+        form = await svc.questionnaire(session, first, sid, START, I18N)
+        await svc.submit(session, first, sid, _full_answers(form, wish="до перезапуска"), START)
+    survey_mix.start_afresh()  # the bot restarts: its new key cannot open what the old one sealed
+    async with db() as session:
+        assert await svc.send_due(session, START + timedelta(minutes=5), I18N) >= 1
+        told = (await session.scalars(select(Notification.text).where(
+            Notification.dedup_key.like(f"survey:{sid}:lost:%")))).all()
+        assert len(told) == 1 and "не сохранились: бот перезапустился" in told[0]
+        assert (await session.execute(text("SELECT count(*) FROM survey_mix"))).scalar() == 0
+        form = await svc.questionnaire(session, first, sid, START, I18N)  # invited again, not "already"
+        await svc.submit(session, first, sid, _full_answers(form, wish="после перезапуска"), START)
+        assert await svc.send_due(session, START + timedelta(minutes=10), I18N) == 0  # nothing more to say
+
+
+async def test_the_pooled_completion_questionnaire_shows_results_from_the_third_program_on(db):
+    """Each pair's completion adds its mentee to the organisation's pooled questionnaire of the school year;
+    its results appear once three have answered (the minimum), never before, per question."""
+    async with db() as session:
+        org = (await create_organization(session, "Школа № 10", "Europe/Moscow")).id
+    await seed(db, org, 1, "Куратор", Role.CURATOR)
+    mentor_id = await seed(db, org, 11, "Наставник", Role.MENTOR, ["Инклюзия"], 5)
+    curator = await _actor(db, 1)
+    surveys_seen = set()
+    for n in range(3):
+        mentee_id = await seed(db, org, 20 + n, f"Наставляемый {n}", Role.MENTEE, ["Инклюзия"])
+        async with db() as session:
+            pair = await mentorships.propose(session, curator, org_id=org, mentor_id=mentor_id, mentee_ids=[mentee_id],
+                                             form=MentoringForm.TEACHER_TEACHER, kind=MentoringKind.TRADITIONAL,
+                                             now=START, i18n=I18N)
+        for telegram_id in (11, 20 + n):
+            async with db() as session:
+                await mentorships.respond(session, await _actor(db, telegram_id), pair, accept=True, now=START,
+                                          i18n=I18N)
+        async with db() as session:
+            await mentorships.complete(session, curator, pair, reason=CompletionReason.CURATOR_FORCE_MAJEURE,
+                                       now=START, i18n=I18N)
+            pooled = await session.scalar(select(Survey).where(Survey.template == "mentee"))
+            surveys_seen.add(pooled.id)
+            mentee = await _actor(db, 20 + n)
+            form = await svc.questionnaire(session, mentee, pooled.id, START, I18N)
+            wish = {q.id: f"пожелание {n}" for q in form.questions if q.kind == QuestionKind.TEXT} if n < 2 else {}
+            await svc.submit(session, mentee, pooled.id, _full_answers(form, rating=6 + n) | wish, START)
+            if n < 2:
+                with pytest.raises(InvalidInput, match="survey.too_few"):
+                    await svc.results(session, curator, pooled.id, I18N)
+    assert len(surveys_seen) == 1  # one questionnaire for the three programs
+    async with db() as session:
+        results = await svc.results(session, curator, pooled.id, I18N)  # open, and shown
+        assert (results.invited, results.answered, results.stored) == (3, 3, 3)
+        scale = next(q for q in results.questions if q.kind == QuestionKind.SCALE)
+        assert scale.mean == 7 and not scale.hidden
+        wish = next(q for q in results.questions if q.kind == QuestionKind.TEXT)
+        assert wish.hidden and wish.texts == [] and wish.answered == 2  # two free answers: not shown
+        assert (await session.scalar(select(Survey.status).where(Survey.id == pooled.id))) == SurveyStatus.OPEN

@@ -284,3 +284,65 @@ async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emul
         _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert "Traceback" not in err.decode()
+
+
+async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path, emulator):
+    from tests.test_cli import _run
+
+    code, out, err = await _run(tmp_path, "run", BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url,
+                                WEBHOOK_URL="https://bot.example.org/telegram")
+    assert code == 2 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "WEBHOOK_SECRET must be set in webhook mode" in err
+    assert emulator.webhook is None  # nothing was registered, nothing listened
+    assert Settings.explicit(token="1:a", db_url="sqlite+aiosqlite://", api_base="http://x").webhook.host == "127.0.0.1"
+
+
+async def test_a_forged_update_from_another_chat_is_dropped(emulator, db, db_url, clock, error_log):
+    """An update with the right secret but a private chat that is not its sender's (the curator's id, in
+    someone else's chat) is not executed: no invite is made, nothing is sent to that chat."""
+    from bot.services.organizations import create_organization
+    from db.models import Invite, Role
+    from tests.test_e2e_mentorships import seed
+
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 40", "Europe/Moscow")).id
+    await seed(db, org_id, 4000, "Куратор Кира", Role.CURATOR)
+    port = free_port()
+    settings = webhook_settings(emulator, db_url, port)
+    async with workers(settings, clock):
+        await _until(lambda: emulator.webhook is not None)
+        emulator.open_chat(4000, "Кира")
+        emulator.open_chat(4999, "Чужой")
+        forged = {"update_id": 777, "message": {
+            "message_id": 1, "date": 1764000000, "text": "/invite наставник 500 14",
+            "chat": {"id": 4999, "type": "private", "first_name": "Чужой"},
+            "from": {"id": 4000, "is_bot": False, "first_name": "Кира"}}}
+        async with aiohttp.ClientSession() as client:
+            async with client.post(emulator.webhook["url"], json=forged,
+                                   headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+                assert response.status == 200
+            async with client.get(f"http://127.0.0.1:{port}/health") as response:
+                assert (await response.json())["database"] == "ok"  # asked from this host: the details
+        assert emulator.chat_messages(4999) == [] and emulator.chat_messages(4000) == []
+        async with db() as session:
+            assert (await session.scalars(select(Invite))).all() == []
+        # the same command from her own chat works
+        reply = await ScriptedUser(emulator, 4000, "Кира").send("/invite наставник 5 14")
+        assert "t.me/" in reply.text
+    assert [r.getMessage() for r in error_log.records] == []
+
+
+def test_health_tells_details_only_to_this_host():
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.webhook import is_local
+
+    def asked_from(peer):
+        transport = mock.Mock()
+        transport.get_extra_info.side_effect = lambda name, default=None: peer if name == "peername" else default
+        return make_mocked_request("GET", "/health", transport=transport)
+
+    assert is_local(asked_from(("127.0.0.1", 5000))) and is_local(asked_from(("::1", 5000, 0, 0)))
+    assert not is_local(asked_from(("203.0.113.7", 5000)))

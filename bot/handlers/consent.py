@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.callbacks import KEEP_CONSENT, WithdrawCb
-from bot.i18n import Translator
+from bot.i18n import I18n, Translator
 from bot.menus import set_chat_menu
 from bot.services import consent as consent_service
 from bot.services.actor import Actor, load_actor
@@ -43,8 +43,8 @@ async def ask_confirmation(callback: CallbackQuery, callback_data: WithdrawCb, s
 
 
 async def withdraw(callback: CallbackQuery, callback_data: WithdrawCb, state: FSMContext, session: AsyncSession,
-                   actor: Actor, t: Translator, bot: Bot, clock: Clock) -> None:
-    erased = await consent_service.withdraw_consent(session, actor, callback_data.org, clock.now())
+                   actor: Actor, t: Translator, i18n: I18n, bot: Bot, clock: Clock) -> None:
+    erased = await consent_service.withdraw_consent(session, actor, callback_data.org, clock.now(), i18n)
     await state.clear()
     await callback.answer()
     actor = await load_actor(session, callback.from_user.id)

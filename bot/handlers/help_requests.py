@@ -7,22 +7,23 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SKIP_COMMENT, HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb, HelpTopicCb
 from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.keyboards import Keyboard, label
+from bot.keyboards import Keyboard, from_pairs, label
 from bot.services import help_requests as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, InvalidInput
 from bot.states import HelpForm
 from bot.ui import local_time, mark_answered
-from db.models import Organization, Role
+from db.models import HelpRequest, HelpRequestStatus, Organization, Role
 
 CONVERSATION = "help_request"  # FSM data: the request the user's messages go to
+HELD = "v_help_held"  # a message waiting for its sender to pick a request (`v_`: memory only, never stored)
 
 
 def _attachment(message: Message) -> tuple[int, int] | None:
@@ -73,35 +74,69 @@ async def take(callback: CallbackQuery, callback_data: HelpTakeCb, session: Asyn
     await state.update_data({CONVERSATION: taken.request.id})
     await mark_answered(callback)
     await bot.send_message(callback.from_user.id, t("sit.taken_by_you", id=taken.request.id, name=taken.mentee_name,
-                                                    text=taken.request.text or "—"))
+                                                    text=taken.request.text or "—"),
+                           reply_markup=_conversation_buttons(t, taken.request.id))
     if taken.request.attachment_message_id:
         await bot.copy_message(callback.from_user.id, taken.request.attachment_chat_id,  # type: ignore[arg-type]
                                taken.request.attachment_message_id)
-    mentor_name = callback.from_user.full_name
-    for chat_id, message_id in taken.withdrawn:
-        t_other = i18n.get(None)
+    for chat_id, message_id, locale in taken.withdrawn:
         with contextlib.suppress(TelegramBadRequest):  # too old to edit, or deleted by them: fine
-            await bot.edit_message_text(t_other("sit.offer_taken", id=taken.request.id, name=mentor_name),
+            await bot.edit_message_text(i18n.get(locale)("sit.offer_taken", id=taken.request.id,
+                                                         name=taken.mentor_name),
                                         chat_id=chat_id, message_id=message_id, reply_markup=None)
 
 
+def _conversation_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    return from_pairs([(t.plain("btn.help_reply"), HelpReplyCb(request=request_id).pack()),
+                       (t.plain("btn.help_close"), HelpCloseCb(request=request_id).pack())], 2)
+
+
+def _choices(t: Translator, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    if not choices:
+        return None
+    return from_pairs([(t.plain("sit.choice", id=rid, name=name), HelpReplyCb(request=rid).pack())
+                       for rid, name in choices])
+
+
+async def _relay_to(message_text: str | None, copy_of: tuple[int, int] | None, request: HelpRequest,
+                    session: AsyncSession, actor: Actor, t: Translator, i18n: I18n, clock: Clock, bot: Bot,
+                    chat_id: int) -> None:
+    await svc.relay(session, actor, request, text=message_text, copy_of=copy_of, now=clock.now(), i18n=i18n)
+    await bot.send_message(chat_id, t("sit.relayed_to", id=request.id,
+                                      name=await svc.other_side(session, actor, request)))
+
+
 async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session: AsyncSession, actor: Actor,
-                   state: FSMContext, t: Translator) -> None:
-    request = await svc.conversation(session, actor, callback_data.request)
-    if request is None or request.id != callback_data.request:
+                   state: FSMContext, t: Translator, i18n: I18n, clock: Clock, bot: Bot) -> None:
+    found = await svc.route(session, actor, callback_data.request)
+    if found.target is None or found.target.id != callback_data.request:
+        if found.closed == callback_data.request:
+            raise InvalidInput("sit.closed_number", id=callback_data.request)
         raise AccessDenied()
-    await state.update_data({CONVERSATION: request.id})
-    await callback.answer(t.plain("sit.replying_to", id=request.id))
+    data = await state.get_data()
+    await state.update_data({CONVERSATION: found.target.id, HELD: None})
+    await callback.answer(t.plain("sit.replying_to", id=found.target.id))
+    held = data.get(HELD)
+    if held:  # the message that waited for this choice goes now
+        await _relay_to(held.get("text"), tuple(held["copy"]) if held.get("copy") else None,  # type: ignore[arg-type]
+                        found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
 
 
 async def relay(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
-                i18n: I18n, clock: Clock) -> None:
-    request = await svc.conversation(session, actor, (await state.get_data()).get(CONVERSATION))
-    if request is None:
+                i18n: I18n, clock: Clock, bot: Bot) -> None:
+    found = await svc.route(session, actor, (await state.get_data()).get(CONVERSATION))
+    text, copy_of = message.text or message.caption, _attachment(message)
+    if found.target is not None:
+        await _relay_to(text, copy_of, found.target, session, actor, t, i18n, clock, bot, message.chat.id)
+        return
+    if found.closed is None and not found.choices:
         await message.answer(t("fallback.member") if actor.registered else t("start.stranger"))
         return
-    await svc.relay(session, actor, request, text=message.text or message.caption, copy_of=_attachment(message),
-                    now=clock.now(), i18n=i18n)
+    # never a guess: the message waits (in memory only) for the sender to say where it goes
+    await state.update_data({HELD: {"text": text, "copy": list(copy_of) if copy_of else None}})
+    key = "sit.closed_pick" if found.closed is not None and found.choices else \
+        "sit.closed_none" if found.closed is not None else "sit.pick_conversation"
+    await message.answer(t(key, id=found.closed or 0), reply_markup=_choices(t, found.choices))
 
 
 async def close(callback: CallbackQuery, callback_data: HelpCloseCb, session: AsyncSession, actor: Actor,
@@ -131,14 +166,14 @@ async def rated(callback: CallbackQuery, callback_data: HelpRateCb, session: Asy
 
 
 async def comment(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
-    data = await state.get_data()
-    request = await svc.conversation(session, actor, data.get("help_rated"))
-    if request is None:
-        await state.set_state(None)
-        return
-    await svc.rate(session, actor, request.id, request.rating or 5, message.text or "")
+    rated_id = (await state.get_data()).get("help_rated")
     await state.set_state(None)
-    await message.answer(t("sit.thanks"))
+    if rated_id is None:
+        await message.answer(t("error.stale_button"))
+        return
+    # the comment belongs to the request the dialog names, whatever else is open
+    await svc.rate(session, actor, rated_id, None, message.text or "")
+    await message.answer(t("sit.thanks_comment", id=rated_id))
 
 
 async def comment_skipped(callback: CallbackQuery, state: FSMContext, t: Translator) -> None:
@@ -172,7 +207,9 @@ async def requests(message: Message, session: AsyncSession, actor: Actor, t: Tra
                        date=local_time(line.created_at, org.timezone if org else "UTC"), text=line.text))
     if len(lines) == 1:
         lines.append(t("sit.none"))
-    await message.answer("\n".join(lines))
+    taken = [line.id for line in mine if line.status == HelpRequestStatus.TAKEN and line.mine]
+    buttons = [(t.plain("sit.close_line", id=rid), HelpCloseCb(request=rid).pack()) for rid in taken]
+    await message.answer("\n".join(lines), reply_markup=from_pairs(buttons) if buttons else None)
 
 
 def create_router() -> Router:

@@ -87,7 +87,8 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
         return "\n\n".join([title, reports.indicators_text(t, ind)]), from_pairs(
             [(t.plain("btn.summary_back"), SummaryCb(org=0, page=0).pack())])
     att = await summary.attention(session, org, now)
-    for section, count_and_items in (("overdue_items", att.overdue_items), ("unanswered_requests",
+    for section, count_and_items in (("without_mentor", att.without_mentor), ("overdue_items", att.overdue_items),
+                                     ("unanswered_requests",
                                      att.unanswered_requests), ("quiet_pairs", att.quiet_pairs),
                                      ("ending_programs", att.ending_programs), ("unreachable", att.unreachable)):
         for item in count_and_items[1]:

@@ -8,8 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, NotFound
-from bot.services.notifications import erase_for_person
+from bot.i18n import I18n
+from bot.services.erasure import erase_traces
+from bot.services.mentorships import leave_all
 from bot.services.surveys import forget_person
+from db.engine import checkpoint
 from db.repositories import Repos
 
 
@@ -34,7 +37,7 @@ async def list_consents(session: AsyncSession, actor: Actor) -> list[ConsentView
     return views
 
 
-async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now: datetime) -> bool:
+async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n) -> bool:
     """Withdraw the consent given to one organisation and end the roles there.
 
     When no consent remains, the person's personal data is erased: name, profile, Telegram id,
@@ -48,11 +51,13 @@ async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now
         raise NotFound()
     await repos.memberships.end_in_org(actor.person_id, org_id, now)
     erased = not await repos.consents.active(actor.person_id)
+    await leave_all(session, actor.person_id, None if erased else org_id, now, i18n)
     if erased:
         person = await repos.people.get(actor.person_id)
         assert person is not None
         await repos.memberships.erase_personal_parts(person.id)
-        await erase_for_person(session, person.id)
+        await session.flush()  # the notices just queued are looked through too
+        await erase_traces(session, person, now)
         await forget_person(session, person.id)
         await repos.memberships.end_in_org(person.id, None, now)
         for attr in ("telegram_id", "full_name", "search_name", "position", "subject",
@@ -60,4 +65,6 @@ async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now
             setattr(person, attr, None)
         person.erased_at = now
     await session.commit()
+    if erased:
+        await checkpoint(session)
     return erased

@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Row, Select, and_, bindparam, func, select, true, update
+from sqlalchemy import Row, Select, and_, bindparam, case, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -201,7 +201,8 @@ async def _escalate(session: AsyncSession, request: HelpRequest, now: datetime, 
 class Taken:
     request: HelpRequest
     mentee_name: str
-    withdrawn: list[tuple[int, int]]  # (chat id, message id) of the other mentors' offers to update
+    withdrawn: list[tuple[int, int, str | None]]  # (chat id, message id, locale) of the others' offers to update
+    mentor_name: str = "—"  # the taker's name as in the registry
 
 
 async def take(session: AsyncSession, actor: Actor, request_id: int, now: datetime, i18n: I18n) -> Taken:
@@ -229,7 +230,7 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
         if offer.status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
             offer.status = NotificationStatus.CANCELLED
         elif offer.telegram_message_id is not None:
-            withdrawn.append((offer.chat_id, offer.telegram_message_id))
+            withdrawn.append((offer.chat_id, offer.telegram_message_id, offer.person_id))
     mentee = await session.get(Person, request.mentee_id)
     mentor = await session.get(Person, actor.person_id)
     assert mentee is not None and mentor is not None
@@ -239,8 +240,12 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
                       text=t("sit.taken_for_mentee", id=request.id, name=mentor.full_name or "—"),
                       markup=_markup([(t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack())]),
                       now=now)
+    locales = dict((await session.execute(select(Person.id, Person.locale).where(
+        Person.id.in_([person for _, _, person in withdrawn if person is not None])))).all()) if withdrawn else {}
     await session.commit()
-    return Taken(request, mentee.full_name or "—", withdrawn)
+    return Taken(request, mentee.full_name or "—",
+                 [(chat, message, locales.get(person)) for chat, message, person in withdrawn],  # type: ignore[arg-type]
+                 mentor.full_name or "—")
 
 
 async def _party(session: AsyncSession, actor: Actor, request: HelpRequest) -> tuple[Role, Person | None]:
@@ -253,23 +258,55 @@ async def _party(session: AsyncSession, actor: Actor, request: HelpRequest) -> t
     raise AccessDenied()
 
 
-async def conversation(session: AsyncSession, actor: Actor, preferred: int | None) -> HelpRequest | None:
-    """The request the actor's next message belongs to: the chosen one while it is in progress, else
-    their most recent one in progress, else the chosen one (open or closed: the relay says why not)."""
+@dataclass
+class Route:
+    """Where a participant's next message goes: never a guess.
+
+    `target`: the request it goes to. Otherwise `closed` is the request they chose, now closed, and
+    `choices` the conversations in progress to pick from (none, one or several)."""
+    target: HelpRequest | None = None
+    closed: int | None = None
+    choices: list[tuple[int, str]] = field(default_factory=list)  # (request id, the other side's name)
+
+
+IN_PROGRESS = (select(HelpRequest.id, HelpRequest.mentee_id, HelpRequest.mentor_id, Person.full_name)
+               .join(Person, Person.id == case(
+                   (HelpRequest.mentee_id == bindparam("person_id", type_=HelpRequest.mentee_id.type),
+                    HelpRequest.mentor_id), else_=HelpRequest.mentee_id))
+               .where(HelpRequest.status == HelpRequestStatus.TAKEN,
+                      (HelpRequest.mentee_id == bindparam("person_id")) | (HelpRequest.mentor_id == bindparam("person_id")))
+               .order_by(HelpRequest.taken_at.desc(), HelpRequest.id.desc()).limit(MAX_OFFERS))
+
+
+async def conversations(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """The actor's requests in progress, as mentee or mentor, newest first, with the other side's name."""
     if actor.person_id is None:
-        return None
-    chosen = None
-    if preferred is not None:
-        chosen = await session.get(HelpRequest, preferred)
-        if chosen is None or actor.person_id not in (chosen.mentee_id, chosen.mentor_id):
-            chosen = None
-        elif chosen.status == HelpRequestStatus.TAKEN:
-            return chosen
-    latest = await session.scalar(select(HelpRequest).where(
-        HelpRequest.status == HelpRequestStatus.TAKEN,
-        (HelpRequest.mentee_id == actor.person_id) | (HelpRequest.mentor_id == actor.person_id))
-        .order_by(HelpRequest.taken_at.desc()).limit(1))
-    return latest or chosen
+        return []
+    rows = await plain_rows(session, IN_PROGRESS, {"person_id": actor.person_id})
+    return [(row.id, row.full_name or "—") for row in rows]
+
+
+async def route(session: AsyncSession, actor: Actor, chosen: int | None) -> Route:
+    """The request the actor chose (with a button, by taking it or by asking it) while it is theirs and
+    not closed; with no choice, their only conversation in progress; else nothing, and what to pick from."""
+    if actor.person_id is None:
+        return Route()
+    if chosen is not None:
+        request = await session.get(HelpRequest, chosen)
+        if request is not None and actor.person_id in (request.mentee_id, request.mentor_id):
+            if request.status != HelpRequestStatus.CLOSED:
+                return Route(target=request)
+            return Route(closed=request.id, choices=await conversations(session, actor))
+    choices = await conversations(session, actor)
+    if len(choices) == 1:
+        return Route(target=await session.get(HelpRequest, choices[0][0]))
+    return Route(choices=choices)
+
+
+async def other_side(session: AsyncSession, actor: Actor, request: HelpRequest) -> str:
+    """The name of whom the actor's messages in `request` reach."""
+    _, other = await _party(session, actor, request)
+    return (other.full_name if other else None) or "—"
 
 
 async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, text: str | None,
@@ -289,9 +326,8 @@ async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, te
     if other.telegram_id is not None:
         t = i18n.get(other.locale)
         header = t("sit.relay_header", id=request.id, name=me.full_name if me else "—")
-        buttons = [(t.plain("btn.help_reply"), HelpReplyCb(request=request.id).pack())]
-        if role == Role.MENTOR:  # the mentee is the one who closes
-            buttons.append((t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack()))
+        buttons = [(t.plain("btn.help_reply"), HelpReplyCb(request=request.id).pack()),
+                   (t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack())]  # either side closes
         await enqueue(session, chat_id=other.telegram_id, person_id=other.id, kind="help_relay",
                       text=header + ("\n" + html.escape(text, quote=False) if text else ""),
                       markup=_markup(buttons), copy_of=copy_of, now=now)
@@ -321,7 +357,8 @@ async def close(session: AsyncSession, actor: Actor, request_id: int, now: datet
     return role
 
 
-async def rate(session: AsyncSession, actor: Actor, request_id: int, rating: int, comment: str | None) -> None:
+async def rate(session: AsyncSession, actor: Actor, request_id: int, rating: int | None, comment: str | None) -> None:
+    """A 1–5 rating of a closed request, or (rating None) the comment on the rating already given."""
     request = await session.get(HelpRequest, request_id)
     if request is None:
         raise NotFound()
@@ -329,9 +366,13 @@ async def rate(session: AsyncSession, actor: Actor, request_id: int, rating: int
         raise AccessDenied()
     if request.status != HelpRequestStatus.CLOSED or request.rating is not None and comment is None:
         raise InvalidInput("error.stale_button")
-    if not 1 <= rating <= 5:
+    if rating is None:
+        if request.rating is None or request.rating_comment is not None:
+            raise InvalidInput("error.stale_button")
+    elif not 1 <= rating <= 5:
         raise InvalidInput()
-    request.rating = rating
+    else:
+        request.rating = rating
     if comment:
         if len(comment) > 1000:
             raise InvalidInput("profile.too_long", max=1000, got=len(comment))
@@ -347,6 +388,7 @@ class RequestLine:
     status: HelpRequestStatus
     created_at: datetime
     text: str
+    mine: bool = False  # taken by the mentor asking
 
 
 async def mentor_requests(session: AsyncSession, actor: Actor) -> list[RequestLine]:
@@ -361,7 +403,8 @@ async def mentor_requests(session: AsyncSession, actor: Actor) -> list[RequestLi
             ((HelpRequest.status == HelpRequestStatus.OPEN) & HelpRequest.id.in_(offered_ids))
             | (HelpRequest.mentor_id == actor.person_id))
         .order_by(HelpRequest.created_at.desc()).limit(15))).all()
-    return [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80)) for r, name in rows]
+    return [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80), r.mentor_id == actor.person_id)
+            for r, name in rows]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Subquery,
     bindparam,
     distinct,
+    exists,
     func,
     literal,
     null,
@@ -374,9 +375,16 @@ async def _check_curator(actor: Actor, org_id: int) -> None:
 
 
 def _in_open_mentorship(role: Role):
-    return select(Participant.person_id).join(Mentorship).where(
+    """People in a current pair or group in `role`; a mentee counts only while the pair has a mentor (one
+    whose mentor left is back among those to pair)."""
+    query = select(Participant.person_id).join(Mentorship).where(
         Mentorship.status.in_(OPEN), Participant.role == role,
         Participant.left_at.is_(None), Participant.declined_at.is_(None))
+    if role == Role.MENTEE:
+        mentor = aliased(Participant)
+        query = query.where(exists().where(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
+                                           mentor.left_at.is_(None), mentor.declined_at.is_(None)))
+    return query
 
 
 async def unpaired_mentees(session: AsyncSession, actor: Actor, org_id: int) -> list[PersonRef]:
@@ -812,6 +820,35 @@ async def replace_mentor(session: AsyncSession, actor: Actor, mentorship_id: int
     assert new is not None
     await _notify_invitation(session, m, new, now, i18n)
     await session.commit()
+
+
+async def leave_all(session: AsyncSession, person_id: int, org_id: int | None, now: datetime, i18n: I18n) -> None:
+    """The person withdrew their consent (in `org_id`, or everywhere): their part in every current pair and
+    group of it ends, in the caller's transaction (seed 004 §III.9: the mentor's own application).
+    A mentor's pairs wait for a new mentor (their mentees are back in /pair's list, the pair on the
+    summary's attention list); a pair left with no mentee ends at the mentee's initiative; a proposal
+    that lost its mentor or every mentee is declined. The others and the curators are told, without the
+    leaver's name (which is about to be erased)."""
+    query = select(Participant).join(Mentorship).where(
+        Participant.person_id == person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None),
+        Mentorship.status.in_(OPEN))
+    if org_id is not None:
+        query = query.where(Mentorship.organization_id == org_id)
+    for row in (await session.scalars(query)).all():
+        m = await _load(session, row.mentorship_id, with_program=False)
+        mine = next(p for p in m.participants if p.id == row.id)
+        mine.left_at = now
+        if mine.role == Role.MENTOR:
+            mine.replacement_ground = ReplacementGround.MENTOR_APPLICATION
+        mentees_left = current_mentees(m)
+        if m.status == MentorshipStatus.PROPOSED and (mine.role == Role.MENTOR or not mentees_left):
+            m.status, m.ended_at = MentorshipStatus.DECLINED, now
+        elif not mentees_left:
+            m.status, m.ended_at = MentorshipStatus.COMPLETED, now
+            m.completion_reason = CompletionReason.MENTEE_INITIATIVE
+        key = "pairs.mentor_left" if mine.role == Role.MENTOR else "pairs.mentee_left"
+        await _notify_all(session, m, key, now, i18n, skip=person_id,
+                          status=i18n.get(None).plain(f"mstatus.{m.status.value}"))
 
 
 # ----------------------------------------------------------------------------- reminders

@@ -140,6 +140,7 @@ class JobRuntime:
     clock: Clock
     wake_sender: Any  # callable
     i18n: Any = None  # bot.i18n.I18n: jobs write notifications in each person's language
+    retention: timedelta = timedelta(days=7)  # how long a delivered notification keeps its text
 
 
 _runtime: JobRuntime | None = None
@@ -249,6 +250,20 @@ async def digests_job() -> None:
     await _scan("weekly digests", send_due_digests)
 
 
+RETENTION_JOB = "outbox-retention"
+
+
+async def retention_job() -> None:
+    """Every hour: delivered notifications older than the retention lose their texts (bot/services/erasure.py)."""
+    from bot.services.erasure import scrub_sent
+    from db.engine import checkpoint
+
+    rt = runtime()
+    async with rt.sessionmaker() as session:
+        if await scrub_sent(session, rt.clock.now(), rt.retention):
+            await checkpoint(session)
+
+
 def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
     given: left out, it would be taken from the wall clock, not the scheduler's.)"""
@@ -262,4 +277,6 @@ def add_standing_jobs(scheduler: ClockedScheduler) -> None:
     scheduler.add_job(surveys_job, IntervalTrigger(minutes=5, start_date=first), id=SURVEYS_JOB,
                       replace_existing=True)
     scheduler.add_job(digests_job, IntervalTrigger(minutes=1, start_date=first), id=DIGESTS_JOB,
+                      replace_existing=True)
+    scheduler.add_job(retention_job, IntervalTrigger(hours=1, start_date=first), id=RETENTION_JOB,
                       replace_existing=True)

@@ -40,6 +40,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 from sqlalchemy import Select, and_, bindparam, exists, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -213,6 +214,12 @@ class NotificationSender:
         return timedelta(seconds=delay * random.uniform(0.8, 1.2))
 
     async def deliver(self, notification_id: int) -> None:
+        try:
+            await self._deliver(notification_id)
+        except StaleDataError:  # erased while it was being sent (a withdrawal): nothing left to record
+            log.info("notification %s was erased while it was being sent", notification_id)
+
+    async def _deliver(self, notification_id: int) -> None:
         async with self.sessionmaker() as session:
             n = (await session.execute(CLAIM, {"notification_id": notification_id})).scalar_one_or_none()
             if n is None:  # sent, or being sent, meanwhile

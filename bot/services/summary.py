@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
@@ -182,7 +183,11 @@ def _distinct_where(condition: Any, value: Any) -> Any:
 # The indicators' statements, built once with bound parameters (building them cost more than running
 # them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
 _MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
-_IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE,
+_MENTOR = aliased(Participant)
+# a pair or group counts while it has a mentor: one whose mentor left waits for a new one (attention list)
+_HAS_MENTOR = exists().where(_MENTOR.mentorship_id == Mentorship.id, _MENTOR.role == Role.MENTOR,
+                             _MENTOR.left_at.is_(None), _MENTOR.declined_at.is_(None))
+_IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE, _HAS_MENTOR,
                    Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
                    Participant.declined_at.is_(None))
 _LAUNCHED = and_(_ids(Survey.organization_id), Survey.status != SurveyStatus.DRAFT)
@@ -205,7 +210,8 @@ PROGRAMS_BY_STATUS = (select(Mentorship.organization_id, Mentorship.status, func
                       .join(Program, Program.mentorship_id == Mentorship.id)
                       .where(_ids(Mentorship.organization_id)).group_by(Mentorship.organization_id, Mentorship.status))
 ACTIVE_BY_FORM_KIND = (select(Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count())
-                       .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE)
+                       .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE,
+                              _HAS_MENTOR)
                        .group_by(Mentorship.organization_id, Mentorship.form, Mentorship.kind))
 MEETINGS_MONTH = (select(Mentorship.organization_id, func.count(),
                          func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
@@ -318,11 +324,12 @@ class Attention:
     quiet_pairs: tuple[int, list[AttentionItem]] = (0, [])
     ending_programs: tuple[int, list[AttentionItem]] = (0, [])
     unreachable: tuple[int, list[AttentionItem]] = (0, [])
+    without_mentor: tuple[int, list[AttentionItem]] = (0, [])
 
     @property
     def empty(self) -> bool:
         return not any(count for count, _ in (self.overdue_items, self.unanswered_requests, self.quiet_pairs,
-                                              self.ending_programs, self.unreachable))
+                                              self.ending_programs, self.unreachable, self.without_mentor))
 
 
 def _first_few(query: Any) -> Any:
@@ -353,6 +360,8 @@ ENDING_PROGRAMS = _first_few(
     select(Mentorship.id, Program.end_date).join(Program, Program.mentorship_id == Mentorship.id)
     .where(_ACTIVE, Program.end_date >= bindparam("today"), Program.end_date <= bindparam("ending_by"))
     .order_by(Program.end_date, Mentorship.id))
+WITHOUT_MENTOR = _first_few(
+    select(Mentorship.id, Mentorship.started_at).where(_ACTIVE, ~_HAS_MENTOR).order_by(Mentorship.id))
 UNREACHABLE = _first_few(
     select(Person.id, Person.full_name, Person.unreachable_at)
     .where(Person.unreachable_at.is_not(None), Person.erased_at.is_(None),
@@ -381,8 +390,9 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
     result.quiet_pairs = await listed(QUIET_PAIRS, lambda r: AttentionItem(r[0], "", r[1]))
     result.ending_programs = await listed(ENDING_PROGRAMS, lambda r: AttentionItem(r[0], "", r[1]))
     result.unreachable = await listed(UNREACHABLE, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
-    paired = [item for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items)
-              for item in items]
+    result.without_mentor = await listed(WITHOUT_MENTOR, lambda r: AttentionItem(r[0], "", r[1]))
+    paired = [item for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items,
+                                    result.without_mentor) for item in items]
     if paired:
         labels = await pair_titles(session, {item.target for item in paired})
         for item in paired:

@@ -26,4 +26,5 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.notifications
 	$(PY) -m bench.summary
+	$(PY) -m bench.survey_answers
 	$(PY) -m bench.updates

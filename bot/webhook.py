@@ -32,6 +32,7 @@ from sqlalchemy import delete, text
 from bot import heap, logs
 from bot.app import BotApp
 from bot.menus import set_default_menu
+from bot.services import survey_mix
 from bot.settings import Settings, WebhookSettings
 from bot.waits import wait_set
 from db.models import ProcessedUpdate
@@ -225,6 +226,9 @@ def run_workers(settings: Settings) -> None:
         heap.settle()
         asyncio.run(serve(app, register=True))
         return
+    # the workers seal anonymous answers with one key (bot/services/survey_mix.py): this process's, passed
+    # in their environment, so a worker started again still opens what it sealed before
+    os.environ[survey_mix.KEY_ENV] = survey_mix.current().key.hex()
     sockets_dir = Path(tempfile.mkdtemp(prefix="nastavnik-workers-"))
     sockets = [str(sockets_dir / f"worker-{n}.sock") for n in range(settings.webhook.workers)]
     context = multiprocessing.get_context("spawn")

@@ -124,3 +124,54 @@ async def test_meeting_logged_confirmed_and_the_journal_paged(emulator, db, bot_
     emulator.open_chat(1104, "Таисия")
     reply = await outsider.press_data(f"jr:{pair}:0", (await outsider.send("/help")).messages[0].message_id)
     assert reply.alerts and all("Разбор" not in text for text in reply.texts)
+
+
+async def test_a_journal_of_the_longest_meetings_fits_telegram_and_numbers_take_ascii_digits_only(emulator, db,
+                                                                                                 bot_app):
+    """Five meetings with every field as long as /log accepts, each commented as long as allowed: the fifth
+    /log's confirmation and /journal still fit one message; «²» and other non-ASCII digits are answered
+    politely wherever a number is typed (the bot_app fixture fails on a handler error or a 400)."""
+    async with db() as session:
+        org_id = (await create_organization(session, "Школа № 35", "Europe/Moscow")).id
+    mentor = await seed(db, org_id, 1150, "Длинная Дарья", Role.MENTOR, ["Инклюзия"], 3)
+    mentee = await seed(db, org_id, 1151, "Подробный Павел", Role.MENTEE, ["Инклюзия"])
+    await seed(db, org_id, 1152, "Куратор Клара", Role.CURATOR)
+    pair = await _pair(db, org_id, mentor, mentee, with_program=True)
+    darya, pavel, klara = (ScriptedUser(emulator, tid, name) for tid, name in
+                           ((1150, "Дарья"), (1151, "Павел"), (1152, "Клара")))
+    for user in (darya, pavel, klara):
+        emulator.open_chat(user.id, user.first_name)
+    longest = "Очень подробно о встрече " * 40  # 1,000 characters, the most /log accepts
+    longest = longest[:1000]
+    i18n = I18n()
+    async with db() as session:
+        actor, reader = await load_actor(session, 1150), await load_actor(session, 1151)
+        for days in range(1, 5):
+            meeting = await journal.log_meeting(session, actor, pair, journal.MeetingDraft(
+                held_on=date(2026, 11, 23) - timedelta(days=days), duration_minutes=600,
+                format=MeetingFormat.ONLINE, channel="к" * 200, topic=longest, summary=longest,
+                next_steps=longest, plan_item_id=None), START, i18n)
+            await journal.confirm(session, reader, meeting, comment=longest, now=START, i18n=i18n)
+
+    await darya.send("/log")
+    await darya.press("Сегодня")
+    assert "от 5 до 600" in (await darya.send("6²")).text  # «²» passes str.isdigit() and crashed int()
+    assert "от 5 до 600" in (await darya.send("٦٠")).text  # Arabic-Indic digits: int() takes them, we do not
+    await darya.send("600")
+    await darya.press("онлайн")
+    for answer in ("к" * 200, longest, longest, longest):
+        await darya.send(answer)
+    saved = next(m for m in (await darya.press("Открытый урок")).messages if "Встреча записана" in (m.text or ""))
+    assert "Встреч: 5" in saved.text and len(saved.text) <= 4096
+    page = next(m for m in (await darya.send("/journal")).messages if "Встреч: 5" in (m.text or ""))
+    assert "Встреч: 5; часов: 50.0" in page.text and page.text.count("Тема:") == 5 and len(page.text) <= 4096
+    async with db() as session:
+        assert len((await session.scalars(select(MeetingLog).where(MeetingLog.mentorship_id == pair))).all()) == 5
+
+    # the other number inputs: an invite's uses and days, a speed session's capacity
+    assert "/invite" in (await klara.send("/invite наставник ²0 14")).text
+    await darya.send("/sessions")
+    await darya.press("➕ Объявить встречу")
+    for answer in ("Обмен опытом", "30.11.2026 12:00", "30", "Кабинет 12"):
+        await darya.send(answer)
+    assert "Число мест — от 1 до" in (await darya.send("1²")).text

@@ -11,6 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot import logs
+from bot.i18n import I18n
+from bot.services import mentorships
+from bot.services.actor import load_actor
 from bot.services.erasure import scrub_sent
 from bot.services.onboarding import CONSENT_VERSION
 from bot.services.organizations import create_organization
@@ -169,6 +172,21 @@ async def test_a_mentor_withdrawing_from_two_pairs_leaves_them_waiting_for_a_new
     assert "Пары и группы без наставника (наставник выбыл, нужен новый): 2" in summary.text
     assert any(label.startswith("👤") for label in curator.buttons(summary.messages[0]))
 
+    # Алла is paired anew: once the new pair starts she leaves the one without a mentor, which ends
+    new_mentor = await _member(db, org_id, 3212, "Наставница Нина", Role.MENTOR, capacity=5)
+    emulator.open_chat(3212, "Нина")
+    async with db() as session:
+        new_pair = await mentorships.propose(session, await load_actor(session, 3200), org_id=org_id,
+                                             mentor_id=new_mentor, mentee_ids=[alla], form=MentoringForm.TEACHER_TEACHER,
+                                             kind=MentoringKind.TRADITIONAL, now=START, i18n=I18n())
+    for telegram_id in (3212, 3221):
+        async with db() as session:
+            await mentorships.respond(session, await load_actor(session, telegram_id), new_pair, accept=True,
+                                      now=START, i18n=I18n())
+    async with db() as session:
+        assert (await session.get(Mentorship, pair_id)).status == MentorshipStatus.COMPLETED
+        assert (await session.get(Mentorship, new_pair)).status == MentorshipStatus.ACTIVE
+
     # a mentee withdrawing ends her participation; the last one ends the group
     await _withdraw(users[3222])
     await _withdraw(users[3223])
@@ -179,7 +197,7 @@ async def test_a_mentor_withdrawing_from_two_pairs_leaves_them_waiting_for_a_new
             Participant.mentorship_id == group_id, Participant.role == Role.MENTEE))).all()
         assert all(left)
     summary = await curator.send("/summary")
-    assert "Пары и группы без наставника (наставник выбыл, нужен новый): 1" in summary.text
+    assert "без наставника" not in summary.text  # the pair has a new mentor, the group has ended
 
 
 async def test_sent_notifications_lose_their_texts_after_the_retention(db):

@@ -322,8 +322,8 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
     app, task = await started()  # a restart: the job is still there, once
     try:
         jobs = {j.id: j for j in app.backbone.scheduler.get_jobs()}
-        assert sorted(jobs) == ["digests", "help-escalations", "plan-reminders", "reminder:plan-item:1",
-                                "speed-reminders", "surveys"]  # one of each
+        assert sorted(jobs) == ["digests", "help-escalations", "outbox-retention", "plan-reminders",
+                                "reminder:plan-item:1", "speed-reminders", "surveys"]  # one of each
         assert jobs["reminder:plan-item:1"].next_run_time == run_at
         clock.advance(run_at - clock.now() - timedelta(minutes=1))  # 00:59 UTC: not yet
         await app.backbone.scheduler.run_due()
@@ -336,7 +336,7 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
         await asyncio.sleep(0.3)
         assert [m.text for m in emulator.chat_messages(3001)] == ["Срок пункта плана — завтра"]
         assert sorted(j.id for j in app.backbone.scheduler.get_jobs()) == [
-            "digests", "help-escalations", "plan-reminders", "speed-reminders", "surveys"]
+            "digests", "help-escalations", "outbox-retention", "plan-reminders", "speed-reminders", "surveys"]
     finally:
         await stopped(app, task)
     assert [r.getMessage() for r in error_log.records] == []

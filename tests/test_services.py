@@ -1,13 +1,12 @@
 """Services on their own: authorisation, invites, consent and erasure, registry paging and search."""
 from __future__ import annotations
 
-from bot.i18n import I18n
-
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
+from bot.i18n import I18n
 from bot.services import consent, onboarding, profile, registry
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, InvalidInput, InvalidInvite, NotFound

@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.i18n import I18n
-from bot.services import mentorships
-from bot.services import survey_mix
+from bot.services import mentorships, survey_mix
 from bot.services import surveys as svc
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
@@ -304,7 +303,7 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
     from db.migrate import upgrade
 
     async def open_survey(sessionmaker, title: str) -> int:
-        await _world(sessionmaker, mentees=2)
+        await _world(sessionmaker, mentees=3)
         return await _launched(sessionmaker, questions=[svc.QuestionDraft(QuestionKind.SCALE, title),
                                                         svc.QuestionDraft(QuestionKind.TEXT, "Текст", required=False)])
 

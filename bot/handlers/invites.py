@@ -13,8 +13,8 @@ from bot.services import invites as invite_service
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
-from bot.ui import local_time, show
 from bot.services.numbers import is_whole
+from bot.ui import local_time, show
 from db.models import Role
 
 ROLE_NAMES = {

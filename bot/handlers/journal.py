@@ -18,10 +18,10 @@ from bot.services import mentorships
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
-from bot.states import MeetingForm
-from bot.ui import mark_answered, show
 from bot.services.message_split import visible_length
 from bot.services.numbers import is_whole
+from bot.states import MeetingForm
+from bot.ui import mark_answered, show
 from db.models import MeetingFormat, Mentorship, Organization, Role
 
 

@@ -15,6 +15,7 @@ from bot.services import profile as profile_service
 from bot.services.actor import Actor, load_actor
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
+from bot.services.numbers import is_whole
 from bot.services.profile import (
     COMMON_STEPS,
     OPTIONAL_STEPS,
@@ -25,7 +26,6 @@ from bot.services.profile import (
 )
 from bot.states import ProfileForm
 from bot.ui import mark_answered, person_text
-from bot.services.numbers import is_whole
 
 
 async def begin(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,

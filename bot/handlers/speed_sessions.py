@@ -20,9 +20,9 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import parse_duration
+from bot.services.numbers import is_whole
 from bot.states import SpeedForm
 from bot.ui import local_time, mark_answered, show
-from bot.services.numbers import is_whole
 from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
 
 

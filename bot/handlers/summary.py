@@ -30,9 +30,9 @@ from bot.services import exports, summary
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.numbers import is_whole
 from bot.states import StaffForm
 from bot.ui import local_date, local_time, show
-from bot.services.numbers import is_whole
 from db.models import Organization, Role
 
 ORGS_PAGE = 10

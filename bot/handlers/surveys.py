@@ -32,9 +32,9 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.message_split import split_message
+from bot.services.numbers import is_whole
 from bot.states import SurveyAnswering, SurveyBuild
 from bot.ui import local_date, local_time, show
-from bot.services.numbers import is_whole
 from db.models import Organization, QuestionKind, SurveyStatus
 
 DEADLINE_CHOICES = (3, 7, 14, 30)
@@ -78,8 +78,9 @@ def _card(t: Translator, c: svc.SurveyCard) -> tuple[str, InlineKeyboardMarkup |
              audience=_audience_text(t, c), deadline=local_time(c.deadline, c.timezone),
              anonymous=t.plain("btn.yes" if c.anonymous else "btn.no"), questions=c.questions,
              answered=c.answered, invited=c.invited)
+    pooled = c.audience.startswith(svc.POOL_PREFIX)
     if c.status == SurveyStatus.OPEN:
-        text += "\n\n" + t("survey.results_when", min=c.min_answers)
+        text += "\n\n" + t("survey.results_pooled" if pooled else "survey.results_when", min=c.min_answers)
     buttons: list[tuple[str, str]] = []
     if c.can_manage and c.status == SurveyStatus.DRAFT:
         buttons += [(t.plain("btn.survey_launch"), SurveyCb(survey=c.id, action="launch").pack()),
@@ -88,7 +89,7 @@ def _card(t: Translator, c: svc.SurveyCard) -> tuple[str, InlineKeyboardMarkup |
                     (t.plain("btn.survey_delete"), SurveyCb(survey=c.id, action="delete").pack())]
     elif c.can_manage and c.status == SurveyStatus.OPEN:
         buttons.append((t.plain("btn.survey_close"), SurveyCb(survey=c.id, action="close").pack()))
-    elif c.status == SurveyStatus.CLOSED:
+    if c.status == SurveyStatus.CLOSED or pooled and c.status == SurveyStatus.OPEN:
         buttons += [(t.plain("btn.survey_results"), SurveyCb(survey=c.id, action="results").pack()),
                     (t.plain("btn.survey_xlsx"), SurveyCb(survey=c.id, action="xlsx").pack())]
     return text, from_pairs(buttons) if buttons else None

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.actor import Actor
-from bot.services.errors import AccessDenied, NotFound
 from bot.i18n import I18n
+from bot.services.actor import Actor
 from bot.services.erasure import erase_traces
+from bot.services.errors import AccessDenied, NotFound
 from bot.services.mentorships import leave_all
 from bot.services.surveys import forget_person
 from db.engine import checkpoint

@@ -15,7 +15,6 @@ from bot.i18n import I18n
 from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.numbers import is_whole
 from bot.services.mentorships import (
     CURATORS,
     MentorshipView,
@@ -30,6 +29,7 @@ from bot.services.mentorships import (
     pair_titles,
     view,
 )
+from bot.services.numbers import is_whole
 from db.models import (
     MeetingConfirmation,
     MeetingFormat,

@@ -613,6 +613,7 @@ async def respond(session: AsyncSession, actor: Actor, mentorship_id: int, *, ac
         m.status = MentorshipStatus.ACTIVE
         m.started_at = now
         await _notify_all(session, m, "pairs.started", now, i18n)
+        await _leave_mentorless(session, m, now)
     elif m.status == MentorshipStatus.ACTIVE and accept and mine.role == Role.MENTOR:
         await _notify_all(session, m, "pairs.new_mentor", now, i18n, skip=mine.person_id)
     await session.commit()
@@ -820,6 +821,24 @@ async def replace_mentor(session: AsyncSession, actor: Actor, mentorship_id: int
     assert new is not None
     await _notify_invitation(session, m, new, now, i18n)
     await session.commit()
+
+
+async def _leave_mentorless(session: AsyncSession, m: Mentorship, now: datetime) -> None:
+    """Mentees paired anew leave the pairs whose mentor left (and a pair left with nobody ends), so that
+    nobody is in two programs at once."""
+    mentee_ids = [p.person_id for p in current_mentees(m)]
+    mentor = aliased(Participant)
+    stale = (await session.scalars(select(Participant).join(Mentorship).where(
+        Participant.person_id.in_(mentee_ids), Participant.role == Role.MENTEE, Participant.left_at.is_(None),
+        Participant.declined_at.is_(None), Mentorship.id != m.id, Mentorship.status == MentorshipStatus.ACTIVE,
+        ~exists().where(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
+                        mentor.left_at.is_(None), mentor.declined_at.is_(None))))).all()
+    for row in stale:
+        row.left_at = now
+        old = await _load(session, row.mentorship_id, with_program=False)
+        if not current_mentees(old):
+            old.status, old.ended_at = MentorshipStatus.COMPLETED, now
+            old.completion_reason = CompletionReason.CURATOR_FORCE_MAJEURE
 
 
 async def leave_all(session: AsyncSession, person_id: int, org_id: int | None, now: datetime, i18n: I18n) -> None:

@@ -40,17 +40,17 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 from sqlalchemy import Select, and_, bindparam, exists, or_, select, update
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
 
+from bot.logs import exception_summary
 from bot.services.clock import Clock
 from bot.services.message_split import split_message
 from bot.services.notifications import mark_unreachable
 from bot.settings import NotifySettings
 from bot.telegram_retry import OUTBOX
 from bot.waits import wait_set
-from bot.logs import exception_summary
 from db.models import Notification, NotificationStatus
 
 log = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import _tell, current_mentees, current_mentor, pair_title
 from bot.services.numbers import is_whole
+from db.engine import checkpoint
 from db.models import (
     Membership,
     Mentorship,
@@ -46,13 +47,12 @@ from db.models import (
     QuestionKind,
     Role,
     Survey,
+    SurveyMixEntry,
     SurveyParticipant,
     SurveyQuestion,
     SurveyResponse,
-    SurveyMixEntry,
     SurveyStatus,
 )
-from db.engine import checkpoint
 from db.repositories import plain_rows
 
 MIN_ANSWERS = 3  # the floor of the per-organisation setting
@@ -353,6 +353,10 @@ async def launch(session: AsyncSession, actor: Actor, survey_id: int, now: datet
     if invited == 0:
         await session.rollback()
         raise InvalidInput("survey.nobody")
+    minimum = await _minimum(session, survey.organization_id)
+    if survey.anonymous and invited < minimum:  # its answers could never be shown, nor kept apart from names
+        await session.rollback()
+        raise InvalidInput("survey.audience_too_small", got=invited, min=minimum)
     await session.commit()
     return invited
 

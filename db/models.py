@@ -638,9 +638,9 @@ class SurveyParticipant(Base):
 
 
 class SurveyResponse(Base):
-    """One submitted questionnaire. Anonymous ones carry no person and no time; the key is random and
-    every submission rewrites the survey's rows in a fresh random order (see services/surveys.py), so
-    neither keys nor the physical order of rows follow the order of answering."""
+    """One submitted questionnaire. Anonymous ones carry no person and no time; the key is random, and they
+    are written in shuffled batches of at least the minimum from the mix (bot/services/survey_mix.py), so
+    neither keys, nor row order, nor the writing transaction tie one to fewer people than that."""
 
     __tablename__ = "survey_responses"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot import logs
 from bot.i18n import I18n
-from bot.services import mentorships
+from bot.services import help_requests, mentorships
 from bot.services.actor import load_actor
 from bot.services.erasure import scrub_sent
 from bot.services.onboarding import CONSENT_VERSION
@@ -151,8 +151,13 @@ async def test_a_mentor_withdrawing_from_two_pairs_leaves_them_waiting_for_a_new
     curator, marat = users[3200], users[3211]
     before = await curator.send("/summary")
     assert "без наставника" not in before.text
+    async with db() as session:  # Вера asked her mentor for help, and he took it
+        asked = await help_requests.start_request(session, await load_actor(session, 3223), topic_id=None,
+                                                  text="Помогите с уроком", attachment=None, now=START, i18n=I18n())
+        await help_requests.take(session, await load_actor(session, 3211), asked.request_id, START, I18n())
 
     await _withdraw(marat)
+    await wait_text(users[3223], f"Запрос №{asked.request_id} закрыт: наставник больше не участвует")
     for tid in (3221, 3222, 3223):  # each mentee, and the curator twice (two pairs)
         await wait_text(users[tid], "Наставник больше не участвует в наставничестве")
     await wait_text(curator, "Алла Одна")

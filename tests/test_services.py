@@ -194,7 +194,16 @@ def test_parse_text_accepts(step, raw, expected):
 @pytest.mark.parametrize("step, raw", [
     ("full_name", "Я" * 201), ("full_name", "12"), ("position", "-"), ("experience", "-1"),
     ("experience", "71"), ("experience", "5.5"), ("note", "x" * 1001),
+    ("experience", "1²"), ("experience", "²"), ("experience", "٣"),  # isdigit() passes them; int() takes «٣»
 ])
 def test_parse_text_refuses(step, raw):
     with pytest.raises(InvalidInput):
         profile.parse_text(step, raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("7", 7), (" 12 ", 12), ("0", 0), ("²", None), ("1²", None), ("٣", None),
+                                           ("-1", None), ("", None), (None, None), ("1" * 10, None)])
+def test_numbers_are_ascii_digits_only(raw, expected):
+    from bot.services.numbers import parse_whole
+
+    assert parse_whole(raw) == expected

@@ -15,7 +15,7 @@ from bot.services import profile as profile_service
 from bot.services.actor import Actor, load_actor
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
-from bot.services.numbers import is_whole
+from bot.services.numbers import is_whole, parse_whole
 from bot.services.profile import (
     COMMON_STEPS,
     OPTIONAL_STEPS,
@@ -104,10 +104,9 @@ async def typed_answer(message: Message, state: FSMContext, session: AsyncSessio
     if name in TEXT_STEPS:
         value: object = profile_service.parse_text(name, message.text or "")
     elif name == "capacity":
-        text = (message.text or "").strip()
-        if not is_whole(text):
+        value = parse_whole(message.text)
+        if value is None:
             raise InvalidInput("profile.bad_capacity", max=profile_service.CAPACITY_MAX)
-        value = int(text)
     else:
         await message.answer(t("profile.use_buttons"))
         await ask(bot, message.chat.id, state, session, actor, t)

@@ -20,7 +20,7 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import parse_duration
-from bot.services.numbers import is_whole
+from bot.services.numbers import is_whole, parse_whole
 from bot.states import SpeedForm
 from bot.ui import local_time, mark_answered, show
 from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
@@ -180,10 +180,10 @@ async def place_typed(message: Message, state: FSMContext, t: Translator) -> Non
 
 async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                          t: Translator) -> None:
-    text = (message.text or "").strip()
-    if not is_whole(text) or not 1 <= int(text) <= svc.CAPACITY_MAX:
+    capacity = parse_whole(message.text)
+    if capacity is None or not 1 <= capacity <= svc.CAPACITY_MAX:
         raise InvalidInput("speed.bad_capacity", max=svc.CAPACITY_MAX)
-    await _put(state, capacity=int(text))
+    await _put(state, capacity=capacity)
     await state.set_state(SpeedForm.audience)
     org_id = actor.orgs_where(*svc.HOSTS)[0][0]
     topics = (await session.execute(

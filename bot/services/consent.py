@@ -10,6 +10,7 @@ from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.erasure import erase_traces
 from bot.services.errors import AccessDenied, NotFound
+from bot.services.help_requests import end_for_leaver
 from bot.services.mentorships import leave_all
 from bot.services.surveys import forget_person
 from db.engine import checkpoint
@@ -52,6 +53,7 @@ async def withdraw_consent(session: AsyncSession, actor: Actor, org_id: int, now
     await repos.memberships.end_in_org(actor.person_id, org_id, now)
     erased = not await repos.consents.active(actor.person_id)
     await leave_all(session, actor.person_id, None if erased else org_id, now, i18n)
+    await end_for_leaver(session, actor.person_id, None if erased else org_id, now, i18n)
     if erased:
         person = await repos.people.get(actor.person_id)
         assert person is not None

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import (
     DialogState,
     HelpRequest,
-    HelpRequestStatus,
     MeetingConfirmation,
     Notification,
     NotificationStatus,
@@ -36,9 +35,6 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
     transaction. Call before the person's name and Telegram id are cleared: they are what is looked for."""
     await session.execute(update(HelpRequest).where(HelpRequest.mentee_id == person.id).values(
         text="", rating_comment=None, attachment_chat_id=None, attachment_message_id=None))
-    await session.execute(update(HelpRequest).where(
-        HelpRequest.mentee_id == person.id, HelpRequest.status != HelpRequestStatus.CLOSED).values(
-        status=HelpRequestStatus.CLOSED, closed_at=now))
     await session.execute(update(MeetingConfirmation).where(MeetingConfirmation.person_id == person.id)
                           .values(comment=None))
     about = [Notification.person_id == person.id]

@@ -380,6 +380,27 @@ async def rate(session: AsyncSession, actor: Actor, request_id: int, rating: int
     await session.commit()
 
 
+async def end_for_leaver(session: AsyncSession, person_id: int, org_id: int | None, now: datetime,
+                         i18n: I18n) -> None:
+    """The person withdrew their consent (in `org_id`, or everywhere): their requests still open, and the
+    ones they took as a mentor, are closed, and the other side is told (without the leaver's name, which
+    may be about to be erased). In the caller's transaction."""
+    query = select(HelpRequest).where(HelpRequest.status != HelpRequestStatus.CLOSED,
+                                      (HelpRequest.mentee_id == person_id) | (HelpRequest.mentor_id == person_id))
+    if org_id is not None:
+        query = query.where(HelpRequest.organization_id == org_id)
+    for request in (await session.scalars(query)).all():
+        request.status, request.closed_at = HelpRequestStatus.CLOSED, now
+        if request.mentor_id == person_id:
+            other, key = request.mentee_id, "sit.closed_mentor_left"
+        else:
+            other, key = request.mentor_id, "sit.closed_mentee_left"
+        person = await session.get(Person, other) if other is not None else None
+        if person is not None and person.telegram_id is not None:
+            await enqueue(session, chat_id=person.telegram_id, person_id=person.id, kind="help",
+                          text=i18n.get(person.locale)(key, id=request.id), now=now)
+
+
 # ------------------------------------------------------------------------------ overview
 @dataclass
 class RequestLine:

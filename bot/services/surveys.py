@@ -1,15 +1,14 @@
 """Anonymous questionnaires («анкетирование»): templates and the curator's own surveys, launched to an
 audience with a deadline, answered one question at a time, results only in aggregate.
 
-Anonymity is kept in the storage itself, so that it holds against someone reading the database:
+Anonymity is kept in the storage itself, against someone reading the database files at any moment:
 - `survey_participants` says who was invited and whether they answered - with no time;
 - `survey_responses` holds the answers with no person (named surveys excepted), no time, a random key;
-- every submission rewrites all the survey's responses in a fresh random order with fresh random keys,
-  so neither keys, nor the physical order of rows (SQLite rowid, PostgreSQL heap order), nor the
-  inserting transaction (PostgreSQL's xmin) follows the order of answering;
-- results are shown only once the survey is closed (no differencing between two looks) and only with
-  at least the organisation's minimum of answers (never below 3).
-What it cannot hide: someone watching the database between two submissions sees which answers came.
+- an answer reaches it only in a batch of at least the organisation's minimum, with those people's marks,
+  from the sealed mix (bot/services/survey_mix.py): no transaction ties an answer to fewer people;
+- results are shown only once the survey is closed (a pooled completion questionnaire: while open, in
+  steps of the minimum), and of each question only with at least the minimum of answers (never below 3).
+See docs/privacy.md.
 """
 from __future__ import annotations
 

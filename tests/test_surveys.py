@@ -390,3 +390,18 @@ async def test_the_pooled_completion_questionnaire_shows_results_from_the_third_
         wish = next(q for q in results.questions if q.kind == QuestionKind.TEXT)
         assert wish.hidden and wish.texts == [] and wish.answered == 2  # two free answers: not shown
         assert (await session.scalar(select(Survey.status).where(Survey.id == pooled.id))) == SurveyStatus.OPEN
+    # the workbook says the question has too few answers, and holds none of them, nor their number
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot import reports
+    from bot.handlers.surveys import results_text
+
+    book = load_workbook(io.BytesIO(await reports.survey_workbook(results, I18N.get("ru"))))
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert not any("пожелание" in c for c in cells)
+    wish_row = next(row for row in book.worksheets[0].iter_rows(values_only=True) if row[0] == wish.position + 1)
+    assert wish_row[3] == "меньше 3 ответов — не показываем, чтобы их нельзя было связать с людьми"
+    text = results_text(I18N.get("ru"), results)
+    assert "меньше 3 ответов — не показываем" in text and "пожелание" not in text

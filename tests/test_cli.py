@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -10,48 +9,37 @@ from pathlib import Path
 import pytest
 
 from tests.emulator import ScriptedUser
+from tests.factories import cli_env, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "DEFAULT_"))}
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    env.update(extra)
-    return env
 
 
-async def _run(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=tmp_path, env=_env(tmp_path, **extra),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 120)
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 async def test_without_a_token_it_says_what_to_put_in_env(tmp_path):
-    code, out, err = await _run(tmp_path, "run")
+    code, out, err = await run_cli(tmp_path, "run")
     assert code == 2
     assert "BOT_TOKEN is not set" in err and "BOT_TOKEN=123456789:" in err and ".env" in err
     assert "Traceback" not in err
-    code, _, err = await _run(tmp_path, BOT_TOKEN="not-a-token")
+    code, _, err = await run_cli(tmp_path, BOT_TOKEN="not-a-token")
     assert code == 2 and "BOT_TOKEN looks malformed" in err and "Traceback" not in err
 
 
 async def test_bad_settings_and_arguments_are_one_line(tmp_path):
-    code, _, err = await _run(tmp_path, "org", "add", "Школа", "--tz", "Mars/Olympus")
+    code, _, err = await run_cli(tmp_path, "org", "add", "Школа", "--tz", "Mars/Olympus")
     assert code == 2 and "Unknown time zone: Mars/Olympus" in err and "Traceback" not in err
-    code, _, err = await _run(tmp_path, "invite", "--org", "42", "--role", "mentor")
+    code, _, err = await run_cli(tmp_path, "invite", "--org", "42", "--role", "mentor")
     assert code == 2 and "Organisation 42 not found" in err
-    code, _, err = await _run(tmp_path, "migrate", DEFAULT_TIMEZONE="Nowhere/City")
+    code, _, err = await run_cli(tmp_path, "migrate", DEFAULT_TIMEZONE="Nowhere/City")
     assert code == 2 and "unknown time zone" in err and "Traceback" not in err
 
 
 async def test_invite_without_a_reachable_api_still_prints_the_token(tmp_path):
-    code, out, _ = await _run(tmp_path, "org", "add", "Школа № 1")
+    code, out, _ = await run_cli(tmp_path, "org", "add", "Школа № 1")
     org_id = out.strip().splitlines()[-1]
-    code, out, _ = await _run(tmp_path, "invite", "--org", org_id, "--role", "curator", BOT_USERNAME="my_school_bot")
+    code, out, _ = await run_cli(tmp_path, "invite", "--org", org_id, "--role", "curator", BOT_USERNAME="my_school_bot")
     lines = out.strip().splitlines()
     assert code == 0 and lines[-2] == f"https://t.me/my_school_bot?start={lines[-1]}"
 
@@ -59,7 +47,7 @@ async def test_invite_without_a_reachable_api_still_prints_the_token(tmp_path):
 async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emulator):
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path,
-        env=_env(tmp_path, BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url),
+        env=cli_env(tmp_path, BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await emulator.wait_polling(timeout=90)
@@ -86,9 +74,9 @@ async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emul
     ("survey-min", "5", "at least 5 answers", "2", "at least 3"),  # survey results never below 3 answers
 ])
 async def test_organisation_settings(tmp_path, setting, good, said, bad, refusal):
-    _, out, _ = await _run(tmp_path, "org", "add", "Школа № 2")
+    _, out, _ = await run_cli(tmp_path, "org", "add", "Школа № 2")
     org_id = out.strip().splitlines()[-1]
-    code, out, _ = await _run(tmp_path, "org", setting, org_id, good)
+    code, out, _ = await run_cli(tmp_path, "org", setting, org_id, good)
     assert code == 0 and said in out
-    code, _, err = await _run(tmp_path, "org", setting, org_id, bad)
+    code, _, err = await run_cli(tmp_path, "org", setting, org_id, bad)
     assert code == 2 and refusal in err

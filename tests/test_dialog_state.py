@@ -17,7 +17,7 @@ from db.engine import driver_in_transaction
 from db.models import DialogState, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 
 async def _rows(db) -> list[DialogState]:

@@ -10,7 +10,7 @@ from bot.dispatcher import callables, create_dispatcher
 from db.models import Role
 from tests.conftest import onboard
 from tests.emulator import ScriptedUser
-from tests.test_e2e_onboarding import make_invite, make_org
+from tests.factories import make_invite, make_org
 
 
 def test_no_filter_or_handler_of_the_dispatcher_is_left_to_a_thread(settings, db):

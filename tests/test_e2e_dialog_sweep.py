@@ -7,30 +7,14 @@ data that step keeps (the other e2e tests walk the dialogs themselves); the inpu
 emulator as real updates. The fixture checks that no handler failed and the Bot API rejected nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import select
 
 from bot import states
 from bot.app import BotApp
-from db.models import (
-    HelpRequest,
-    HelpRequestStatus,
-    MeetingFormat,
-    MeetingLog,
-    PlanItem,
-    Program,
-    QuestionKind,
-    Survey,
-    SurveyQuestion,
-    SurveyStatus,
-)
-from tests.conftest import START
 from tests.emulator import BotAPIEmulator, ScriptedUser
-from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats, seed_school
+from tests.factories import SCHOOL_OFFSETS, SWEEP_BASE, arrange_sweep_school, open_school_chats
 
 NON_TEXT = [
     ("sticker", None),
@@ -43,7 +27,6 @@ NON_TEXT = [
 ]
 # a help request may be a photo or a file with a caption: there they are the answer, and the step ends
 ANSWERS = {("HelpForm:text", "photo"), ("HelpForm:text", "document")}
-BASE = 8000  # Telegram ids of the seeded school: BASE + SCHOOL_OFFSETS
 FALLBACK = "Не понимаю"  # what the bot says outside any dialog
 HINTS = ("текстом", "кнопк", "Пришлите текст", "нажмите")  # … and what a step says it wants instead
 TEXTS = ["   ", "Я" * 5000, '<b>жирный</b> & <script>alert("x")</script> </i>', "*жирный* _курсив_ [ссылка](http://x.ru) `код`"]
@@ -55,26 +38,6 @@ def all_states() -> list[State]:
     return [s for g in groups for s in g.__all_states__]
 
 
-async def arrange(db) -> dict:
-    org_id, p = await seed_school(db, "Школа на все случаи", "Europe/Moscow", BASE)
-    async with db() as session:
-        program = await session.scalar(select(Program).where(Program.mentorship_id == p["pair"]))
-        item_id = await session.scalar(select(PlanItem.id).where(PlanItem.program_id == program.id,
-                                                                 PlanItem.done_at.is_(None)))
-        meeting = MeetingLog(mentorship_id=p["pair"], logged_by_id=p["m1"], held_on=date(2026, 11, 22),
-                             duration_minutes=45, format=MeetingFormat.IN_PERSON, topic="Разбор урока", summary="Итоги")
-        answered = HelpRequest(organization_id=org_id, mentee_id=p["e1"], mentor_id=p["m1"], text="Как быть?",
-                               status=HelpRequestStatus.CLOSED, created_at=START - timedelta(days=1),
-                               escalate_at=START - timedelta(hours=20), rating=5,
-                               first_answer_at=START - timedelta(hours=20), closed_at=START - timedelta(hours=2))
-        session.add_all([meeting, answered])
-        survey_id = await session.scalar(select(Survey.id).where(Survey.organization_id == org_id,
-                                                                Survey.status == SurveyStatus.OPEN))
-        session.add(SurveyQuestion(survey_id=survey_id, position=0, kind=QuestionKind.TEXT, text="Что улучшить?",
-                                   required=True))
-        await session.commit()
-        return {"org": org_id, **p, "program": program.id, "item": item_id, "meeting": meeting.id,
-                "request": answered.id, "survey": survey_id}
 
 
 def dialog(state: State, ids: dict) -> tuple[str, dict]:
@@ -138,10 +101,10 @@ async def say(user: ScriptedUser, kind: str, value) -> tuple:
 
 @pytest.mark.parametrize("state", all_states(), ids=lambda s: s.state)
 async def test_every_dialog_step_answers_anything(state: State, emulator: BotAPIEmulator, db, bot_app: BotApp):
-    ids = await arrange(db)
-    open_school_chats(emulator, BASE)
+    ids = await arrange_sweep_school(db)
+    open_school_chats(emulator, SWEEP_BASE)
     who, data = dialog(state, ids)
-    telegram_id = 9999 if who == "stranger" else BASE + SCHOOL_OFFSETS[who]
+    telegram_id = 9999 if who == "stranger" else SWEEP_BASE + SCHOOL_OFFSETS[who]
     user = ScriptedUser(emulator, telegram_id, who)
     if who == "stranger":
         emulator.open_chat(user.id, who)

@@ -20,8 +20,7 @@ from db.models import Person
 from tests.conftest import ErrorLog, pg_url, running
 from tests.emulator import BotAPIEmulator, ScriptedUser
 from tests.emulator.server import TelegramError, injected_fault
-from tests.test_e2e_mentorships import wait_text
-from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats, seed_school
+from tests.factories import SCHOOL_OFFSETS, open_school_chats, seed_school, wait_text
 
 BASE = 8000
 CURATOR, MENTOR, MENTEE, BLOCKER = (BASE + SCHOOL_OFFSETS[key] for key in ("curator", "m1", "e1", "e3"))

@@ -21,7 +21,7 @@ from db.models import (
     SurveyParticipant,
 )
 from tests.emulator import ScriptedUser
-from tests.test_e2e_summary import seed_school
+from tests.factories import seed_school
 
 STRINGS = ("all", "show", "start", "results", "launch", "delete", "close", "join", "cancel", "mentee", "mentor",
            "curator", "done", "month", "ask", "program.1", "send", "1", "young", "x" * 20)

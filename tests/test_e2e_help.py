@@ -21,7 +21,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 
 def test_working_hours_skip_nights_and_weekends():

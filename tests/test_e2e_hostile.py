@@ -10,7 +10,7 @@ from bot.services.profile import normalize_name
 from db.models import Membership, Person, Role
 from tests.conftest import START, count, onboard
 from tests.emulator import ScriptedUser
-from tests.test_e2e_onboarding import make_invite, make_org
+from tests.factories import make_invite, make_org
 
 HOSTILE_NAME = '<b>Анна</b> & <script>alert("x")</script> Ивановa'
 

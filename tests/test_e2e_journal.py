@@ -25,7 +25,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 
 async def _pair(db, org_id: int, mentor: int, mentee: int, with_program: bool) -> int:

@@ -8,56 +8,20 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.services.organizations import create_organization
-from bot.services.profile import normalize_name
 from db.models import (
     CompletionReason,
-    Membership,
-    MembershipTopic,
     MentoringForm,
     MentoringKind,
     Mentorship,
     MentorshipStatus,
     Participant,
-    Person,
     Program,
     ReplacementGround,
     Role,
-    Topic,
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.emulator.server import StoredMessage
-
-
-async def seed(db, org_id: int, telegram_id: int, name: str, role: Role, topics: list[str] = (),
-               capacity: int | None = None) -> int:
-    async with db() as session:
-        person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
-                        position="учитель", subject="математика", experience_years=5, under_35=True,
-                        profile_completed_at=START)
-        session.add(person)
-        await session.flush()
-        membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity)
-        session.add(membership)
-        await session.flush()
-        for title in topics:
-            topic_id = await session.scalar(select(Topic.id).where(
-                Topic.organization_id == org_id, Topic.title.startswith(title)))
-            session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
-        await session.commit()
-        return person.id
-
-
-async def wait_text(user: ScriptedUser, needle: str, timeout: float = 15) -> StoredMessage:
-    """Notifications come from the sender in the background: wait for one to arrive."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        for message in reversed(user.messages()):
-            if needle in (message.text or message.caption or ""):
-                return message
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{user.first_name} got no message with {needle!r}: {[m.text for m in user.messages()]}")
+from tests.factories import seed, wait_text
 
 
 async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock):

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.services.invites import create_invite
-from bot.services.organizations import create_organization
 from db.models import Consent, Invite, Membership, MembershipTopic, Person, Role
-from tests.conftest import START, count, link_token, onboard
+from tests.conftest import count, link_token, onboard
 from tests.emulator import ScriptedUser
+from tests.factories import make_invite, make_org
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +25,8 @@ async def cli(*args: str, env: dict[str, str]) -> list[str]:
     return out.decode().strip().splitlines()
 
 
-async def make_org(db, name: str = "МБОУ «Школа № 5»", tz: str = "Europe/Moscow") -> int:
-    async with db() as session:
-        return (await create_organization(session, name, tz)).id
 
 
-async def make_invite(db, org_id: int, role: Role, uses: int = 5) -> str:
-    async with db() as session:
-        return (await create_invite(session, org_id=org_id, role=role, now=START, max_uses=uses)).token
 
 
 async def test_curator_from_cli_invites_a_mentor_who_appears_in_the_registry(emulator, db, db_url, bot_app):

@@ -31,7 +31,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 NAME = "Зайцева Эльвира Тимуровна"
 TELEGRAM_ID = 7771234567

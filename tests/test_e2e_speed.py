@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.services.organizations import create_organization
 from db.models import Role, SignupStatus, SpeedSession, SpeedSignup
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 
 async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app, clock):

@@ -7,143 +7,21 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.services.organizations import create_organization
 from db.models import (
-    HelpRequest,
     HelpRequestStatus,
-    MeetingFormat,
-    MeetingLog,
-    Membership,
-    MenteeCategory,
-    MentoringForm,
     MentoringKind,
-    Mentorship,
     MentorshipStatus,
-    Participant,
-    Person,
-    PlanItem,
-    Program,
     Role,
-    Survey,
-    SurveyParticipant,
-    SurveyStatus,
 )
 from tests.conftest import START, recorded_statements
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
-
-
-async def _person(db, org_id, tid, name, role, *, young, category=None) -> int:
-    person_id = await seed(db, org_id, tid, name, role)
-    async with db() as session:
-        await session.execute(update(Person).where(Person.id == person_id).values(under_35=young))
-        await session.execute(update(Membership).where(Membership.person_id == person_id).values(
-            mentee_category=category))
-        await session.commit()
-    return person_id
-
-
-async def _pair(session, org_id, kind, status, people, *, program_end=None) -> int:
-    m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER, kind=kind, status=status,
-                   started_at=START - timedelta(days=60), ended_at=START if status == MentorshipStatus.COMPLETED else None)
-    session.add(m)
-    await session.flush()
-    for person_id, role in people:
-        session.add(Participant(mentorship_id=m.id, person_id=person_id, role=role, confirmed_at=START))
-    if program_end:
-        session.add(Program(mentorship_id=m.id, goals="Цели", difficulties="Затруднения",
-                            start_date=date(2026, 9, 1), end_date=program_end))
-    await session.flush()
-    return m.id
-
-
-def _request(org_id, mentee, mentor, created, *, answer_after=None, status=HelpRequestStatus.CLOSED):
-    return HelpRequest(organization_id=org_id, mentee_id=mentee, mentor_id=mentor, text="Как вести <урок>?",
-                       status=status, created_at=created, escalate_at=created + timedelta(hours=4),
-                       taken_at=created if mentor else None,
-                       first_answer_at=created + answer_after if answer_after else None)
-
-
-# who seed_school seeds: their Telegram ids are `base` plus these
-SCHOOL_OFFSETS = {"curator": 0, "head": 1, "m1": 10, "m2": 11, "e1": 20, "e2": 21, "e3": 22, "e4": 23, "e5": 24}
-
-
-def open_school_chats(emulator, base: int) -> None:
-    """Everyone of a seeded school has started the bot (notifications can reach them)."""
-    for offset in SCHOOL_OFFSETS.values():
-        emulator.open_chat(base + offset, "Педагог")
-
-
-async def seed_school(db, name: str, zone: str, base: int) -> tuple[int, dict[str, int]]:
-    """A school as the summary test knows it (see the expected figures in the test)."""
-    async with db() as session:
-        org_id = (await create_organization(session, name, zone)).id
-    at = {key: base + offset for key, offset in SCHOOL_OFFSETS.items()}
-    p = {
-        "curator": await _person(db, org_id, at["curator"], "Куратор Ольга", Role.CURATOR, young=False),
-        "head": await _person(db, org_id, at["head"], "Директор Иван", Role.HEAD, young=False),
-        "m1": await _person(db, org_id, at["m1"], "Наставник Первый", Role.MENTOR, young=False),
-        "m2": await _person(db, org_id, at["m2"], "Наставник Второй", Role.MENTOR, young=True),
-        "e1": await _person(db, org_id, at["e1"], "Алина Первая", Role.MENTEE, young=True,
-                            category=MenteeCategory.YOUNG),
-        "e2": await _person(db, org_id, at["e2"], "Борис Второй", Role.MENTEE, young=True,
-                            category=MenteeCategory.NEW_IN_TEAM),
-        "e3": await _person(db, org_id, at["e3"], "Вера Третья", Role.MENTEE, young=False,
-                            category=MenteeCategory.NEW_TECHNOLOGY),
-        "e4": await _person(db, org_id, at["e4"], "Глеб Четвёртый", Role.MENTEE, young=True,
-                            category=MenteeCategory.YOUNG),
-        "e5": await _person(db, org_id, at["e5"], "Дарья Пятая", Role.MENTEE, young=False,
-                            category=MenteeCategory.YOUNG),
-    }
-    async with db() as session:
-        p["pair"] = await _pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
-                                [(p["m1"], Role.MENTOR), (p["e1"], Role.MENTEE)], program_end=date(2026, 12, 10))
-        p["group"] = await _pair(session, org_id, MentoringKind.GROUP, MentorshipStatus.ACTIVE,
-                                 [(p["m2"], Role.MENTOR), (p["e2"], Role.MENTEE), (p["e3"], Role.MENTEE)],
-                                 program_end=date(2027, 5, 1))
-        await _pair(session, org_id, MentoringKind.SHORT_TERM, MentorshipStatus.COMPLETED,
-                    [(p["m1"], Role.MENTOR), (p["e4"], Role.MENTEE)], program_end=date(2026, 11, 1))
-        program_id = await session.scalar(select(Program.id).where(Program.mentorship_id == p["pair"]))
-        session.add_all([
-            PlanItem(program_id=program_id, activity="Открытый урок", due_date=date(2026, 11, 20),
-                     expected_result="Анализ урока"),
-            PlanItem(program_id=program_id, activity="План самообразования", due_date=date(2026, 11, 10),
-                     expected_result="План", done_at=START - timedelta(days=14)),
-        ])
-        for held_on, minutes in ((date(2026, 11, 5), 60), (date(2026, 11, 20), 45), (date(2026, 10, 28), 90)):
-            session.add(MeetingLog(mentorship_id=p["group"], logged_by_id=p["m2"], held_on=held_on,
-                                   duration_minutes=minutes, format=MeetingFormat.IN_PERSON, topic="Тема",
-                                   summary="Итоги"))
-        session.add_all([
-            _request(org_id, p["e1"], p["m1"], datetime(2026, 11, 10, 7, tzinfo=timezone.utc),
-                     answer_after=timedelta(minutes=30)),
-            _request(org_id, p["e2"], p["m2"], datetime(2026, 11, 16, 7, tzinfo=timezone.utc),
-                     answer_after=timedelta(minutes=90), status=HelpRequestStatus.TAKEN),
-            _request(org_id, p["e3"], None, datetime(2026, 11, 22, 7, tzinfo=timezone.utc),
-                     status=HelpRequestStatus.OPEN),
-            _request(org_id, p["e1"], p["m1"], datetime(2026, 10, 20, 7, tzinfo=timezone.utc),
-                     answer_after=timedelta(minutes=10)),
-        ])
-        closed = Survey(organization_id=org_id, title="Анкета", template="mentee", audience="mentees",
-                        status=SurveyStatus.CLOSED, deadline=START - timedelta(days=1), mean_score=7.5)
-        running = Survey(organization_id=org_id, title="Свой", audience="mentees", status=SurveyStatus.OPEN,
-                         deadline=START + timedelta(days=5))
-        session.add_all([closed, running, Survey(organization_id=org_id, title="Черновик", audience="mentees",
-                                                 status=SurveyStatus.DRAFT, deadline=START + timedelta(days=5))])
-        await session.flush()
-        for n, key in enumerate(("e1", "e2", "e3", "e4")):
-            session.add(SurveyParticipant(survey_id=closed.id, person_id=p[key], answered=n < 3))
-        for n, key in enumerate(("e1", "e2", "e3", "e4", "e5")):
-            session.add(SurveyParticipant(survey_id=running.id, person_id=p[key], answered=n == 0))
-        await session.execute(update(Person).where(Person.id == p["e5"]).values(unreachable_at=START))
-        await session.commit()
-    return org_id, p
-
+from tests.factories import school_pair, school_person, school_request, seed_school, wait_text
 
 SUMMARY_LINES = [
     "Участники: наставляемых 5, наставников 2, кураторов 1, руководителей 1",
@@ -173,7 +51,7 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
         from db.models import Organization
         await session.execute(update(Organization).where(Organization.id.in_([org_a, org_b])).values(parent_id=region))
         await session.commit()
-    await _person(db, region, 1900, "Координатор Мария", Role.COORDINATOR, young=False)
+    await school_person(db, region, 1900, "Координатор Мария", Role.COORDINATOR, young=False)
     users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
              [(1500, "Ольга"), (1700, "Ольга-2"), (1900, "Мария"), (1520, "Алина")]}
     for user in users.values():
@@ -344,12 +222,12 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
     org_id, p = await seed_school(db, "Школа № 3", "Asia/Yekaterinburg", 2500)
     async with db() as session:
         for hours in range(1, 8):  # seven more open requests, older than the seeded one
-            session.add(_request(org_id, p["e4"], None, datetime(2026, 11, 1, hours, tzinfo=timezone.utc),
+            session.add(school_request(org_id, p["e4"], None, datetime(2026, 11, 1, hours, tzinfo=timezone.utc),
                                  status=HelpRequestStatus.OPEN))
         quiet = {p["pair"]: "Наставник Первый → Алина Первая"}
         for mentor, mentees in ((p["m2"], ["e4"]), (p["m1"], ["e5", "e2"]), (p["m2"], ["e1"]),
                                 (p["m1"], ["e3"]), (p["m2"], ["e5"]), (p["m1"], ["e4"])):
-            pair = await _pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
+            pair = await school_pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
                                [(mentor, Role.MENTOR)] + [(p[key], Role.MENTEE) for key in mentees])
             names = {"e1": "Алина Первая", "e2": "Борис Второй", "e3": "Вера Третья", "e4": "Глеб Четвёртый",
                      "e5": "Дарья Пятая"}

@@ -16,7 +16,7 @@ from bot.services.organizations import create_organization
 from db.models import Role, Survey, SurveyParticipant, SurveyStatus
 from tests.emulator import ScriptedUser
 from tests.emulator.server import StoredMessage
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 # (seven 1–10 ratings, been in a program before, would continue, a wish or None to skip)
 ANSWERS = {

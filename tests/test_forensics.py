@@ -14,23 +14,24 @@ from sqlalchemy import text
 
 from bot.services import surveys as svc
 from bot.services.actor import load_actor
-from tests.test_surveys import I18N, START, _full_answers, _launched, _world
+from tests.conftest import START
+from tests.factories import I18N, full_answers, launched_survey, survey_world
 
 ANSWERS = 12
 MINIMUM = 3
-FIRST_MENTEE = 100  # the Telegram ids of _world's mentees: 100, 101, …
+FIRST_MENTEE = 100  # the Telegram ids of survey_world's mentees: 100, 101, …
 
 
 async def _answer_in_order(db) -> tuple[int, dict[str, int]]:
     """Mentee n answers n-th, with a wish only they wrote; returns the survey and who wrote which wish."""
-    await _world(db, mentees=ANSWERS)
-    sid = await _launched(db)
+    await survey_world(db, mentees=ANSWERS)
+    sid = await launched_survey(db)
     authors = {}
     for n in range(ANSWERS):
         async with db() as session:
             actor = await load_actor(session, FIRST_MENTEE + n)
             form = await svc.questionnaire(session, actor, sid, START, I18N)
-            await svc.submit(session, actor, sid, _full_answers(form, wish=f"пожелание {n:02d}"), START)
+            await svc.submit(session, actor, sid, full_answers(form, wish=f"пожелание {n:02d}"), START)
             authors[f"пожелание {n:02d}"] = actor.person_id
     async with db() as session:
         await svc.close(session, await load_actor(session, 1), sid, START, I18N)

@@ -14,7 +14,7 @@ from db.engine import create_engine
 from db.models import Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed
+from tests.factories import seed
 
 SECRET = "Секрет-что-набрал-человек"
 

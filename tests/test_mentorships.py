@@ -21,7 +21,7 @@ from db.models import (
     Role,
 )
 from tests.conftest import START, recorded_statements
-from tests.test_e2e_mentorships import seed
+from tests.factories import seed
 
 I18N = I18n()
 

@@ -3,14 +3,17 @@ person, answers checked against the questions, who may do what, the result thres
 questionnaires launched when a program completes."""
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
-from bot.i18n import I18n
+from bot import reports
+from bot.handlers.surveys import results_text
 from bot.services import mentorships, survey_mix
 from bot.services import surveys as svc
 from bot.services.actor import load_actor
@@ -28,51 +31,7 @@ from db.models import (
     SurveyStatus,
 )
 from tests.conftest import START, recorded_statements
-from tests.test_e2e_mentorships import seed
-
-I18N = I18n()
-WEEK = START + timedelta(days=7)
-MENTEES = 30
-
-
-async def _actor(db, telegram_id: int):
-    async with db() as session:
-        return await load_actor(session, telegram_id)
-
-
-async def _world(db, mentees: int = MENTEES):
-    async with db() as session:
-        org = (await create_organization(session, "Лицей № 1", "Europe/Moscow")).id
-        other = (await create_organization(session, "Лицей № 2", "Europe/Moscow")).id
-    await seed(db, org, 1, "Куратор", Role.CURATOR)
-    await seed(db, org, 2, "Руководитель", Role.HEAD)
-    await seed(db, other, 3, "Чужой куратор", Role.CURATOR)
-    await seed(db, org, 4, "Наставник", Role.MENTOR)
-    for n in range(mentees):
-        await seed(db, org, 100 + n, f"Наставляемый {n:02d}", Role.MENTEE)
-    return org, other
-
-
-async def _launched(db, *, questions=None, template="mentee", audience="mentees") -> int:
-    curator = await _actor(db, 1)
-    async with db() as session:
-        sid = await svc.create(session, curator, audience=audience, deadline=WEEK, now=START, i18n=I18N,
-                               template=None if questions else template, title="Свой опрос" if questions else None,
-                               questions=questions)
-        await svc.launch(session, curator, sid, START, I18N)
-    return sid
-
-
-def _full_answers(form: svc.Questionnaire, wish: str | None = None, rating: int = 7) -> dict:
-    answers = {}
-    for q in form.questions:
-        if q.kind == QuestionKind.SCALE:
-            answers[q.id] = rating
-        elif q.kind == QuestionKind.YES_NO:
-            answers[q.id] = True
-        elif q.kind == QuestionKind.TEXT and wish is not None:
-            answers[q.id] = wish
-    return answers
+from tests.factories import I18N, MENTEES, WEEK, actor_of, full_answers, launched_survey, seed, survey_world
 
 
 def _rank_correlation(order: list[int]) -> float:
@@ -82,13 +41,13 @@ def _rank_correlation(order: list[int]) -> float:
 
 
 async def test_nothing_in_the_database_links_an_answer_to_a_person(db, db_url):
-    await _world(db)
-    sid = await _launched(db)
+    await survey_world(db)
+    sid = await launched_survey(db)
     for n in range(MENTEES):  # answer in a known order, each with a recognisable wish
-        actor = await _actor(db, 100 + n)
+        actor = await actor_of(db, 100 + n)
         async with db() as session:
             form = await svc.questionnaire(session, actor, sid, START, I18N)
-            await svc.submit(session, actor, sid, _full_answers(form, wish=f"пожелание {n:02d}"), START)
+            await svc.submit(session, actor, sid, full_answers(form, wish=f"пожелание {n:02d}"), START)
 
     # the last three wait in the mix, sealed: no answer of theirs is readable beside their person id
     mix = await _scalars(db, "SELECT sealed FROM survey_mix")
@@ -139,14 +98,14 @@ async def _scalars(db, sql: str) -> list:
 
 
 async def test_one_submission_per_person_and_answers_fit_their_questions(db):
-    await _world(db, mentees=3)
-    sid = await _launched(db, questions=[
+    await survey_world(db, mentees=3)
+    sid = await launched_survey(db, questions=[
         svc.QuestionDraft(QuestionKind.SCALE, "Оценка"),
         svc.QuestionDraft(QuestionKind.SINGLE, "Один", ["А", "Б"]),
         svc.QuestionDraft(QuestionKind.MULTI, "Несколько", ["А", "Б", "В"], required=False),
         svc.QuestionDraft(QuestionKind.TEXT, "Текст", required=False),
     ])
-    actor = await _actor(db, 100)
+    actor = await actor_of(db, 100)
     async with db() as session:
         form = await svc.questionnaire(session, actor, sid, START)
         scale, single, multi, free = (q.id for q in form.questions)
@@ -170,16 +129,16 @@ async def test_one_submission_per_person_and_answers_fit_their_questions(db):
         # the mentor was not invited; a curator of another organisation neither
         for stranger in (4, 3):
             with pytest.raises(AccessDenied):
-                await svc.submit(session, await _actor(db, stranger), sid, {scale: 5, single: 0}, START)
+                await svc.submit(session, await actor_of(db, stranger), sid, {scale: 5, single: 0}, START)
         # after the deadline nothing is taken
-        late = await _actor(db, 101)
+        late = await actor_of(db, 101)
         with pytest.raises(InvalidInput, match="survey.closed"):
             await svc.submit(session, late, sid, {scale: 5, single: 0}, WEEK + timedelta(minutes=1))
 
 
 async def test_who_may_manage_and_read_and_the_threshold(db):
-    org, other = await _world(db, mentees=4)
-    curator, head, stranger, mentee = [await _actor(db, t) for t in (1, 2, 3, 100)]
+    org, other = await survey_world(db, mentees=4)
+    curator, head, stranger, mentee = [await actor_of(db, t) for t in (1, 2, 3, 100)]
     async with db() as session:
         for who in (head, mentee):
             with pytest.raises(AccessDenied):
@@ -203,9 +162,9 @@ async def test_who_may_manage_and_read_and_the_threshold(db):
         with pytest.raises(InvalidInput, match="survey.anonymity_after_launch"):
             await svc.set_anonymous(session, curator, sid, False)
         for n in range(3):
-            actor = await _actor(db, 100 + n)
+            actor = await actor_of(db, 100 + n)
             form = await svc.questionnaire(session, actor, sid, START, I18N)
-            await svc.submit(session, actor, sid, _full_answers(form, rating=n + 5), START)
+            await svc.submit(session, actor, sid, full_answers(form, rating=n + 5), START)
         with pytest.raises(InvalidInput, match="survey.anonymity_locked"):
             await svc.set_anonymous(session, curator, sid, False)
         with pytest.raises(InvalidInput, match="survey.results_after_close"):
@@ -239,15 +198,15 @@ async def test_a_completed_program_launches_both_questionnaires(db):
     mentee_ids = [await seed(db, org, 20 + n, f"Наставляемый {n}", Role.MENTEE, ["Инклюзия"]) for n in range(3)]
     await seed(db, org, 30, "Другой наставляемый", Role.MENTEE)
     async with db() as session:
-        group = await mentorships.propose(session, await _actor(db, 1), org_id=org, mentor_id=mentor_id,
+        group = await mentorships.propose(session, await actor_of(db, 1), org_id=org, mentor_id=mentor_id,
                                           mentee_ids=mentee_ids, form=MentoringForm.TEACHER_TEACHER,
                                           kind=MentoringKind.GROUP, now=START, i18n=I18N)
     for telegram_id in (11, 20, 21, 22):
         async with db() as session:
-            await mentorships.respond(session, await _actor(db, telegram_id), group, accept=True, now=START,
+            await mentorships.respond(session, await actor_of(db, telegram_id), group, accept=True, now=START,
                                       i18n=I18N)
     async with db() as session:
-        await mentorships.complete(session, await _actor(db, 1), group,
+        await mentorships.complete(session, await actor_of(db, 1), group,
                                    reason=CompletionReason.CURATOR_FORCE_MAJEURE, now=START, i18n=I18N)
         surveys = {s.template: s for s in (await session.scalars(select(Survey))).all()}
         assert set(surveys) == {"mentee", "mentor"}
@@ -271,15 +230,15 @@ async def test_a_named_survey_names_its_answers_in_the_workbook_only_when_result
 
     from bot import reports
 
-    await _world(db, mentees=3)
-    curator = await _actor(db, 1)
+    await survey_world(db, mentees=3)
+    curator = await actor_of(db, 1)
     async with db() as session:
         sid = await svc.create(session, curator, audience="mentees", deadline=WEEK, now=START, i18n=I18N,
                                title="Именной опрос", questions=[svc.QuestionDraft(QuestionKind.SCALE, "Оценка")])
         await svc.set_anonymous(session, curator, sid, False)
         await svc.launch(session, curator, sid, START, I18N)
         for n in range(3):
-            actor = await _actor(db, 100 + n)
+            actor = await actor_of(db, 100 + n)
             form = await svc.questionnaire(session, actor, sid, START)
             assert not form.anonymous
             await svc.submit(session, actor, sid, {form.questions[0].id: n + 6}, START)
@@ -303,12 +262,12 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
     from db.migrate import upgrade
 
     async def open_survey(sessionmaker, title: str) -> int:
-        await _world(sessionmaker, mentees=3)
-        return await _launched(sessionmaker, questions=[svc.QuestionDraft(QuestionKind.SCALE, title),
+        await survey_world(sessionmaker, mentees=3)
+        return await launched_survey(sessionmaker, questions=[svc.QuestionDraft(QuestionKind.SCALE, title),
                                                         svc.QuestionDraft(QuestionKind.TEXT, "Текст", required=False)])
 
     sid = await open_survey(db, "Оценка")
-    actor = await _actor(db, 100)
+    actor = await actor_of(db, 100)
     async with db() as session:
         with recorded_statements(session) as statements:
             first = await svc.questionnaire(session, actor, sid, START)
@@ -332,12 +291,12 @@ async def test_an_open_surveys_questions_are_read_once_and_kept_per_database(db,
 
 
 async def test_answers_sealed_before_a_restart_are_asked_again_and_the_bot_says_why(db):
-    await _world(db, mentees=3)
-    sid = await _launched(db)
-    first = await _actor(db, 100)
+    await survey_world(db, mentees=3)
+    sid = await launched_survey(db)
+    first = await actor_of(db, 100)
     async with db() as session:
         form = await svc.questionnaire(session, first, sid, START, I18N)
-        await svc.submit(session, first, sid, _full_answers(form, wish="до перезапуска"), START)
+        await svc.submit(session, first, sid, full_answers(form, wish="до перезапуска"), START)
     survey_mix.start_afresh()  # the bot restarts: its new key cannot open what the old one sealed
     async with db() as session:
         assert await svc.send_due(session, START + timedelta(minutes=5), I18N) >= 1
@@ -346,7 +305,7 @@ async def test_answers_sealed_before_a_restart_are_asked_again_and_the_bot_says_
         assert len(told) == 1 and "не сохранились: бот перезапустился" in told[0]
         assert (await session.execute(text("SELECT count(*) FROM survey_mix"))).scalar() == 0
         form = await svc.questionnaire(session, first, sid, START, I18N)  # invited again, not "already"
-        await svc.submit(session, first, sid, _full_answers(form, wish="после перезапуска"), START)
+        await svc.submit(session, first, sid, full_answers(form, wish="после перезапуска"), START)
         assert await svc.send_due(session, START + timedelta(minutes=10), I18N) == 0  # nothing more to say
 
 
@@ -357,7 +316,7 @@ async def test_the_pooled_completion_questionnaire_shows_results_from_the_third_
         org = (await create_organization(session, "Школа № 10", "Europe/Moscow")).id
     await seed(db, org, 1, "Куратор", Role.CURATOR)
     mentor_id = await seed(db, org, 11, "Наставник", Role.MENTOR, ["Инклюзия"], 5)
-    curator = await _actor(db, 1)
+    curator = await actor_of(db, 1)
     surveys_seen = set()
     for n in range(3):
         mentee_id = await seed(db, org, 20 + n, f"Наставляемый {n}", Role.MENTEE, ["Инклюзия"])
@@ -367,17 +326,17 @@ async def test_the_pooled_completion_questionnaire_shows_results_from_the_third_
                                              now=START, i18n=I18N)
         for telegram_id in (11, 20 + n):
             async with db() as session:
-                await mentorships.respond(session, await _actor(db, telegram_id), pair, accept=True, now=START,
+                await mentorships.respond(session, await actor_of(db, telegram_id), pair, accept=True, now=START,
                                           i18n=I18N)
         async with db() as session:
             await mentorships.complete(session, curator, pair, reason=CompletionReason.CURATOR_FORCE_MAJEURE,
                                        now=START, i18n=I18N)
             pooled = await session.scalar(select(Survey).where(Survey.template == "mentee"))
             surveys_seen.add(pooled.id)
-            mentee = await _actor(db, 20 + n)
+            mentee = await actor_of(db, 20 + n)
             form = await svc.questionnaire(session, mentee, pooled.id, START, I18N)
             wish = {q.id: f"пожелание {n}" for q in form.questions if q.kind == QuestionKind.TEXT} if n < 2 else {}
-            await svc.submit(session, mentee, pooled.id, _full_answers(form, rating=6 + n) | wish, START)
+            await svc.submit(session, mentee, pooled.id, full_answers(form, rating=6 + n) | wish, START)
             if n < 2:
                 with pytest.raises(InvalidInput, match="survey.too_few"):
                     await svc.results(session, curator, pooled.id, I18N)
@@ -391,13 +350,6 @@ async def test_the_pooled_completion_questionnaire_shows_results_from_the_third_
         assert wish.hidden and wish.texts == [] and wish.answered == 2  # two free answers: not shown
         assert (await session.scalar(select(Survey.status).where(Survey.id == pooled.id))) == SurveyStatus.OPEN
     # the workbook says the question has too few answers, and holds none of them, nor their number
-    import io
-
-    from openpyxl import load_workbook
-
-    from bot import reports
-    from bot.handlers.surveys import results_text
-
     book = load_workbook(io.BytesIO(await reports.survey_workbook(results, I18N.get("ru"))))
     cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert not any("пожелание" in c for c in cells)

@@ -13,7 +13,7 @@ from db.engine import create_engine, create_sessionmaker, driver_in_transaction
 from db.models import Organization, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
-from tests.test_e2e_mentorships import seed, wait_text
+from tests.factories import seed, wait_text
 
 
 @pytest.fixture

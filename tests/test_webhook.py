@@ -10,17 +10,21 @@ import os
 import socket
 import tempfile
 from contextlib import asynccontextmanager
+from unittest import mock
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import make_mocked_request
 from sqlalchemy import select, update
 
 from bot.app import BotApp
+from bot.services.organizations import create_organization
 from bot.settings import Settings
-from bot.webhook import UpdateRouter, route, serve, update_user
-from db.models import ProcessedUpdate
+from bot.webhook import UpdateRouter, is_local, route, serve, update_user
+from db.models import Invite, ProcessedUpdate, Role
 from tests.emulator import ScriptedUser
 from tests.emulator.server import TelegramError
+from tests.factories import SCHOOL_OFFSETS, SWEEP_BASE, arrange_sweep_school, cli_env, open_school_chats, run_cli, seed
 
 SECRET = "s3cret_Token-42"
 
@@ -169,15 +173,12 @@ async def test_a_survey_is_answered_to_the_end_across_two_workers(emulator, db, 
     """Answers in progress live in a worker's memory only; the router keeps the person with that worker."""
     if db_url.startswith("sqlite"):
         pytest.skip("several workers need PostgreSQL")
-    from tests.test_e2e_dialog_sweep import BASE, arrange
-    from tests.test_e2e_summary import SCHOOL_OFFSETS, open_school_chats
-
-    await arrange(db)  # a school with an open survey of one text question for its mentees e2, e3, e4
-    open_school_chats(emulator, BASE)
+    await arrange_sweep_school(db)  # a school with an open survey of one text question for its mentees e2, e3, e4
+    open_school_chats(emulator, SWEEP_BASE)
     settings = webhook_settings(emulator, db_url, free_port())
     async with workers(settings, clock, count=2):
         await _until(lambda: emulator.webhook is not None)
-        respondents = [ScriptedUser(emulator, BASE + SCHOOL_OFFSETS[key], name)
+        respondents = [ScriptedUser(emulator, SWEEP_BASE + SCHOOL_OFFSETS[key], name)
                        for key, name in [("e2", "Борис"), ("e3", "Вера"), ("e4", "Глеб")]]
         for person in respondents:
             await person.send("/surveys")
@@ -203,19 +204,17 @@ async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emul
     import signal
     import sys
 
-    from tests.test_cli import _env, _run
-
     port = free_port()
     webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "WEBHOOK_SECRET": SECRET,
                "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "WEBHOOK_WORKERS": "2",
                "BOT_TOKEN": emulator.token, "TELEGRAM_API_BASE": emulator.base_url}
     if db_url.startswith("sqlite"):
-        code, _, err = await _run(tmp_path, "run", **webhook)
+        code, _, err = await run_cli(tmp_path, "run", **webhook)
         assert code == 2 and "several webhook workers need PostgreSQL" in err and "Traceback" not in err
         return
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path,
-        env={**_env(tmp_path, **webhook), "DATABASE_URL": db_url, "PYTHONPATH": os.getcwd()},
+        env={**cli_env(tmp_path, **webhook), "DATABASE_URL": db_url, "PYTHONPATH": os.getcwd()},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await _until(lambda: emulator.webhook is not None, timeout=90)
@@ -287,9 +286,7 @@ async def test_python_m_bot_run_starts_webhook_workers_and_stops_on_sigterm(emul
 
 
 async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path, emulator):
-    from tests.test_cli import _run
-
-    code, out, err = await _run(tmp_path, "run", BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url,
+    code, out, err = await run_cli(tmp_path, "run", BOT_TOKEN=emulator.token, TELEGRAM_API_BASE=emulator.base_url,
                                 WEBHOOK_URL="https://bot.example.org/telegram")
     assert code == 2 and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and "WEBHOOK_SECRET must be set in webhook mode" in err
@@ -300,10 +297,6 @@ async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path, emulator
 async def test_a_forged_update_from_another_chat_is_dropped(emulator, db, db_url, clock, error_log):
     """An update with the right secret but a private chat that is not its sender's (the curator's id, in
     someone else's chat) is not executed: no invite is made, nothing is sent to that chat."""
-    from bot.services.organizations import create_organization
-    from db.models import Invite, Role
-    from tests.test_e2e_mentorships import seed
-
     async with db() as session:
         org_id = (await create_organization(session, "Школа № 40", "Europe/Moscow")).id
     await seed(db, org_id, 4000, "Куратор Кира", Role.CURATOR)
@@ -333,12 +326,6 @@ async def test_a_forged_update_from_another_chat_is_dropped(emulator, db, db_url
 
 
 def test_health_tells_details_only_to_this_host():
-    from unittest import mock
-
-    from aiohttp.test_utils import make_mocked_request
-
-    from bot.webhook import is_local
-
     def asked_from(peer):
         transport = mock.Mock()
         transport.get_extra_info.side_effect = lambda name, default=None: peer if name == "peername" else default

@@ -1,0 +1,283 @@
+"""Arranging the world for tests: people, schools, pairs, surveys, and the command line run as an operator
+would. Shared by the test modules, which import from here and never from each other."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bot.i18n import I18n
+from bot.services import surveys as svc
+from bot.services.actor import load_actor
+from bot.services.invites import create_invite
+from bot.services.organizations import create_organization
+from bot.services.profile import normalize_name
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    MeetingFormat,
+    MeetingLog,
+    Membership,
+    MembershipTopic,
+    MenteeCategory,
+    MentoringForm,
+    MentoringKind,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Person,
+    PlanItem,
+    Program,
+    QuestionKind,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyQuestion,
+    SurveyStatus,
+    Topic,
+)
+from tests.conftest import START
+from tests.emulator import ScriptedUser
+from tests.emulator.server import StoredMessage
+
+
+async def seed(db, org_id: int, telegram_id: int, name: str, role: Role, topics: list[str] = (),
+               capacity: int | None = None) -> int:
+    async with db() as session:
+        person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
+                        position="учитель", subject="математика", experience_years=5, under_35=True,
+                        profile_completed_at=START)
+        session.add(person)
+        await session.flush()
+        membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity)
+        session.add(membership)
+        await session.flush()
+        for title in topics:
+            topic_id = await session.scalar(select(Topic.id).where(
+                Topic.organization_id == org_id, Topic.title.startswith(title)))
+            session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+        await session.commit()
+        return person.id
+
+
+async def wait_text(user: ScriptedUser, needle: str, timeout: float = 15) -> StoredMessage:
+    """Notifications come from the sender in the background: wait for one to arrive."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        for message in reversed(user.messages()):
+            if needle in (message.text or message.caption or ""):
+                return message
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{user.first_name} got no message with {needle!r}: {[m.text for m in user.messages()]}")
+
+
+async def make_org(db, name: str = "МБОУ «Школа № 5»", tz: str = "Europe/Moscow") -> int:
+    async with db() as session:
+        return (await create_organization(session, name, tz)).id
+
+
+async def make_invite(db, org_id: int, role: Role, uses: int = 5) -> str:
+    async with db() as session:
+        return (await create_invite(session, org_id=org_id, role=role, now=START, max_uses=uses)).token
+
+
+async def school_person(db, org_id, tid, name, role, *, young, category=None) -> int:
+    person_id = await seed(db, org_id, tid, name, role)
+    async with db() as session:
+        await session.execute(update(Person).where(Person.id == person_id).values(under_35=young))
+        await session.execute(update(Membership).where(Membership.person_id == person_id).values(
+            mentee_category=category))
+        await session.commit()
+    return person_id
+
+
+async def school_pair(session, org_id, kind, status, people, *, program_end=None) -> int:
+    m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER, kind=kind, status=status,
+                   started_at=START - timedelta(days=60), ended_at=START if status == MentorshipStatus.COMPLETED else None)
+    session.add(m)
+    await session.flush()
+    for person_id, role in people:
+        session.add(Participant(mentorship_id=m.id, person_id=person_id, role=role, confirmed_at=START))
+    if program_end:
+        session.add(Program(mentorship_id=m.id, goals="Цели", difficulties="Затруднения",
+                            start_date=date(2026, 9, 1), end_date=program_end))
+    await session.flush()
+    return m.id
+
+
+def school_request(org_id, mentee, mentor, created, *, answer_after=None, status=HelpRequestStatus.CLOSED):
+    return HelpRequest(organization_id=org_id, mentee_id=mentee, mentor_id=mentor, text="Как вести <урок>?",
+                       status=status, created_at=created, escalate_at=created + timedelta(hours=4),
+                       taken_at=created if mentor else None,
+                       first_answer_at=created + answer_after if answer_after else None)
+
+
+# who seed_school seeds: their Telegram ids are `base` plus these
+SCHOOL_OFFSETS = {"curator": 0, "head": 1, "m1": 10, "m2": 11, "e1": 20, "e2": 21, "e3": 22, "e4": 23, "e5": 24}
+
+
+def open_school_chats(emulator, base: int) -> None:
+    """Everyone of a seeded school has started the bot (notifications can reach them)."""
+    for offset in SCHOOL_OFFSETS.values():
+        emulator.open_chat(base + offset, "Педагог")
+
+
+async def seed_school(db, name: str, zone: str, base: int) -> tuple[int, dict[str, int]]:
+    """A school as the summary test knows it (see the expected figures in the test)."""
+    async with db() as session:
+        org_id = (await create_organization(session, name, zone)).id
+    at = {key: base + offset for key, offset in SCHOOL_OFFSETS.items()}
+    p = {
+        "curator": await school_person(db, org_id, at["curator"], "Куратор Ольга", Role.CURATOR, young=False),
+        "head": await school_person(db, org_id, at["head"], "Директор Иван", Role.HEAD, young=False),
+        "m1": await school_person(db, org_id, at["m1"], "Наставник Первый", Role.MENTOR, young=False),
+        "m2": await school_person(db, org_id, at["m2"], "Наставник Второй", Role.MENTOR, young=True),
+        "e1": await school_person(db, org_id, at["e1"], "Алина Первая", Role.MENTEE, young=True,
+                            category=MenteeCategory.YOUNG),
+        "e2": await school_person(db, org_id, at["e2"], "Борис Второй", Role.MENTEE, young=True,
+                            category=MenteeCategory.NEW_IN_TEAM),
+        "e3": await school_person(db, org_id, at["e3"], "Вера Третья", Role.MENTEE, young=False,
+                            category=MenteeCategory.NEW_TECHNOLOGY),
+        "e4": await school_person(db, org_id, at["e4"], "Глеб Четвёртый", Role.MENTEE, young=True,
+                            category=MenteeCategory.YOUNG),
+        "e5": await school_person(db, org_id, at["e5"], "Дарья Пятая", Role.MENTEE, young=False,
+                            category=MenteeCategory.YOUNG),
+    }
+    async with db() as session:
+        p["pair"] = await school_pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
+                                [(p["m1"], Role.MENTOR), (p["e1"], Role.MENTEE)], program_end=date(2026, 12, 10))
+        p["group"] = await school_pair(session, org_id, MentoringKind.GROUP, MentorshipStatus.ACTIVE,
+                                 [(p["m2"], Role.MENTOR), (p["e2"], Role.MENTEE), (p["e3"], Role.MENTEE)],
+                                 program_end=date(2027, 5, 1))
+        await school_pair(session, org_id, MentoringKind.SHORT_TERM, MentorshipStatus.COMPLETED,
+                    [(p["m1"], Role.MENTOR), (p["e4"], Role.MENTEE)], program_end=date(2026, 11, 1))
+        program_id = await session.scalar(select(Program.id).where(Program.mentorship_id == p["pair"]))
+        session.add_all([
+            PlanItem(program_id=program_id, activity="Открытый урок", due_date=date(2026, 11, 20),
+                     expected_result="Анализ урока"),
+            PlanItem(program_id=program_id, activity="План самообразования", due_date=date(2026, 11, 10),
+                     expected_result="План", done_at=START - timedelta(days=14)),
+        ])
+        for held_on, minutes in ((date(2026, 11, 5), 60), (date(2026, 11, 20), 45), (date(2026, 10, 28), 90)):
+            session.add(MeetingLog(mentorship_id=p["group"], logged_by_id=p["m2"], held_on=held_on,
+                                   duration_minutes=minutes, format=MeetingFormat.IN_PERSON, topic="Тема",
+                                   summary="Итоги"))
+        session.add_all([
+            school_request(org_id, p["e1"], p["m1"], datetime(2026, 11, 10, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=30)),
+            school_request(org_id, p["e2"], p["m2"], datetime(2026, 11, 16, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=90), status=HelpRequestStatus.TAKEN),
+            school_request(org_id, p["e3"], None, datetime(2026, 11, 22, 7, tzinfo=timezone.utc),
+                     status=HelpRequestStatus.OPEN),
+            school_request(org_id, p["e1"], p["m1"], datetime(2026, 10, 20, 7, tzinfo=timezone.utc),
+                     answer_after=timedelta(minutes=10)),
+        ])
+        closed = Survey(organization_id=org_id, title="Анкета", template="mentee", audience="mentees",
+                        status=SurveyStatus.CLOSED, deadline=START - timedelta(days=1), mean_score=7.5)
+        running = Survey(organization_id=org_id, title="Свой", audience="mentees", status=SurveyStatus.OPEN,
+                         deadline=START + timedelta(days=5))
+        session.add_all([closed, running, Survey(organization_id=org_id, title="Черновик", audience="mentees",
+                                                 status=SurveyStatus.DRAFT, deadline=START + timedelta(days=5))])
+        await session.flush()
+        for n, key in enumerate(("e1", "e2", "e3", "e4")):
+            session.add(SurveyParticipant(survey_id=closed.id, person_id=p[key], answered=n < 3))
+        for n, key in enumerate(("e1", "e2", "e3", "e4", "e5")):
+            session.add(SurveyParticipant(survey_id=running.id, person_id=p[key], answered=n == 0))
+        await session.execute(update(Person).where(Person.id == p["e5"]).values(unreachable_at=START))
+        await session.commit()
+    return org_id, p
+
+
+def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_", "DEFAULT_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+async def run_cli(tmp_path: Path, *args: str, **extra: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=tmp_path, env=cli_env(tmp_path, **extra),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+I18N = I18n()
+
+
+WEEK = START + timedelta(days=7)
+
+
+MENTEES = 30
+
+
+async def actor_of(db, telegram_id: int):
+    async with db() as session:
+        return await load_actor(session, telegram_id)
+
+
+async def survey_world(db, mentees: int = MENTEES):
+    async with db() as session:
+        org = (await create_organization(session, "Лицей № 1", "Europe/Moscow")).id
+        other = (await create_organization(session, "Лицей № 2", "Europe/Moscow")).id
+    await seed(db, org, 1, "Куратор", Role.CURATOR)
+    await seed(db, org, 2, "Руководитель", Role.HEAD)
+    await seed(db, other, 3, "Чужой куратор", Role.CURATOR)
+    await seed(db, org, 4, "Наставник", Role.MENTOR)
+    for n in range(mentees):
+        await seed(db, org, 100 + n, f"Наставляемый {n:02d}", Role.MENTEE)
+    return org, other
+
+
+async def launched_survey(db, *, questions=None, template="mentee", audience="mentees") -> int:
+    curator = await actor_of(db, 1)
+    async with db() as session:
+        sid = await svc.create(session, curator, audience=audience, deadline=WEEK, now=START, i18n=I18N,
+                               template=None if questions else template, title="Свой опрос" if questions else None,
+                               questions=questions)
+        await svc.launch(session, curator, sid, START, I18N)
+    return sid
+
+
+def full_answers(form: svc.Questionnaire, wish: str | None = None, rating: int = 7) -> dict:
+    answers = {}
+    for q in form.questions:
+        if q.kind == QuestionKind.SCALE:
+            answers[q.id] = rating
+        elif q.kind == QuestionKind.YES_NO:
+            answers[q.id] = True
+        elif q.kind == QuestionKind.TEXT and wish is not None:
+            answers[q.id] = wish
+    return answers
+
+
+SWEEP_BASE = 8000  # Telegram ids of the seeded school: SWEEP_BASE + SCHOOL_OFFSETS
+
+
+async def arrange_sweep_school(db) -> dict:
+    org_id, p = await seed_school(db, "Школа на все случаи", "Europe/Moscow", SWEEP_BASE)
+    async with db() as session:
+        program = await session.scalar(select(Program).where(Program.mentorship_id == p["pair"]))
+        item_id = await session.scalar(select(PlanItem.id).where(PlanItem.program_id == program.id,
+                                                                 PlanItem.done_at.is_(None)))
+        meeting = MeetingLog(mentorship_id=p["pair"], logged_by_id=p["m1"], held_on=date(2026, 11, 22),
+                             duration_minutes=45, format=MeetingFormat.IN_PERSON, topic="Разбор урока", summary="Итоги")
+        answered = HelpRequest(organization_id=org_id, mentee_id=p["e1"], mentor_id=p["m1"], text="Как быть?",
+                               status=HelpRequestStatus.CLOSED, created_at=START - timedelta(days=1),
+                               escalate_at=START - timedelta(hours=20), rating=5,
+                               first_answer_at=START - timedelta(hours=20), closed_at=START - timedelta(hours=2))
+        session.add_all([meeting, answered])
+        survey_id = await session.scalar(select(Survey.id).where(Survey.organization_id == org_id,
+                                                                Survey.status == SurveyStatus.OPEN))
+        session.add(SurveyQuestion(survey_id=survey_id, position=0, kind=QuestionKind.TEXT, text="Что улучшить?",
+                                   required=True))
+        await session.commit()
+        return {"org": org_id, **p, "program": program.id, "item": item_id, "meeting": meeting.id,
+                "request": answered.id, "survey": survey_id}

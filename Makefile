@@ -24,7 +24,7 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m bot demo
 
-# the benchmarks (figures in the README); PostgreSQL too when TEST_POSTGRES_URL names a database they may wipe
+# the benchmarks (figures in docs/benchmarks.md); PostgreSQL too when TEST_POSTGRES_URL names a database they may wipe
 bench: $(STAMP)
 	$(PY) -m bench.notifications
 	$(PY) -m bench.summary

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
+from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround, Role
+
 
 class ConsentCb(CallbackData, prefix="cs"):
     accept: bool
@@ -28,7 +30,7 @@ class ProfileEditCb(CallbackData, prefix="pe"):
 
 class InviteRoleCb(CallbackData, prefix="ir"):
     org: int
-    role: str
+    role: Role  # an Enum: a forged value does not match, and the fallback answers it
 
 
 class OrgPickCb(CallbackData, prefix="op"):
@@ -84,11 +86,11 @@ class PairAddCb(CallbackData, prefix="pa"):
 
 
 class PairFormCb(CallbackData, prefix="pf"):
-    form: str
+    form: MentoringForm
 
 
 class PairKindCb(CallbackData, prefix="pq"):
-    kind: str
+    kind: MentoringKind
 
 
 class MentorshipAnswerCb(CallbackData, prefix="ma"):
@@ -117,18 +119,18 @@ class ExtensionAnswerCb(CallbackData, prefix="xa"):
 
 class CompleteCb(CallbackData, prefix="cr"):
     mentorship: int
-    reason: str
+    reason: CompletionReason
 
 
 class GroundCb(CallbackData, prefix="gr"):
     mentorship: int
-    ground: str
+    ground: ReplacementGround
     replace: bool  # the curator replaces now (else: a participant asks for it)
 
 
 class ReplaceMentorCb(CallbackData, prefix="rm"):
     mentorship: int
-    ground: str
+    ground: ReplacementGround
     mentor: int
 
 

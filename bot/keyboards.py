@@ -108,7 +108,7 @@ def profile_edit(t: Translator, view: PersonView) -> InlineKeyboardMarkup:
 def invite_roles(t: Translator, org_id: int, roles: list[Role]) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for role in roles:
-        kb.button(text=t.plain(f"role.{role.value}"), callback_data=InviteRoleCb(org=org_id, role=role.value))
+        kb.button(text=t.plain(f"role.{role.value}"), callback_data=InviteRoleCb(org=org_id, role=role))
     return kb.adjust(2).as_markup()
 
 

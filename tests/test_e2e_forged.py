@@ -4,6 +4,7 @@ stranger, by a mentee and by a curator of another school. Every press is answere
 handler or makes Telegram answer 400 (the fixture checks both), and none changes the school's records."""
 from __future__ import annotations
 
+import enum
 import inspect
 import itertools
 
@@ -32,10 +33,12 @@ def _factories() -> list[type[callbacks.CallbackData]]:
             if issubclass(cls, callbacks.CallbackData) and cls is not callbacks.CallbackData]
 
 
-def _values(annotation: str, ids: list[int]) -> list:
-    if "bool" in annotation:
+def _values(annotation: object, ids: list[int]) -> list:
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return list(annotation)  # any other value does not unpack: the fallback answers it (tested below)
+    if "bool" in str(annotation):
         return [True, False]
-    if "int" in annotation:
+    if "int" in str(annotation):
         return [*ids, 0, 999_999]
     return list(STRINGS)
 
@@ -44,7 +47,7 @@ def forged(ids: list[int], per_factory: int = 12) -> list[str]:
     """Packed callback data of every factory, with field values from `ids` and the strings above."""
     packed: list[str] = []
     for cls in _factories():
-        fields = {name: str(info.annotation) for name, info in cls.model_fields.items()}
+        fields = {name: info.annotation for name, info in cls.model_fields.items()}
         combos = itertools.product(*(_values(kind, ids) for kind in fields.values()))
         for values in itertools.islice(combos, per_factory):
             try:
@@ -52,6 +55,11 @@ def forged(ids: list[int], per_factory: int = 12) -> list[str]:
             except ValueError:
                 continue  # longer than 64 bytes: Telegram would not carry it either
             packed.append(data)
+        enums = [n for n, (_, kind) in enumerate(fields.items(), start=1)
+                 if isinstance(kind, type) and issubclass(kind, enum.Enum)]
+        if enums and packed:  # and a value no member has: it does not unpack, and the fallback answers
+            parts = packed[-1].split(":")
+            packed.append(":".join("bogus" if n in enums else part for n, part in enumerate(parts)))
     return packed
 
 

@@ -35,7 +35,7 @@ from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.states import DeclineForm, ItemDoneForm, ItemForm, PairForm, ProgramForm
 from bot.ui import mark_answered, program_text, show
-from db.models import CompletionReason, MentoringForm, MentoringKind, MentorshipStatus, ReplacementGround, Role
+from db.models import MentoringForm, MentoringKind, MentorshipStatus, ReplacementGround, Role
 
 PARTICIPANT_GROUNDS = {
     Role.MENTEE: (ReplacementGround.MENTEE_APPLICATION, ReplacementGround.INCOMPATIBILITY),
@@ -120,7 +120,7 @@ async def add_mentee(callback: CallbackQuery, callback_data: PairAddCb, session:
     await callback.answer()
     if callback_data.mentee == 0:
         await show(callback, t("pairs.pick_form"),
-                   from_pairs([(t.plain(f"form.{f.value}"), PairFormCb(form=f.value).pack()) for f in MentoringForm]))
+                   from_pairs([(t.plain(f"form.{f.value}"), PairFormCb(form=f).pack()) for f in MentoringForm]))
         return
     if callback_data.mentee in chosen:
         if len(chosen) > 1:
@@ -132,25 +132,21 @@ async def add_mentee(callback: CallbackQuery, callback_data: PairAddCb, session:
 
 
 async def pick_form(callback: CallbackQuery, callback_data: PairFormCb, state: FSMContext, t: Translator) -> None:
-    try:
-        MentoringForm(callback_data.form)
-    except ValueError:
-        raise AccessDenied() from None
-    await state.update_data(pair_form=callback_data.form)
+    await state.update_data(pair_form=callback_data.form.value)
     group = len((await state.get_data())["pair_mentees"]) > 1
     kinds = [k for k in MentoringKind if group or k != MentoringKind.GROUP]
     await callback.answer()
     await show(callback, t("pairs.pick_kind"),
-               from_pairs([(t.plain(f"kind.{k.value}"), PairKindCb(kind=k.value).pack()) for k in kinds]))
+               from_pairs([(t.plain(f"kind.{k.value}"), PairKindCb(kind=k).pack()) for k in kinds]))
 
 
 async def pick_kind(callback: CallbackQuery, callback_data: PairKindCb, session: AsyncSession, actor: Actor,
                     state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
     data = await state.get_data()
+    kind = callback_data.kind
     try:
-        kind = MentoringKind(callback_data.kind)
         form = MentoringForm(data["pair_form"])
-    except (ValueError, KeyError):
+    except (ValueError, KeyError):  # the dialog's data, not the button: an old press after /cancel
         raise AccessDenied() from None
     await svc.propose(session, actor, org_id=data["pair_org"], mentor_id=data["pair_mentor"],
                       mentee_ids=data["pair_mentees"], form=form, kind=kind, now=clock.now(), i18n=i18n)
@@ -250,7 +246,7 @@ async def program_action(callback: CallbackQuery, callback_data: ProgramCb, sess
     elif action == "complete":
         reasons = svc.ALLOWED_REASONS[v.viewer_role]  # type: ignore[index]
         await show(callback, t("program.ask_reason"),
-                   from_pairs([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r.value).pack())
+                   from_pairs([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r).pack())
                         for r in reasons]))
     elif action in ("ask_replace", "replace"):
         curator = action == "replace"
@@ -258,7 +254,7 @@ async def program_action(callback: CallbackQuery, callback_data: ProgramCb, sess
             raise AccessDenied()
         grounds = list(ReplacementGround) if curator else PARTICIPANT_GROUNDS[v.viewer_role]  # type: ignore[index]
         await show(callback, t("replace.ask_ground"),
-                   from_pairs([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g.value,
+                   from_pairs([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g,
                                                                 replace=curator).pack()) for g in grounds]))
 
 
@@ -358,10 +354,7 @@ async def answer_extension(callback: CallbackQuery, callback_data: ExtensionAnsw
 
 async def complete(callback: CallbackQuery, callback_data: CompleteCb, session: AsyncSession, actor: Actor,
                    t: Translator, i18n: I18n, clock: Clock) -> None:
-    try:
-        reason = CompletionReason(callback_data.reason)
-    except ValueError:
-        raise AccessDenied() from None
+    reason = callback_data.reason
     await svc.complete(session, actor, callback_data.mentorship, reason=reason, now=clock.now(), i18n=i18n)
     await callback.answer()
     text, _ = await _render(session, actor, callback_data.mentorship, t, clock.now())
@@ -370,10 +363,7 @@ async def complete(callback: CallbackQuery, callback_data: CompleteCb, session: 
 
 async def ground_picked(callback: CallbackQuery, callback_data: GroundCb, session: AsyncSession, actor: Actor,
                         t: Translator, i18n: I18n, clock: Clock) -> None:
-    try:
-        ground = ReplacementGround(callback_data.ground)
-    except ValueError:
-        raise AccessDenied() from None
+    ground = callback_data.ground
     if not callback_data.replace:
         await svc.request_replacement(session, actor, callback_data.mentorship, ground=ground, now=clock.now(),
                                       i18n=i18n)
@@ -388,15 +378,12 @@ async def ground_picked(callback: CallbackQuery, callback_data: GroundCb, sessio
     await callback.answer()
     await show(callback, *_suggestions(
         t, t("replace.pick_mentor"), suggestions,
-        lambda s: ReplaceMentorCb(mentorship=v.id, ground=ground.value, mentor=s.person_id).pack()))
+        lambda s: ReplaceMentorCb(mentorship=v.id, ground=ground, mentor=s.person_id).pack()))
 
 
 async def replace_mentor(callback: CallbackQuery, callback_data: ReplaceMentorCb, session: AsyncSession,
                          actor: Actor, t: Translator, i18n: I18n, clock: Clock) -> None:
-    try:
-        ground = ReplacementGround(callback_data.ground)
-    except ValueError:
-        raise AccessDenied() from None
+    ground = callback_data.ground
     await svc.replace_mentor(session, actor, callback_data.mentorship, new_mentor_id=callback_data.mentor,
                              ground=ground, now=clock.now(), i18n=i18n)
     await callback.answer()

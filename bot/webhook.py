@@ -46,7 +46,7 @@ KEEP_UPDATE_IDS = timedelta(days=1)  # Telegram keeps an undelivered update at m
 def is_local(request: web.Request) -> bool:
     """Asked from this host: over loopback, or over the router's Unix socket (which has no address)."""
     remote = request.remote
-    return not remote or remote in ("127.0.0.1", "::1") or remote.startswith("127.")
+    return not remote or remote == "::1" or remote.startswith("127.")
 
 
 def create_web_app(app: BotApp) -> web.Application:

@@ -101,9 +101,8 @@ def _choices(t: Translator, choices: list[tuple[int, str]]) -> InlineKeyboardMar
 async def _relay_to(message_text: str | None, copy_of: tuple[int, int] | None, request: HelpRequest,
                     session: AsyncSession, actor: Actor, t: Translator, i18n: I18n, clock: Clock, bot: Bot,
                     chat_id: int) -> None:
-    await svc.relay(session, actor, request, text=message_text, copy_of=copy_of, now=clock.now(), i18n=i18n)
-    await bot.send_message(chat_id, t("sit.relayed_to", id=request.id,
-                                      name=await svc.other_side(session, actor, request)))
+    reached = await svc.relay(session, actor, request, text=message_text, copy_of=copy_of, now=clock.now(), i18n=i18n)
+    await bot.send_message(chat_id, t("sit.relayed_to", id=request.id, name=reached))
 
 
 async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session: AsyncSession, actor: Actor,

@@ -87,11 +87,8 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
         return "\n\n".join([title, reports.indicators_text(t, ind)]), from_pairs(
             [(t.plain("btn.summary_back"), SummaryCb(org=0, page=0).pack())])
     att = await summary.attention(session, org, now)
-    for section, count_and_items in (("without_mentor", att.without_mentor), ("overdue_items", att.overdue_items),
-                                     ("unanswered_requests",
-                                     att.unanswered_requests), ("quiet_pairs", att.quiet_pairs),
-                                     ("ending_programs", att.ending_programs), ("unreachable", att.unreachable)):
-        for item in count_and_items[1]:
+    for section in reports.ATTENTION_SECTIONS:
+        for item in getattr(att, section)[1]:
             label = t.plain(f"summary.icon.{section}") + " " + shorten(item.text, 50)
             buttons.append((label, _target(section, org.id, item.target)))
     buttons.append((t.plain("btn.export"), ExportCb(org=org.id, period="ask").pack()))

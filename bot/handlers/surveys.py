@@ -68,7 +68,7 @@ async def surveys_command(message: Message, session: AsyncSession, actor: Actor,
 def _audience_text(t: Translator, c: svc.SurveyCard) -> str:
     if c.audience.startswith("program."):
         return t.plain("survey.audience.program_of", people=c.audience_label or "—")
-    if c.audience.startswith(svc.POOL_PREFIX):
+    if svc.is_pooled(c):
         return t.plain("survey.audience.completion")
     return t.plain(f"survey.audience.{c.audience}")
 
@@ -78,7 +78,7 @@ def _card(t: Translator, c: svc.SurveyCard) -> tuple[str, InlineKeyboardMarkup |
              audience=_audience_text(t, c), deadline=local_time(c.deadline, c.timezone),
              anonymous=t.plain("btn.yes" if c.anonymous else "btn.no"), questions=c.questions,
              answered=c.answered, invited=c.invited)
-    pooled = c.audience.startswith(svc.POOL_PREFIX)
+    pooled = svc.is_pooled(c)
     if c.status == SurveyStatus.OPEN:
         text += "\n\n" + t("survey.results_pooled" if pooled else "survey.results_when", min=c.min_answers)
     buttons: list[tuple[str, str]] = []

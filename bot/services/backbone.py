@@ -46,7 +46,7 @@ class NotificationBackbone:
         self.scheduler: ClockedScheduler = create_scheduler(settings.db.url, clock)
         self.leader = LeaderLock(engine)
         self.sessionmaker = sessionmaker
-        self.retention_days = settings.notify.retention_days
+        self.retention = timedelta(days=settings.notify.retention_days)
         self.clock = clock
         self.i18n = i18n
         self._task: asyncio.Task | None = None
@@ -79,8 +79,7 @@ class NotificationBackbone:
         while not await self.leader.try_acquire():
             if await wait_set(self._stopping, LEADER_RETRY_SECONDS):
                 return
-        set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake, self.i18n,
-                               timedelta(days=self.retention_days)))
+        set_runtime(JobRuntime(self.sessionmaker, self.clock, self.sender.wake, self.i18n, self.retention))
         if not self.scheduler.running:
             self.scheduler.start()
         add_standing_jobs(self.scheduler)

@@ -303,14 +303,9 @@ async def route(session: AsyncSession, actor: Actor, chosen: int | None) -> Rout
     return Route(choices=choices)
 
 
-async def other_side(session: AsyncSession, actor: Actor, request: HelpRequest) -> str:
-    """The name of whom the actor's messages in `request` reach."""
-    _, other = await _party(session, actor, request)
-    return (other.full_name if other else None) or "—"
-
-
 async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, text: str | None,
-                copy_of: tuple[int, int] | None, now: datetime, i18n: I18n) -> None:
+                copy_of: tuple[int, int] | None, now: datetime, i18n: I18n) -> str:
+    """Pass the message to the other side of a request in progress; returns whom it reached (their name)."""
     role, other = await _party(session, actor, request)
     if request.status == HelpRequestStatus.CLOSED:
         raise InvalidInput("sit.closed")
@@ -334,6 +329,7 @@ async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, te
     if role == Role.MENTOR and request.first_answer_at is None:
         request.first_answer_at = now
     await session.commit()
+    return other.full_name or "—"
 
 
 async def close(session: AsyncSession, actor: Actor, request_id: int, now: datetime, i18n: I18n) -> Role:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import (
+    Exists,
     Integer,
     Row,
     Select,
@@ -374,6 +375,14 @@ async def _check_curator(actor: Actor, org_id: int) -> None:
         raise AccessDenied("pairs.only_curators")
 
 
+def has_current_mentor() -> Exists:
+    """Whether the enclosing query's mentorship has a mentor now (neither left nor declined): a correlated
+    EXISTS. A pair whose mentor left waits for a new one."""
+    mentor = aliased(Participant)
+    return exists().where(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
+                          mentor.left_at.is_(None), mentor.declined_at.is_(None))
+
+
 def _in_open_mentorship(role: Role):
     """People in a current pair or group in `role`; a mentee counts only while the pair has a mentor (one
     whose mentor left is back among those to pair)."""
@@ -381,9 +390,7 @@ def _in_open_mentorship(role: Role):
         Mentorship.status.in_(OPEN), Participant.role == role,
         Participant.left_at.is_(None), Participant.declined_at.is_(None))
     if role == Role.MENTEE:
-        mentor = aliased(Participant)
-        query = query.where(exists().where(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
-                                           mentor.left_at.is_(None), mentor.declined_at.is_(None)))
+        query = query.where(has_current_mentor())
     return query
 
 
@@ -525,6 +532,7 @@ def _describe(m: Mentorship, i18n: I18n, locale: str | None) -> dict[str, str]:
         "mentees": ", ".join(p.person.full_name or "—" for p in current_mentees(m)),
         "form": t.plain(f"form.{m.form.value}"),
         "kind": t.plain(f"kind.{m.kind.value}"),
+        "status": t.plain(f"mstatus.{m.status.value}"),
     }
 
 
@@ -827,12 +835,10 @@ async def _leave_mentorless(session: AsyncSession, m: Mentorship, now: datetime)
     """Mentees paired anew leave the pairs whose mentor left (and a pair left with nobody ends), so that
     nobody is in two programs at once."""
     mentee_ids = [p.person_id for p in current_mentees(m)]
-    mentor = aliased(Participant)
     stale = (await session.scalars(select(Participant).join(Mentorship).where(
         Participant.person_id.in_(mentee_ids), Participant.role == Role.MENTEE, Participant.left_at.is_(None),
         Participant.declined_at.is_(None), Mentorship.id != m.id, Mentorship.status == MentorshipStatus.ACTIVE,
-        ~exists().where(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
-                        mentor.left_at.is_(None), mentor.declined_at.is_(None))))).all()
+        ~has_current_mentor()))).all()
     for row in stale:
         row.left_at = now
         old = await _load(session, row.mentorship_id, with_program=False)
@@ -866,8 +872,7 @@ async def leave_all(session: AsyncSession, person_id: int, org_id: int | None, n
             m.status, m.ended_at = MentorshipStatus.COMPLETED, now
             m.completion_reason = CompletionReason.MENTEE_INITIATIVE
         key = "pairs.mentor_left" if mine.role == Role.MENTOR else "pairs.mentee_left"
-        await _notify_all(session, m, key, now, i18n, skip=person_id,
-                          status=i18n.get(None).plain(f"mstatus.{m.status.value}"))
+        await _notify_all(session, m, key, now, i18n, skip=person_id)
 
 
 # ----------------------------------------------------------------------------- reminders

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Notification, NotificationStatus, Person
@@ -90,8 +90,3 @@ async def mark_reachable(session: AsyncSession, person_id: int) -> None:
     """They wrote to the bot again, so it can write to them."""
     await session.execute(update(Person).where(Person.id == person_id).values(unreachable_at=None))
     await session.commit()
-
-
-async def erase_for_person(session: AsyncSession, person_id: int) -> None:
-    """Notifications carry personal data (names, texts): they go with the person's data."""
-    await session.execute(delete(Notification).where(Notification.person_id == person_id))

@@ -237,13 +237,17 @@ def check_started(starts_at: datetime, timezone: str, now: datetime) -> None:
         raise InvalidInput("speed.not_started", when=local_time(starts_at, timezone))
 
 
+async def _check_started(session: AsyncSession, s: SpeedSession, now: datetime) -> None:
+    org = await session.get(Organization, s.organization_id)
+    check_started(s.starts_at, org.timezone if org else "UTC", now)
+
+
 async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int, person_id: int,
                             now: datetime) -> None:
     s = await _get(session, actor, session_id)
     if not _manages(actor, s):
         raise AccessDenied("speed.only_host")
-    org = await session.get(Organization, s.organization_id)
-    check_started(s.starts_at, org.timezone if org else "UTC", now)
+    await _check_started(session, s, now)
     row = await session.scalar(select(SpeedSignup).where(
         SpeedSignup.session_id == s.id, SpeedSignup.person_id == person_id,
         SpeedSignup.status == SignupStatus.REGISTERED))
@@ -257,8 +261,7 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
                             i18n: I18n) -> int:
     """Attendance is final; the attendees are asked for a 1–5 feedback. Returns how many attended."""
     s = await _managed(session, actor, session_id)
-    org = await session.get(Organization, s.organization_id)
-    check_started(s.starts_at, org.timezone if org else "UTC", now)
+    await _check_started(session, s, now)
     s.status = SpeedSessionStatus.DONE
     rows = (await session.scalars(select(SpeedSignup).where(
         SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all()

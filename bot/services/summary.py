@@ -15,12 +15,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.mentorships import has_current_mentor
 from db.models import (
     HelpRequest,
     HelpRequestStatus,
@@ -183,10 +183,8 @@ def _distinct_where(condition: Any, value: Any) -> Any:
 # The indicators' statements, built once with bound parameters (building them cost more than running
 # them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
 _MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
-_MENTOR = aliased(Participant)
 # a pair or group counts while it has a mentor: one whose mentor left waits for a new one (attention list)
-_HAS_MENTOR = exists().where(_MENTOR.mentorship_id == Mentorship.id, _MENTOR.role == Role.MENTOR,
-                             _MENTOR.left_at.is_(None), _MENTOR.declined_at.is_(None))
+_HAS_MENTOR = has_current_mentor()
 _IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE, _HAS_MENTOR,
                    Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
                    Participant.declined_at.is_(None))

@@ -84,9 +84,7 @@ class Entry:
 
 def choose_batch(entries: list[Entry], minimum: int, *, pooled: bool, closing: bool) -> list[Entry]:
     """Which entries to write now (see the module). Empty: wait (or, closing, too few to write)."""
-    if closing:
-        return list(entries) if len(entries) >= minimum else []
-    if pooled:
+    if closing or pooled:
         return list(entries) if len(entries) >= minimum else []
     if len(entries) >= 2 * minimum:
         return _rng.sample(entries, minimum)

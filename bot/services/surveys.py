@@ -472,8 +472,7 @@ async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n |
                       _title(survey, i18n, actor.locale) if i18n else survey.title, survey.template,
                       survey.audience, label, survey.anonymous, survey.status, survey.deadline,
                       org.timezone if org else "UTC", questions, invited, answered,
-                      max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS),
-                      actor.has_role(survey.organization_id, *MANAGERS))
+                      minimum_of(org), actor.has_role(survey.organization_id, *MANAGERS))
 
 
 async def programs_for_audience(session: AsyncSession, actor: Actor, limit: int = 40) -> list[tuple[int, str]]:
@@ -636,12 +635,16 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: d
         await checkpoint(session)
 
 
-async def _minimum(session: AsyncSession, org_id: int) -> int:
-    org = await session.get(Organization, org_id)
+def minimum_of(org: Organization | None) -> int:
+    """The answers a survey of `org` needs before anything of it is shown, and the size of a mix batch."""
     return max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
 
 
-def is_pooled(survey: Survey | Row) -> bool:
+async def _minimum(session: AsyncSession, org_id: int) -> int:
+    return minimum_of(await session.get(Organization, org_id))
+
+
+def is_pooled(survey: Survey | Row | SurveyCard) -> bool:
     """The organisation's completion questionnaire of a school year: its results are shown while it is open."""
     return survey.audience.startswith(POOL_PREFIX)
 
@@ -673,18 +676,20 @@ async def _write_batch(session: AsyncSession, survey: Survey, *, closing: bool) 
         session.add(SurveyResponse(id=secrets.token_hex(16), survey_id=survey.id, respondent_id=None,
                                    answers=json.dumps(entry.answers, ensure_ascii=False, sort_keys=True)))
     await session.flush()
-    return [e.person_id for e in batch], [e.person_id for e in gone if e not in batch]
+    written = {e.id for e in batch}
+    return [e.person_id for e in batch], [e.person_id for e in gone if e.id not in written]
 
 
-async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n) -> tuple[int, int]:
     """Entries sealed with another key (the bot restarted before their batch was written) cannot be read:
-    they are deleted, and their authors are asked to answer again while the survey is open."""
+    they are deleted, and their authors are asked to answer again while the survey is open. In the
+    caller's transaction (the survey scan, `send_due`); returns (how many were deleted, how many told)."""
     key = survey_mix.current()
     lost = (await session.execute(select(SurveyMixEntry.id, SurveyMixEntry.survey_id, SurveyMixEntry.key_id,
                                          Person).join(Person, Person.id == SurveyMixEntry.person_id).where(
         SurveyMixEntry.key_id != key.id))).all()
     if not lost:
-        return 0
+        return 0, 0
     await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.id.in_([row.id for row in lost])))
     surveys = {s.id: s for s in (await session.scalars(select(Survey).where(
         Survey.id.in_({row.survey_id for row in lost})))).all()}
@@ -698,9 +703,7 @@ async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n)
                     dedup_key=f"survey:{survey.id}:lost:{row.key_id}:{person.id}",
                     title=_title(survey, i18n, person.locale))
         told += 1
-    await session.commit()
-    await checkpoint(session)
-    return told
+    return len(lost), told
 
 
 # --------------------------------------------------------------------------- results
@@ -709,7 +712,7 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18
     if not actor.has_role(survey.organization_id, *READERS):
         raise AccessDenied("survey.only_curators")
     org = await session.get(Organization, survey.organization_id)
-    minimum = max(MIN_ANSWERS, org.survey_min_answers if org else MIN_ANSWERS)
+    minimum = minimum_of(org)
     if survey.status != SurveyStatus.CLOSED and not (survey.status == SurveyStatus.OPEN and is_pooled(survey)):
         raise InvalidInput("survey.results_after_close")
     answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
@@ -764,7 +767,8 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     from bot.services.mentorships import _curators
     from bot.ui import local_time
 
-    queued = await recover_lost_answers(session, now, i18n)
+    deleted, queued = await recover_lost_answers(session, now, i18n)
+    erased = deleted > 0  # sealed entries deleted, or (below) a closing batch: the WAL is checkpointed after
     for survey in (await session.scalars(select(Survey).where(
             Survey.status == SurveyStatus.OPEN, Survey.remind_at <= now, Survey.reminded_at.is_(None),
             Survey.deadline > now))).all():
@@ -783,6 +787,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     for survey in (await session.scalars(select(Survey).where(
             Survey.status == SurveyStatus.OPEN, Survey.deadline <= now).with_for_update())).all():
         queued += await _close(session, survey, now, i18n)
+        erased = True
         invited, answered = await _counts(session, survey.id)
         for curator in await _curators(session, survey.organization_id):
             kb = Keyboard()
@@ -793,7 +798,8 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
                         title=_title(survey, i18n, curator.locale), answered=answered, invited=invited)
             queued += 1
     await session.commit()
-    await checkpoint(session)
+    if erased:
+        await checkpoint(session)
     return queued
 
 

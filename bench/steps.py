@@ -42,7 +42,7 @@ from bench.updates import (
 from bot.app import BotApp
 from bot.services.clock import FrozenClock
 from bot.settings import Settings
-from db.engine import driver_in_transaction
+from bot.speedups.transactions import driver_in_transaction
 from db.migrate import downgrade, upgrade
 from tests.emulator import BotAPIEmulator
 

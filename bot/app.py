@@ -9,6 +9,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import speedups
 from bot.dispatcher import create_bot, create_dispatcher
 from bot.i18n import I18n
 from bot.menus import set_default_menu
@@ -16,7 +17,6 @@ from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
 from bot.telegram_retry import AnsweredCallbacks
-from bot.warmup import hold_response_models
 from db.engine import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,11 @@ class BotApp:
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock | None = None, storage: BaseStorage | None = None,
-               worker: int = 0) -> BotApp:
+               worker: int = 0, serving: bool = False) -> BotApp:
+        """`serving`: this process will serve updates until it stops (`python -m bot run`, a webhook
+        worker), not a test's or a tool's app."""
         clock = clock or Clock()
-        hold_response_models()  # aiogram's response models built once, not on every API call
-        engine = create_engine(settings.db.url, echo=settings.db.echo, begin_at_first_write=True)
+        engine = create_engine(settings.db.url, echo=settings.db.echo)
         sessionmaker = create_sessionmaker(engine)
         answered = AnsweredCallbacks()
         bot = create_bot(settings, answered)
@@ -44,6 +45,8 @@ class BotApp:
         backbone = NotificationBackbone(settings, engine, sessionmaker, bot, clock, i18n)
         dispatcher = create_dispatcher(settings, sessionmaker, clock=clock, storage=storage, backbone=backbone,
                                        i18n=i18n, answered_callbacks=answered, worker=worker)
+        if settings.speedups:
+            speedups.apply(dispatcher, engine, serving=serving)
         return cls(settings, engine, sessionmaker, bot, dispatcher, backbone)
 
     @property

@@ -56,15 +56,13 @@ async def cmd_migrate(settings: Settings) -> None:
 
 async def cmd_run(settings: Settings) -> None:
     require_token(settings)
-    from bot import heap
     from bot.app import BotApp
     from db.migrate import upgrade
 
     await upgrade(settings.db.url)
     if settings.webhook.url:
         return  # main() starts the webhook workers after the migration
-    app = BotApp.create(settings)
-    heap.settle()  # start-up's objects out of the collector's way (bot/heap.py)
+    app = BotApp.create(settings, serving=True)
     await app.run_polling()
 
 

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.dispatcher.event.handler import CallableObject
-from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.enums import ChatType, ParseMode
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
@@ -26,7 +23,6 @@ from bot.middlewares import (
     OwnChatOnly,
     UpdateOnceMiddleware,
 )
-from bot.router_gates import add_router_gates
 from bot.services.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.services.notifications import mark_unreachable
@@ -83,37 +79,6 @@ async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionma
         log.warning("could not tell the user about the failure", exc_info=True)
 
 
-def _awaited_inline(callable_object: CallableObject) -> None:
-    sync = callable_object.callback
-
-    async def inline(*args: object, **kwargs: object) -> object:
-        return sync(*args, **kwargs)
-
-    inline.__wrapped__ = sync  # type: ignore[attr-defined]  # what it runs: inspect.unwrap finds it
-    callable_object.callback = inline
-    callable_object.awaitable = True
-
-
-def callables(dp: Dispatcher) -> Iterator[CallableObject]:
-    """Every handler and filter of the dispatcher and its routers (the observers' own filters too)."""
-    for router in dp.chain_tail:
-        for observer in router.observers.values():
-            if isinstance(observer, TelegramEventObserver):
-                for handler in [observer._handler, *observer.handlers]:  # noqa: SLF001 - no public accessor
-                    yield handler
-                    yield from handler.filters or ()
-
-
-def run_sync_filters_inline(dp: Dispatcher) -> None:
-    """aiogram runs every callable that is not a coroutine function (magic filters such as `F.text`,
-    `F.data == "x"`) through `asyncio.to_thread`: a thread hop per filter per update, two dozen an update
-    here, which cost more CPU than the handlers themselves (bench/updates.py). Our filters are pure and
-    instant, so they run in the event loop."""
-    for callable_object in callables(dp):
-        if not callable_object.awaitable:
-            _awaited_inline(callable_object)
-
-
 def create_dispatcher(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -160,6 +125,4 @@ def create_dispatcher(
     dp.callback_query.middleware(DomainErrorMiddleware())
     dp.include_routers(*get_routers())
     dp.errors.register(_on_error)
-    add_router_gates(dp)
-    run_sync_filters_inline(dp)
     return dp

@@ -141,10 +141,14 @@ class Settings(BaseSettings):
     defaults: LocaleSettings = Field(default_factory=LocaleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     log_level: str = "INFO"
+    # SPEEDUPS=off: none of the touches of libraries' internals (bot/speedups/), for a library upgrade
+    # or to tell a bug of theirs from ours
+    speedups: bool = True
 
     @classmethod
     def explicit(cls, *, token: str, db_url: str, api_base: str, redis_url: str | None = None,
-                 webhook: dict | None = None, telegram: dict | None = None, **notify: float) -> Settings:
+                 webhook: dict | None = None, telegram: dict | None = None, speedups: bool = True,
+                 **notify: float) -> Settings:
         """Settings from these values and the defaults only, ignoring `.env` (the demo and tests)."""
         return cls(
             _env_file=None,
@@ -155,4 +159,5 @@ class Settings(BaseSettings):
             webhook=WebhookSettings(_env_file=None, **(webhook or {})),
             defaults=LocaleSettings(_env_file=None),
             notify=NotifySettings(_env_file=None, **notify),
+            speedups=speedups,
         )

@@ -29,7 +29,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from sqlalchemy import delete, text
 
-from bot import heap, logs
+from bot import logs
 from bot.app import BotApp
 from bot.menus import set_default_menu
 from bot.services import survey_mix
@@ -213,8 +213,7 @@ def _worker(index: int, unix_path: str) -> None:
     settings = load_settings()
     logs.configure(settings.log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers
-    app = BotApp.create(settings, worker=index)
-    heap.settle()
+    app = BotApp.create(settings, worker=index, serving=True)
     asyncio.run(serve(app, register=index == 0, unix_path=unix_path))
 
 
@@ -222,8 +221,7 @@ def run_workers(settings: Settings) -> None:
     """WEBHOOK_WORKERS processes behind the router; a worker that dies is started again; SIGTERM/SIGINT
     stops them all."""
     if settings.webhook.workers == 1:
-        app = BotApp.create(settings)
-        heap.settle()
+        app = BotApp.create(settings, serving=True)
         asyncio.run(serve(app, register=True))
         return
     # the workers seal anonymous answers with one key (bot/services/survey_mix.py): this process's, passed

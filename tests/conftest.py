@@ -18,6 +18,7 @@ from bot.services.clock import FrozenClock
 from bot.settings import Settings
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
+from tests.clock import scheduler_reads
 from tests.emulator import BotAPIEmulator, ScriptedUser
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -55,8 +56,10 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(START)
+def clock() -> Iterator[FrozenClock]:
+    frozen = FrozenClock(START)
+    with scheduler_reads(frozen):
+        yield frozen
 
 
 @pytest.fixture

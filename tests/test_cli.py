@@ -65,7 +65,7 @@ async def test_the_real_process_serves_users_and_stops_on_sigterm(tmp_path, emul
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()
     assert "Traceback" not in err.decode()
-    assert "objects frozen out of the garbage collector's way" in err.decode()  # bot/heap.py, before serving
+    assert "objects frozen out of the garbage collector's way" in err.decode()  # bot/speedups/heap.py, before serving
     assert emulator.rejections == []
 
 

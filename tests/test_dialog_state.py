@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from bot.services.invites import create_invite
 from bot.services.organizations import create_organization
 from bot.settings import Settings
-from db.engine import driver_in_transaction
+from bot.speedups.transactions import driver_in_transaction
 from db.models import DialogState, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser

@@ -1,4 +1,4 @@
-"""bot/heap.py: start-up's objects frozen out of the collector's way, later garbage collected as before.
+"""bot/speedups/heap.py: start-up's objects frozen out of the collector's way, later garbage collected as before.
 In a process of its own: freezing is for the whole interpreter, not for the test session's."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import gc, weakref
 import bot.app  # what the bot imports before it settles
-from bot import heap
+from bot.speedups import heap
 
 class Node:
     pass

@@ -43,3 +43,15 @@ def test_the_tests_run_on_the_locked_versions():
         if installed != pinned:
             wrong[name] = (pinned, installed)
     assert wrong == {}, "run `make test` on a fresh .venv (or `make lock` after changing pyproject.toml)"
+
+
+def test_the_libraries_the_speedups_touch_are_pinned_to_the_release_their_tests_guard():
+    from bot.speedups import TOUCHED
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {canonicalize_name(r.name): r.specifier for r in map(Requirement, project["dependencies"])}
+    for name, minor in TOUCHED.items():
+        major, number = minor.split(".")
+        assert wanted[name].contains(f"{minor}.0") and wanted[name].contains(f"{minor}.9"), name
+        assert not wanted[name].contains(f"{major}.{int(number) + 1}.0"), f"{name}: a newer minor release lets in"
+        assert version(name).startswith(f"{minor}."), (name, version(name))

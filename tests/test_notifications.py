@@ -23,8 +23,9 @@ from bot.services.organizations import create_organization
 from bot.services.profile import normalize_name
 from bot.services.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.settings import Settings
+from bot.speedups.transactions import driver_in_transaction
 from bot.waits import within
-from db.engine import create_engine, driver_in_transaction
+from db.engine import create_engine
 from db.models import Membership, Notification, NotificationStatus, Person, Role
 from tests.conftest import START, ErrorLog, running
 from tests.emulator import ScriptedUser

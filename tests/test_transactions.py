@@ -9,7 +9,8 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.services.organizations import create_organization
-from db.engine import create_engine, create_sessionmaker, driver_in_transaction
+from bot.speedups.transactions import begin_at_first_write, driver_in_transaction
+from db.engine import create_engine, create_sessionmaker
 from db.models import Organization, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
@@ -83,7 +84,8 @@ async def test_an_update_that_only_reads_runs_no_transaction_and_one_that_writes
 
 
 async def test_what_a_session_writes_is_still_one_transaction(pg):
-    engine = create_engine(pg, begin_at_first_write=True)
+    engine = create_engine(pg)
+    begin_at_first_write(engine)
     sessionmaker = create_sessionmaker(engine)
     try:
         async with sessionmaker() as session:
@@ -103,7 +105,8 @@ async def test_what_a_session_writes_is_still_one_transaction(pg):
 
 async def test_a_row_lock_holds_until_the_commit(pg):
     """A SELECT ... FOR UPDATE begins the transaction: in autocommit the lock would go with the statement."""
-    engine = create_engine(pg, begin_at_first_write=True)
+    engine = create_engine(pg)
+    begin_at_first_write(engine)
     sessionmaker = create_sessionmaker(engine)
     other = create_engine(pg)
     try:
@@ -127,7 +130,8 @@ async def test_a_row_lock_holds_until_the_commit(pg):
 
 
 async def test_a_server_side_cursor_gets_its_transaction(pg):
-    engine = create_engine(pg, begin_at_first_write=True)
+    engine = create_engine(pg)
+    begin_at_first_write(engine)
     sessionmaker = create_sessionmaker(engine)
     try:
         async with sessionmaker() as session:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.i18n import I18n
 from bot.services.clock import Clock
 from bot.services.leader import LeaderLock
-from bot.services.scheduler import ClockedScheduler, JobRuntime, add_standing_jobs, create_scheduler, set_runtime
+from bot.services.scheduler import JobRuntime, JobScheduler, add_standing_jobs, create_scheduler, set_runtime
 from bot.services.sender import NotificationSender
 from bot.settings import Settings
 from bot.waits import finish, wait_set
@@ -43,7 +43,7 @@ class NotificationBackbone:
     def __init__(self, settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
                  bot: Bot, clock: Clock, i18n: I18n) -> None:
         self.sender = NotificationSender(_outbox_sessions(engine, sessionmaker), bot, settings.notify, clock)
-        self.scheduler: ClockedScheduler = create_scheduler(settings.db.url, clock)
+        self.scheduler: JobScheduler = create_scheduler(settings.db.url, clock)
         self.leader = LeaderLock(engine)
         self.sessionmaker = sessionmaker
         self.retention = timedelta(days=settings.notify.retention_days)

@@ -2,20 +2,26 @@
 
 Jobs carry ids and are added with `replace_existing`, so a restart never duplicates them. Times
 are computed in the organisation's time zone (zoneinfo) and stored in UTC. The scheduler reads
-time from the app's `Clock`, so tests move time forward instead of sleeping.
+time from the system clock; tests make it read theirs (tests/clock.py) and move time forward instead
+of sleeping.
 """
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import apscheduler.schedulers.base as aps_base
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_SUBMITTED,
+    JobExecutionEvent,
+    JobSubmissionEvent,
+)
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -42,47 +48,72 @@ def sync_url(url: str) -> str:
     return parsed.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
 
 
-@contextlib.contextmanager
-def _apscheduler_time(clock: Clock) -> Iterator[None]:
-    """Make APScheduler's `datetime.now()` read the app's clock (only a test clock needs it)."""
-    if type(clock) is Clock:
-        yield
-        return
+class BusyTolerantJobStore(SQLAlchemyJobStore):
+    """APScheduler writes its job store synchronously on the event loop. On SQLite that write can meet
+    the lock of an async transaction that needs this very loop to finish: waiting cannot help, so the
+    store fails fast (see create_scheduler) and the round is retried shortly. APScheduler retries a
+    failed read of due jobs itself; a failed write after a job was submitted is retried here, by
+    answering the next-run question with a moment a little ahead. A job submitted in the failed round
+    may run again; every job here is idempotent (outbox keys)."""
 
-    class ClockDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[override]
-            moment = clock.now()
-            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+    def __init__(self, *args: Any, retry_seconds: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_seconds = retry_seconds
+        self.retry_at: datetime | None = None
 
-    original = aps_base.datetime
-    aps_base.datetime = ClockDatetime  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        aps_base.datetime = original  # type: ignore[misc]
+    def _busy(self, error: OperationalError) -> None:
+        log.warning("job store busy (%s); retrying in %s s", error.orig, self.retry_seconds)
+        self.retry_at = datetime.now(timezone.utc) + timedelta(seconds=self.retry_seconds)
+
+    def update_job(self, job: Any) -> None:
+        try:
+            super().update_job(job)
+        except OperationalError as error:
+            self._busy(error)
+
+    def remove_job(self, job_id: str) -> None:
+        try:
+            super().remove_job(job_id)
+        except OperationalError as error:
+            self._busy(error)
+
+    def get_next_run_time(self) -> datetime | None:
+        if self.retry_at is not None:
+            retry_at, self.retry_at = self.retry_at, None
+            return retry_at
+        try:
+            return super().get_next_run_time()
+        except OperationalError as error:
+            self._busy(error)
+            retry_at, self.retry_at = self.retry_at, None
+            return retry_at
 
 
-class ClockedScheduler(AsyncIOScheduler):
+class JobScheduler(AsyncIOScheduler):
+    """The scheduler, knowing which of its jobs are running (from its own events), so that it can stop
+    once they have finished and a test can wait for them."""
+
     def __init__(self, clock: Clock, **options: Any) -> None:
         self.clock = clock
+        self.running_jobs: Counter[str] = Counter()
         super().__init__(**options)
+        self.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
+        # a submitted run ends in one of these (a missed run time would not: misfire_grace_time is None)
+        self.add_listener(self._finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
 
-    def _process_jobs(self):  # type: ignore[no-untyped-def]
-        """APScheduler writes its job store synchronously on the event loop. On SQLite that write can
-        meet the lock of an async transaction that needs this very loop to finish: waiting cannot
-        help, so the store fails fast (see create_scheduler) and the round is retried shortly. A job
-        submitted in the failed round may run again; every job here is idempotent (outbox keys)."""
-        with _apscheduler_time(self.clock):
-            try:
-                return super()._process_jobs()
-            except OperationalError as error:
-                log.warning("job store busy (%s); retrying in %s s", error.orig, self.jobstore_retry_interval)
-                return self.jobstore_retry_interval
+    def _submitted(self, event: JobSubmissionEvent) -> None:
+        self.running_jobs[event.job_id] += 1
 
-    def _real_add_job(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        with _apscheduler_time(self.clock):
-            return super()._real_add_job(*args, **kwargs)
+    def _finished(self, event: JobExecutionEvent) -> None:
+        self.running_jobs[event.job_id] -= 1
+        if self.running_jobs[event.job_id] <= 0:
+            del self.running_jobs[event.job_id]
+
+    async def _jobs_finished(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.running_jobs and loop.time() < deadline:
+            await asyncio.sleep(0.02)
 
     async def stop(self, grace: float) -> None:
         """Shut down once the jobs running have finished, or after `grace` seconds: APScheduler's asyncio
@@ -90,10 +121,7 @@ class ClockedScheduler(AsyncIOScheduler):
         if not self.running:
             return
         self.pause()
-        running = {future for executor in self._executors.values()
-                   for future in getattr(executor, "_pending_futures", ()) if not future.done()}
-        if running:
-            await asyncio.wait(running, timeout=grace)
+        await self._jobs_finished(grace)
         if self.running:  # not shut down by someone else meanwhile
             self.shutdown(wait=False)
             await asyncio.sleep(0)  # the shutdown happens in a callback of the loop: let it run
@@ -101,20 +129,17 @@ class ClockedScheduler(AsyncIOScheduler):
     async def run_due(self, timeout: float = 30) -> None:
         """Process due jobs at once (after a test moved the clock). Jobs still running are waited for
         first: with max_instances=1 a job due again while it runs would be skipped, not run late."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline and any(
-                running for executor in self._executors.values() for running in executor._instances.values()):
-            await asyncio.sleep(0.02)
+        await self._jobs_finished(timeout)
         self.wakeup()
 
 
-def create_scheduler(db_url: str, clock: Clock) -> ClockedScheduler:
+def create_scheduler(db_url: str, clock: Clock) -> JobScheduler:
     url = sync_url(db_url)
     # on SQLite a lock wait on the event loop can only time out (see _process_jobs): fail fast instead
     connect_args = {"timeout": 0.25} if url.startswith("sqlite") else {}
-    store = SQLAlchemyJobStore(engine=create_engine(url, connect_args=connect_args), tablename=scheduler_jobs.name)
-    return ClockedScheduler(
+    store = BusyTolerantJobStore(engine=create_engine(url, connect_args=connect_args), tablename=scheduler_jobs.name,
+                                 retry_seconds=2)
+    return JobScheduler(
         clock,
         jobstores={"default": store},
         jobstore_retry_interval=2,
@@ -264,7 +289,7 @@ async def retention_job() -> None:
             await checkpoint(session)
 
 
-def add_standing_jobs(scheduler: ClockedScheduler) -> None:
+def add_standing_jobs(scheduler: JobScheduler) -> None:
     """Jobs that always exist; by id, so restarts keep one of each. (The trigger's start is
     given: left out, it would be taken from the wall clock, not the scheduler's.)"""
     first = scheduler.clock.now() + timedelta(minutes=1)

@@ -1,4 +1,7 @@
-"""The dispatcher's filters run in the event loop: aiogram sends every callable that is not a coroutine
+"""bot/speedups/: each touch of a library's internals does what it says, and SPEEDUPS=off leaves the
+libraries as they are.
+
+The dispatcher's filters run in the event loop: aiogram sends every callable that is not a coroutine
 function (the magic filters `F.text`, `F.chat.type == …`) through `asyncio.to_thread`, a thread hop per
 filter per update that cost more CPU than the handlers (bench/updates.py)."""
 from __future__ import annotations
@@ -6,15 +9,41 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-from bot.dispatcher import callables, create_dispatcher
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import speedups
+from bot.app import BotApp
+from bot.callbacks import ConsentCb
+from bot.dispatcher import create_dispatcher
+from bot.i18n import I18n
+from bot.keyboards import Keyboard
+from bot.services.clock import Clock
+from bot.settings import Settings
+from bot.speedups import keyboard
+from bot.speedups.filters import callables
+from bot.speedups.gates import Gate
+from db.engine import create_engine
 from db.models import Role
 from tests.conftest import onboard
 from tests.emulator import ScriptedUser
 from tests.factories import make_invite, make_org
 
 
-def test_no_filter_or_handler_of_the_dispatcher_is_left_to_a_thread(settings, db):
-    objects = list(callables(create_dispatcher(settings, db)))
+async def speeded(settings, db):
+    dp = create_dispatcher(settings, db, clock=Clock(), i18n=I18n(default="ru"))
+    engine = create_engine(settings.db.url)
+    assert speedups.apply(dp, engine, serving=False)[:4] == ["responses", "keyboard", "gates", "filters"]
+    await engine.dispose()
+    return dp
+
+
+def gates_of(dp) -> list[Gate]:
+    return [f.callback for router in dp.sub_routers for observer in router.observers.values()
+            for f in observer._handler.filters or () if isinstance(f.callback, Gate)]  # noqa: SLF001
+
+
+async def test_no_filter_or_handler_of_the_dispatcher_is_left_to_a_thread(settings, db):
+    objects = list(callables(await speeded(settings, db)))
     magic = [o for o in objects if getattr(o, "magic", None) is not None]
     assert len(magic) > 100  # the routers' magic filters were found (and not, say, an empty walk)
     assert [o for o in objects if not o.awaitable] == []
@@ -39,7 +68,7 @@ async def test_updates_are_filtered_without_threads(emulator, db, bot_app, monke
 
 # ---------------------------------------------------------------------------- router gates
 def _gate(router, event_type: str):
-    from bot.router_gates import Gate
+    from bot.speedups.gates import Gate
 
     gates = [f.callback for f in router.observers[event_type]._handler.filters or ()  # noqa: SLF001
              if isinstance(f.callback, Gate)]
@@ -55,7 +84,7 @@ def _events_for(handler) -> list[tuple[object, str | None]]:
     from aiogram.fsm.state import State
     from aiogram.types import CallbackQuery, Chat, Message, User
 
-    from bot.router_gates import Unbound, _state_names
+    from bot.speedups.gates import Unbound, _state_names
 
     chat, user = Chat(id=1, type="private"), User(id=1, is_bot=False, first_name="Анна")
     for f in handler.filters or ():
@@ -86,7 +115,7 @@ async def test_every_handler_passes_its_routers_gate_and_other_updates_skip_the_
 
     from aiogram.types import Chat, Message, User
 
-    dp = create_dispatcher(settings, db)
+    dp = await speeded(settings, db)
     gated = 0
     for router in dp.sub_routers:
         for event_type in ("message", "callback_query"):
@@ -112,7 +141,7 @@ def test_a_router_with_a_handler_bound_to_nothing_or_with_routers_inside_gets_no
     from aiogram import F, Router
     from aiogram.filters import Command
 
-    from bot.router_gates import gate_for
+    from bot.speedups.gates import gate_for
 
     bound, loose, outer = Router(), Router(), Router()
     for router in (bound, loose):
@@ -142,3 +171,34 @@ async def test_a_command_tries_few_handlers(emulator, db, bot_app, monkeypatch):
     monkeypatch.setattr(HandlerObject, "check", counting)
     assert "Реестр" in (await curator.send("/registry")).text
     assert 0 < len(checks) <= 10, checks  # (19 without the gates)
+
+
+def test_a_keyboard_built_without_deep_copies_is_the_one_aiogram_builds():
+    def build(builder):
+        for accept in (True, False, True):
+            builder.button(text=f"кнопка {accept}", callback_data=ConsentCb(accept=accept))
+        return builder.adjust(2, 1).as_markup()
+
+    keyboard.install(Keyboard)
+    assert keyboard.installed(Keyboard) and not keyboard.installed(InlineKeyboardBuilder)
+    assert build(Keyboard()) == build(InlineKeyboardBuilder())
+    shallow = Keyboard()
+    shallow.button(text="a", callback_data="a")
+    assert shallow.export() is not shallow.export()  # still a new list a call: the builder may append to it
+
+
+async def test_with_speedups_off_the_dispatcher_is_aiograms_own(emulator, db_url):
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url, speedups=False)
+    app = BotApp.create(settings)
+    try:
+        assert gates_of(app.dispatcher) == []
+        assert any(not o.awaitable for o in callables(app.dispatcher))  # magic filters go to a thread, as aiogram does
+    finally:
+        await app.close()
+    settings = Settings.explicit(token=emulator.token, db_url=db_url, api_base=emulator.base_url)
+    app = BotApp.create(settings)
+    try:
+        assert len(gates_of(app.dispatcher)) >= 20
+        assert all(o.awaitable for o in callables(app.dispatcher))
+    finally:
+        await app.close()

@@ -6,8 +6,8 @@ import asyncio
 import os
 
 from bench.updates import echo_dispatcher
-from bot.dispatcher import create_bot
 from bot.settings import Settings
+from bot.telegram.dispatcher import create_bot
 
 
 async def main() -> None:

@@ -16,11 +16,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.dispatcher import create_bot
+from bot.runtime.sender import NotificationSender
 from bot.services.clock import Clock
-from bot.services.notifications import enqueue
-from bot.services.sender import NotificationSender
+from bot.services.notify import enqueue
 from bot.settings import Settings
+from bot.telegram.dispatcher import create_bot
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade
 from tests.emulator import BotAPIEmulator

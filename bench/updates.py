@@ -39,7 +39,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
-from bot.dispatcher import create_bot
 from bot.i18n import I18n
 from bot.services import surveys
 from bot.services.actor import load_actor
@@ -47,6 +46,7 @@ from bot.services.clock import FrozenClock
 from bot.services.organizations import create_organization
 from bot.services.profile import normalize_name
 from bot.settings import Settings
+from bot.telegram.dispatcher import create_bot
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import downgrade, upgrade
 from db.models import (

@@ -10,13 +10,13 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import speedups
-from bot.dispatcher import create_bot, create_dispatcher
 from bot.i18n import I18n
-from bot.menus import set_default_menu
-from bot.services.backbone import NotificationBackbone
+from bot.runtime.backbone import NotificationBackbone
 from bot.services.clock import Clock
 from bot.settings import Settings
-from bot.telegram_retry import AnsweredCallbacks
+from bot.telegram.dispatcher import create_bot, create_dispatcher
+from bot.telegram.menus import set_default_menu
+from bot.telegram.retry import AnsweredCallbacks
 from db.engine import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,14 @@
 """Callback data factories. Prefixes are short: callback_data is at most 64 bytes."""
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.services.notify import Action, buttons_of
 from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround, Role
 
 
@@ -265,3 +271,33 @@ class StaffCb(CallbackData, prefix="sx"):
 class ExportCb(CallbackData, prefix="ex"):
     org: int  # 0: the coordinator's workbook
     period: str  # month | prev_month | year | all | ask (choose)
+
+
+# ------------------------------------------------------------------- buttons of the notices
+# what each button of a notice (bot/services/notify.py) is on Telegram
+NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
+    Action.TAKE_HELP: lambda a: HelpTakeCb(request=a["request"]),
+    Action.REPLY_HELP: lambda a: HelpReplyCb(request=a["request"]),
+    Action.CLOSE_HELP: lambda a: HelpCloseCb(request=a["request"]),
+    Action.RATE_HELP: lambda a: HelpRateCb(request=a["request"], rating=a["rating"]),
+    Action.ANSWER_MENTORSHIP: lambda a: MentorshipAnswerCb(mentorship=a["mentorship"], accept=a["accept"]),
+    Action.ANSWER_EXTENSION: lambda a: ExtensionAnswerCb(extension=a["extension"], accept=a["accept"]),
+    Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
+    Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action="join"),
+    Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),
+    Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action="start"),
+    Action.SURVEY_RESULTS: lambda a: SurveyCb(survey=a["survey"], action="results"),
+}
+
+
+def notice_markup(stored: str | None) -> InlineKeyboardMarkup | None:
+    """The keyboard of a notice as stored in the outbox (its buttons' actions), for Telegram. A row queued
+    before the buttons were stored as actions holds Telegram's own markup, which is sent as it is."""
+    if not stored:
+        return None
+    data = json.loads(stored)
+    if "inline_keyboard" in data:
+        return InlineKeyboardMarkup.model_validate(data)
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.text or "—", callback_data=NOTICE_CALLBACKS[b.action](b.args).pack()) for b in row]
+        for row in buttons_of(stored)])

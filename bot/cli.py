@@ -7,10 +7,8 @@ import logging
 import sys
 from datetime import datetime, timezone
 
-from pydantic import ValidationError
-
 from bot import logs
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 
 TOKEN_HELP = (
     "Create a file named .env in {cwd} (copy .env.example) and put the token @BotFather gave you into it:\n"
@@ -19,16 +17,8 @@ TOKEN_HELP = (
 )
 
 
-class CliError(Exception):
+class CliError(SettingsError):
     """A problem the operator can fix; printed as one line, no traceback."""
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())
-        raise CliError(f"invalid settings in the environment or .env: {problems}") from None
 
 
 def require_token(settings: Settings) -> str:
@@ -133,7 +123,7 @@ async def _bot_username(settings: Settings) -> str | None:
         return settings.bot.username.lstrip("@")
     if not settings.bot.token or not settings.bot.token.get_secret_value().strip():
         return None
-    from bot.dispatcher import create_bot
+    from bot.telegram.dispatcher import create_bot
 
     try:
         require_token(settings)
@@ -231,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                                "on SQLite run WEBHOOK_WORKERS=1")
             asyncio.run(cmd_run(settings))
             if settings.webhook.url:
-                from bot.webhook import run_workers
+                from bot.telegram.webhook import run_workers
 
                 run_workers(settings)
         elif command == "migrate":
@@ -246,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(cmd_invite(settings, args.org, args.role, args.uses, args.days))
         elif command == "demo":
             asyncio.run(cmd_demo(settings))
-    except CliError as exc:
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,9 +11,9 @@ import io
 from typing import Any
 
 from bot.i18n import Translator
+from bot.services.dates import local_time
 from bot.services.spreadsheet import TextRows
 from bot.services.surveys import QuestionResult, SurveyResults
-from bot.ui import local_time
 from db.models import QuestionKind
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -161,3 +161,15 @@ class Settings(BaseSettings):
             notify=NotifySettings(_env_file=None, **notify),
             speedups=speedups,
         )
+
+
+class SettingsError(Exception):
+    """Settings the operator must fix; the command line prints it as one line, no traceback."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid settings in the environment or .env: {problems}") from None

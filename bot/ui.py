@@ -3,26 +3,17 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import Safe, Translator
 from bot.keyboards import registry_filter, shorten
+from bot.services.dates import local_date
 from bot.services.profile import PersonView
 from bot.services.registry import RegistryPage
 from db.models import Role
 
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def local_time(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
-
-
-def local_date(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y")
 
 
 def roles_text(t: Translator, roles: list[Role]) -> str:

@@ -669,7 +669,7 @@ class SurveyMixEntry(Base):
 
 # ---------------------------------------------------------------------------- dialog state
 class DialogState(Base):
-    """aiogram FSM state and data of a dialog in progress (bot/storage.py), so that a dialog survives a
+    """aiogram FSM state and data of a dialog in progress (bot/telegram/storage.py), so that a dialog survives a
     restart and continues on another worker. Keys name a chat and a user; what must not be kept about
     a person (an invite before consent, survey answers in progress) never comes here."""
 
@@ -684,7 +684,7 @@ class DialogState(Base):
 class ProcessedUpdate(Base):
     """Update ids taken for processing (webhook mode): Telegram may deliver an update again, and
     another worker may get it; the first to insert its id handles it, unless the claim is of a worker
-    that died with it in flight (bot/middlewares.py: UpdateOnceMiddleware). Kept a day."""
+    that died with it in flight (bot/telegram/middlewares.py: UpdateOnceMiddleware). Kept a day."""
 
     __tablename__ = "processed_updates"
 

@@ -116,7 +116,7 @@ async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_e
     from aiogram.fsm.storage.base import StorageKey
     from sqlalchemy import event
 
-    from bot.storage import DatabaseStorage
+    from bot.telegram.storage import DatabaseStorage
 
     key = StorageKey(bot_id=1, chat_id=42, user_id=42)
     lone, other = DatabaseStorage(db_url), DatabaseStorage(db_url, shared=True)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from bot.services.notifications import enqueue
+from bot.services.notify import enqueue
 from bot.settings import Settings
 from db.models import Person
 from tests.conftest import ErrorLog, pg_url, running

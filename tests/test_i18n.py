@@ -10,9 +10,9 @@ import pytest
 from bot.handlers.surveys import DEADLINE_CHOICES
 from bot.i18n import I18n
 from bot.keyboards import REGISTRY_FILTERS
-from bot.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS
 from bot.services.profile import COMMON_STEPS, ROLE_STEPS
 from bot.services.surveys import AUDIENCES, TEMPLATE_KEYS, TEMPLATES
+from bot.telegram.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS
 from db.models import (
     CompletionReason,
     HelpRequestStatus,

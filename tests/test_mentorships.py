@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.i18n import I18n
 from bot.services import mentorships as svc
+from bot.services import people
 from bot.services.actor import load_actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.organizations import create_organization
@@ -71,7 +72,7 @@ async def test_suggestions_rank_by_overlap_and_never_exceed_capacity(db):
             await svc.suggest_mentors(session, await _actor(db, 31), org, [p["a"]])
     pair = await _propose(db, org, p["m1"], [p["a"]])
     async with db() as session:  # m1 (capacity 1) is full while the proposal is open
-        assert await svc.mentor_loads(session, [p["m1"], p["m2"], p["m1"]]) == {p["m1"]: 1}
+        assert await people.mentor_loads(session, [p["m1"], p["m2"], p["m1"]]) == {p["m1"]: 1}
         assert "Наставник Один" not in [s.name for s in await svc.suggest_mentors(session, curator, org, [p["b"]])]
     with pytest.raises(InvalidInput, match="pairs.mentor_full"):
         await _propose(db, org, p["m1"], [p["b"]])
@@ -98,7 +99,7 @@ async def test_declines_go_back_to_the_curator_with_the_reason(db):
     pair = await _propose(db, org, p["m1"], [p["a"]])
     assert await _answer(db, 11, pair, accept=False, reason="Болею") == MentorshipStatus.DECLINED
     async with db() as session:  # the mentee who declined does not count, nor does a declined pair
-        assert await svc.mentor_loads(session, [p["m1"], p["m2"], p["a"]]) == {p["m2"]: 1}
+        assert await people.mentor_loads(session, [p["m1"], p["m2"], p["a"]]) == {p["m2"]: 1}
         assert await svc.mentor_load(session, p["m1"]) == 0
 
 
@@ -203,7 +204,7 @@ async def test_a_mentor_logs_for_the_active_mentorships_they_lead_named_by_the_m
             await journal.loggable(session, await _actor(db, 11))
         with pytest.raises(AccessDenied):
             await journal.loggable(session, await _actor(db, 22))  # a mentee
-        assert await svc.pair_titles(session, [pair, group]) == {
+        assert await people.pair_titles(session, [pair, group]) == {
             pair: "Наставник Один → Наставляемая А", group: "Наставник Два → Наставляемый Б, Наставляемая В"}
 
 

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.app import BotApp
+from bot.runtime.leader import LeaderLock
+from bot.runtime.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.services.clock import Clock
-from bot.services.leader import LeaderLock
 from bot.services.message_split import split_message, visible_length
-from bot.services.notifications import enqueue
+from bot.services.notify import enqueue
 from bot.services.organizations import create_organization
 from bot.services.profile import normalize_name
-from bot.services.scheduler import local_to_utc, schedule_notification, sync_url, weekly_trigger
 from bot.settings import Settings
 from bot.speedups.transactions import driver_in_transaction
 from bot.waits import within
@@ -418,3 +418,19 @@ async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_co
         assert (await session.get(Notification, notification.id)).status == NotificationStatus.SENT
     assert [kind for kind, _ in seen] == ["SELECT", "UPDATE", "UPDATE"]  # due, the claim (returning the row), sent
     assert not any(open_ for _, open_ in seen)
+
+
+def test_every_action_of_a_notice_button_is_bound_on_telegram_and_fits_its_callback_data():
+    from bot.callbacks import NOTICE_CALLBACKS, notice_markup
+    from bot.services.notify import Action, Button, buttons_json
+
+    assert set(NOTICE_CALLBACKS) == set(Action)
+    args = {"request": 7, "rating": 5, "mentorship": 7, "accept": True, "extension": 7, "meeting": 7,
+            "comment": False, "session": 7, "survey": 7}
+    rows = [[Button("Взять запрос", action, args)] for action in Action]
+    markup = notice_markup(buttons_json(rows))
+    data = [row[0].callback_data for row in markup.inline_keyboard]
+    assert len(data) == len(Action) and all(len(d.encode()) <= 64 and ":7" in d for d in data)
+    # a row queued before buttons were stored as actions carries Telegram's markup: sent as it is
+    legacy = '{"inline_keyboard": [[{"text": "Взять", "callback_data": "ht:7"}]]}'
+    assert notice_markup(legacy).inline_keyboard[0][0].callback_data == "ht:7"

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.triggers.date import DateTrigger
 
+from bot.runtime.scheduler import create_scheduler
 from bot.services.clock import Clock
-from bot.services.scheduler import create_scheduler
 from db.migrate import upgrade
 
 finished: list[str] = []

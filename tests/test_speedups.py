@@ -14,7 +14,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import speedups
 from bot.app import BotApp
 from bot.callbacks import ConsentCb
-from bot.dispatcher import create_dispatcher
 from bot.i18n import I18n
 from bot.keyboards import Keyboard
 from bot.services.clock import Clock
@@ -22,6 +21,7 @@ from bot.settings import Settings
 from bot.speedups import keyboard
 from bot.speedups.filters import callables
 from bot.speedups.gates import Gate
+from bot.telegram.dispatcher import create_dispatcher
 from db.engine import create_engine
 from db.models import Role
 from tests.conftest import onboard
@@ -88,7 +88,7 @@ def _events_for(handler) -> list[tuple[object, str | None]]:
 
     chat, user = Chat(id=1, type="private"), User(id=1, is_bot=False, first_name="Анна")
     for f in handler.filters or ():
-        callback = inspect.unwrap(f.callback)  # (a State runs inline: bot.dispatcher wrapped it)
+        callback = inspect.unwrap(f.callback)  # (a State runs inline: bot.telegram.dispatcher wrapped it)
         if isinstance(callback, Command):
             return [(Message(message_id=1, date=datetime.now(timezone.utc), chat=chat, from_user=user,
                              text=f"{callback.prefix[0]}{command}@nastavnik_bot x"), None)

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from bot.app import BotApp
 from bot.services.organizations import create_organization
 from bot.settings import Settings
-from bot.webhook import UpdateRouter, is_local, route, serve, update_user
+from bot.telegram.webhook import UpdateRouter, is_local, route, serve, update_user
 from db.models import Invite, ProcessedUpdate, Role
 from tests.emulator import ScriptedUser
 from tests.emulator.server import TelegramError

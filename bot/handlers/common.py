@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.callbacks import LanguageCb
 from bot.i18n import I18n, Translator
-from bot.menus import help_text, set_chat_menu
 from bot.services import profile as profile_service
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied
+from bot.telegram.menus import help_text, set_chat_menu
 from bot.ui import show
 
 

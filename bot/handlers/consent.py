@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.callbacks import KEEP_CONSENT, WithdrawCb
 from bot.i18n import I18n, Translator
-from bot.menus import set_chat_menu
 from bot.services import consent as consent_service
 from bot.services.actor import Actor, load_actor
 from bot.services.clock import Clock
+from bot.services.dates import local_time
 from bot.services.onboarding import CONSENT_VERSION
-from bot.ui import local_time, show
+from bot.telegram.menus import set_chat_menu
+from bot.ui import show
 
 
 async def show_consents(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:

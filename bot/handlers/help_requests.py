@@ -17,10 +17,12 @@ from bot.keyboards import Keyboard, from_pairs, label
 from bot.services import help_requests as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.organizations import timezone_of
 from bot.states import HelpForm
-from bot.ui import local_time, mark_answered
-from db.models import HelpRequest, HelpRequestStatus, Organization, Role
+from bot.ui import mark_answered
+from db.models import HelpRequest, HelpRequestStatus, Role
 
 CONVERSATION = "help_request"  # FSM data: the request the user's messages go to
 HELD = "v_help_held"  # a message waiting for its sender to pick a request (`v_`: memory only, never stored)
@@ -186,7 +188,7 @@ async def requests(message: Message, session: AsyncSession, actor: Actor, t: Tra
     curated = actor.orgs_where(Role.CURATOR, Role.HEAD)
     if curated:
         figures = await svc.curator_figures(session, actor, curated[0][0], clock.now())
-        org = await session.get(Organization, curated[0][0])
+        zone = await timezone_of(session, curated[0][0])
         median = f"{figures.median_first_answer_minutes:.0f}" if figures.median_first_answer_minutes is not None \
             else "—"
         rating = f"{figures.mean_rating:.1f}" if figures.mean_rating is not None else "—"
@@ -195,15 +197,15 @@ async def requests(message: Message, session: AsyncSession, actor: Actor, t: Tra
                    rating=rating)]
         for line in figures.overdue_lines:
             lines.append(t("sit.line", id=line.id, name=line.mentee, status=t.plain(f"hstatus.{line.status.value}"),
-                           date=local_time(line.created_at, org.timezone if org else "UTC"), text=line.text))
+                           date=local_time(line.created_at, zone), text=line.text))
         await message.answer("\n".join(lines))
         return
     lines = [t("sit.mine_title")]
     mine = await svc.mentor_requests(session, actor)
-    org = await session.get(Organization, actor.orgs_where(Role.MENTOR)[0][0])
+    zone = await timezone_of(session, actor.first_org_where(Role.MENTOR, denied="sit.only_mentors"))
     for line in mine:
         lines.append(t("sit.line", id=line.id, name=line.mentee, status=t.plain(f"hstatus.{line.status.value}"),
-                       date=local_time(line.created_at, org.timezone if org else "UTC"), text=line.text))
+                       date=local_time(line.created_at, zone), text=line.text))
     if len(lines) == 1:
         lines.append(t("sit.none"))
     taken = [line.id for line in mine if line.status == HelpRequestStatus.TAKEN and line.mine]

@@ -12,9 +12,10 @@ from bot.i18n import Translator
 from bot.services import invites as invite_service
 from bot.services.actor import Actor
 from bot.services.clock import Clock
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.numbers import is_whole
-from bot.ui import local_time, show
+from bot.ui import show
 from db.models import Role
 
 ROLE_NAMES = {

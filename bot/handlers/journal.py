@@ -22,7 +22,7 @@ from bot.services.message_split import visible_length
 from bot.services.numbers import is_whole
 from bot.states import MeetingForm
 from bot.ui import mark_answered, show
-from db.models import MeetingFormat, Mentorship, Organization, Role
+from db.models import MeetingFormat, Role
 
 
 def _choice(field: str, value: str) -> str:
@@ -158,9 +158,7 @@ async def choice(callback: CallbackQuery, callback_data: LogChoiceCb, session: A
 
 
 async def _zone(session: AsyncSession, state: FSMContext) -> str:
-    mentorship = await session.get(Mentorship, (await state.get_data())["log_mentorship"])
-    org = await session.get(Organization, mentorship.organization_id)  # type: ignore[union-attr]
-    return org.timezone  # type: ignore[union-attr]
+    return await svc.zone_of_pair(session, (await state.get_data())["log_mentorship"])
 
 
 async def _save(bot: Bot, chat_id: int, item_id: int | None, session: AsyncSession, actor: Actor,

@@ -33,6 +33,7 @@ from bot.services import mentorships as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.people import CURATORS
 from bot.states import DeclineForm, ItemDoneForm, ItemForm, PairForm, ProgramForm
 from bot.ui import mark_answered, program_text, show
 from db.models import MentoringForm, MentoringKind, MentorshipStatus, ReplacementGround, Role
@@ -62,7 +63,7 @@ def _suggestions(t: Translator, title: str, suggestions: list[svc.MentorSuggesti
 # ----------------------------------------------------------------------------- forming
 async def pair_start(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                      t: Translator) -> None:
-    orgs = actor.orgs_where(*svc.CURATORS)
+    orgs = actor.orgs_where(*CURATORS)
     if not orgs:
         raise AccessDenied("pairs.only_curators")
     org_id = orgs[0][0]

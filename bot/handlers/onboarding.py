@@ -11,13 +11,13 @@ from bot import keyboards
 from bot.callbacks import ConsentCb
 from bot.handlers import profile
 from bot.i18n import Translator
-from bot.menus import help_text
 from bot.services import onboarding
 from bot.services.actor import Actor, load_actor
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInvite
 from bot.services.profile import missing_steps
 from bot.states import Onboarding
+from bot.telegram.menus import help_text
 from bot.ui import show
 from db.repositories import PersonRepo
 

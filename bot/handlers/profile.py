@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.callbacks import ProfileEditCb, StepChoiceCb, StepSkipCb, StepTopicCb
 from bot.i18n import Translator
-from bot.menus import help_text, set_chat_menu
 from bot.services import profile as profile_service
 from bot.services.actor import Actor, load_actor
 from bot.services.clock import Clock
@@ -25,6 +24,7 @@ from bot.services.profile import (
     split_step,
 )
 from bot.states import ProfileForm
+from bot.telegram.menus import help_text, set_chat_menu
 from bot.ui import mark_answered, person_text
 
 

@@ -18,12 +18,14 @@ from bot.services import mentorships
 from bot.services import speed_sessions as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import parse_duration
-from bot.services.numbers import is_whole, parse_whole
+from bot.services.numbers import parse_whole
+from bot.services.organizations import timezone_of
 from bot.states import SpeedForm
-from bot.ui import local_time, mark_answered, show
-from db.models import MenteeCategory, Organization, SignupStatus, SpeedSessionStatus, Topic
+from bot.ui import mark_answered, show
+from db.models import MenteeCategory, SignupStatus, SpeedSessionStatus
 
 
 def _card(t: Translator, v: svc.SessionView) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -133,8 +135,7 @@ async def rate(callback: CallbackQuery, callback_data: SpeedFeedbackCb, session:
 
 # ---------------------------------------------------------------------------- announcing
 async def _zone(session: AsyncSession, actor: Actor) -> str:
-    org = await session.get(Organization, actor.orgs_where(*svc.HOSTS)[0][0])
-    return org.timezone if org else "UTC"
+    return await timezone_of(session, actor.first_org_where(*svc.HOSTS, denied="speed.only_hosts"))
 
 
 def _parse_when(raw: str, zone: str) -> datetime:
@@ -185,25 +186,16 @@ async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, 
         raise InvalidInput("speed.bad_capacity", max=svc.CAPACITY_MAX)
     await _put(state, capacity=capacity)
     await state.set_state(SpeedForm.audience)
-    org_id = actor.orgs_where(*svc.HOSTS)[0][0]
-    topics = (await session.execute(
-        Topic.__table__.select().where(Topic.organization_id == org_id).order_by(Topic.position))).all()
+    topics = await svc.audience_topics(session, actor)
     buttons = [(t.plain("speed.audience_all"), SpeedAudienceCb(value="all").pack())]
     buttons += [(t.plain(f"category.{c.value}"), SpeedAudienceCb(value=f"category.{c.value}").pack())
                 for c in MenteeCategory]
-    buttons += [("⚑ " + row.title, SpeedAudienceCb(value=f"topic.{row.id}").pack()) for row in topics]
+    buttons += [("⚑ " + title, SpeedAudienceCb(value=f"topic.{topic_id}").pack()) for topic_id, title in topics]
     await message.answer(t("speed.ask_audience"), reply_markup=from_pairs(buttons))
 
 
 async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceCb, session: AsyncSession,
                           actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    kind, _, value = callback_data.value.partition(".")
-    org_id = actor.orgs_where(*svc.HOSTS)[0][0]
-    valid = kind == "all" or (kind == "category" and value in {c.value for c in MenteeCategory}) or (
-        kind == "topic" and is_whole(value) and await session.get(Topic, int(value)) is not None
-        and (await session.get(Topic, int(value))).organization_id == org_id)  # type: ignore[union-attr]
-    if not valid:
-        raise AccessDenied()
     data = (await state.get_data()).get("speed", {})
     sid = await svc.announce(session, actor, topic=data["topic"], starts_at=datetime.fromisoformat(data["starts"]),
                              duration=data["duration"], place=data["place"], capacity=data["capacity"],

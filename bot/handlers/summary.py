@@ -29,10 +29,12 @@ from bot.keyboards import from_pairs, org_pick, shorten
 from bot.services import exports, summary
 from bot.services.actor import Actor
 from bot.services.clock import Clock
+from bot.services.dates import local_date, local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.numbers import is_whole
+from bot.services.organizations import timezone_of
 from bot.states import StaffForm
-from bot.ui import local_date, local_time, show
+from bot.ui import show
 from db.models import Organization, Role
 
 ORGS_PAGE = 10
@@ -145,12 +147,12 @@ async def _coordinator_page(session: AsyncSession, actor: Actor, t: Translator, 
 async def request_pressed(callback: CallbackQuery, callback_data: SummaryRequestCb, session: AsyncSession,
                           actor: Actor, t: Translator) -> None:
     request, mentee, mentor = await summary.request_card(session, actor, callback_data.request)
-    org = await session.get(Organization, request.organization_id)
+    zone = await timezone_of(session, request.organization_id)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t(  # type: ignore[union-attr]
         "summary.request_card", id=request.id, mentee=mentee, mentor=mentor or "—",
         status=t.plain(f"hstatus.{request.status.value}"),
-        created=local_time(request.created_at, org.timezone if org else "UTC"), text=shorten(request.text, 1500)))
+        created=local_time(request.created_at, zone), text=shorten(request.text, 1500)))
 
 
 # -------------------------------------------------------------------------------- digest
@@ -172,10 +174,9 @@ async def digest_pressed(callback: CallbackQuery, callback_data: DigestCb, sessi
         return
     if day not in (*WEEKDAYS, 7) or (day != 7 and hour not in HOURS):
         raise InvalidInput()
-    org = await session.get(Organization, org_id)
     await summary.set_digest(session, actor, org_id, None if day == 7 else day, hour if day != 7 else 8, clock.now())
+    org = await summary.org_for_reader(session, actor, org_id)
     await callback.answer(t.plain("summary.digest_saved"))
-    assert org is not None
     await show(callback, *await _organisation(session, actor, t, clock, org))
 
 
@@ -199,8 +200,7 @@ async def staff_typed(message: Message, session: AsyncSession, actor: Actor, sta
     org_id = (await state.get_data())["staff_org"]
     await summary.set_staff(session, actor, org_id, int(parts[0]), int(parts[1]))
     await state.clear()
-    org = await session.get(Organization, org_id)
-    assert org is not None
+    org = await summary.org_for_reader(session, actor, org_id)
     text, markup = await _organisation(session, actor, t, clock, org)
     await message.answer(t("summary.staff_saved") + "\n\n" + text, reply_markup=markup)
 

@@ -30,12 +30,14 @@ from bot.keyboards import Keyboard, from_pairs, shorten
 from bot.services import surveys as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
+from bot.services.dates import local_date, local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.message_split import split_message
 from bot.services.numbers import is_whole
+from bot.services.organizations import timezone_of
 from bot.states import SurveyAnswering, SurveyBuild
-from bot.ui import local_date, local_time, show
-from db.models import Organization, QuestionKind, SurveyStatus
+from bot.ui import show
+from db.models import QuestionKind, SurveyStatus
 
 DEADLINE_CHOICES = (3, 7, 14, 30)
 CUSTOM_KINDS = (QuestionKind.SCALE, QuestionKind.SINGLE, QuestionKind.MULTI, QuestionKind.TEXT)
@@ -316,8 +318,7 @@ async def audience_picked(callback: CallbackQuery, callback_data: SurveyAudience
 
 
 async def _zone(session: AsyncSession, actor: Actor) -> str:
-    org = await session.get(Organization, actor.orgs_where(*svc.MANAGERS)[0][0])
-    return org.timezone if org else "UTC"
+    return await timezone_of(session, actor.first_org_where(*svc.MANAGERS, denied="survey.only_curators"))
 
 
 async def _create(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -359,7 +360,7 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
     form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
     await state.set_state(SurveyAnswering.question)
     # the answers and the question reached (v_…) stay in this process's memory: never in the database or
-    # Redis (bot/storage.py); an answer then changes nothing stored (no write: bot/storage.py skips it)
+    # Redis (bot/telegram/storage.py); an answer then changes nothing stored (no write: bot/telegram/storage.py skips it)
     await state.set_data({"sv": sid, "v_sq": 0, "v_sa": {}, "v_sm": []})
     await callback.answer()
     bot, chat = callback.bot, callback.from_user.id

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import summary
 from bot.services.actor import Actor
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.spreadsheet import TextRows, csv_row
 from db.models import (
@@ -121,7 +122,6 @@ class _Book:
 
 
 def _when(zone: str) -> Callable[[datetime | None], str | None]:
-    from bot.ui import local_time
 
     return lambda moment: local_time(moment, zone) if moment else None
 

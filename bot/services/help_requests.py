@@ -16,18 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import Row, Select, and_, bindparam, case, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.i18n import I18n
-from bot.keyboards import from_pairs
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import CURATORS, _curators, mentor_loads
-from bot.services.notifications import enqueue
+from bot.services.notify import Action, Button, enqueue
+from bot.services.people import CURATORS, curators_of, mentor_loads
 from db.models import (
     HelpRequest,
     HelpRequestStatus,
@@ -67,10 +64,6 @@ def add_working_hours(start: datetime, hours: float, zone: str) -> datetime:
         moment += step
         left -= step
     return moment.astimezone(timezone.utc)
-
-
-def _markup(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return from_pairs(buttons, len(buttons))  # one row
 
 
 def _offer_key(request_id: int, person_id: int) -> str:
@@ -173,7 +166,7 @@ async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | 
                       text=t("sit.offer_own" if own else "sit.offer_pool", id=request.id,
                              name=context.full_name or "—", topic=topic or t.plain("sit.no_topic"),
                              text=_excerpt(text, 600), file=t.plain("sit.has_file") if attachment else ""),
-                      markup=_markup([(t.plain("btn.take"), HelpTakeCb(request=request.id).pack())]),
+                      buttons=[[Button(t.plain("btn.take"), Action.TAKE_HELP, {"request": request.id})]],
                       dedup_key=_offer_key(request.id, mentor.id), fresh=True, now=now)
     if not mentors:
         await _escalate(session, request, now, i18n)
@@ -189,7 +182,7 @@ def _excerpt(text: str, limit: int) -> str:
 async def _escalate(session: AsyncSession, request: HelpRequest, now: datetime, i18n: I18n) -> None:
     request.escalated_at = now
     mentee = await session.get(Person, request.mentee_id)
-    for curator in await _curators(session, request.organization_id):
+    for curator in await curators_of(session, request.organization_id):
         t = i18n.get(curator.locale)
         await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="help",  # type: ignore[arg-type]
                       text=t("sit.escalated", id=request.id, name=mentee.full_name if mentee else "—",
@@ -238,7 +231,7 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
         t = i18n.get(mentee.locale)
         await enqueue(session, chat_id=mentee.telegram_id, person_id=mentee.id, kind="help",
                       text=t("sit.taken_for_mentee", id=request.id, name=mentor.full_name or "—"),
-                      markup=_markup([(t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack())]),
+                      buttons=[[Button(t.plain("btn.help_close"), Action.CLOSE_HELP, {"request": request.id})]],
                       now=now)
     locales = dict((await session.execute(select(Person.id, Person.locale).where(
         Person.id.in_([person for _, _, person in withdrawn if person is not None])))).all()) if withdrawn else {}
@@ -321,11 +314,11 @@ async def relay(session: AsyncSession, actor: Actor, request: HelpRequest, *, te
     if other.telegram_id is not None:
         t = i18n.get(other.locale)
         header = t("sit.relay_header", id=request.id, name=me.full_name if me else "—")
-        buttons = [(t.plain("btn.help_reply"), HelpReplyCb(request=request.id).pack()),
-                   (t.plain("btn.help_close"), HelpCloseCb(request=request.id).pack())]  # either side closes
+        buttons = [[Button(t.plain("btn.help_reply"), Action.REPLY_HELP, {"request": request.id}),
+                    Button(t.plain("btn.help_close"), Action.CLOSE_HELP, {"request": request.id})]]  # either side closes
         await enqueue(session, chat_id=other.telegram_id, person_id=other.id, kind="help_relay",
                       text=header + ("\n" + html.escape(text, quote=False) if text else ""),
-                      markup=_markup(buttons), copy_of=copy_of, now=now)
+                      buttons=buttons, copy_of=copy_of, now=now)
     if role == Role.MENTOR and request.first_answer_at is None:
         request.first_answer_at = now
     await session.commit()
@@ -343,12 +336,12 @@ async def close(session: AsyncSession, actor: Actor, request_id: int, now: datet
     request.closed_at = now
     if other is not None and other.telegram_id is not None:
         t = i18n.get(other.locale)
-        markup = None
+        buttons = None
         if role == Role.MENTOR:  # the mentee still rates it
-            markup = _markup([(str(n), HelpRateCb(request=request.id, rating=n).pack()) for n in range(1, 6)])
+            buttons = [[Button(str(n), Action.RATE_HELP, {"request": request.id, "rating": n}) for n in range(1, 6)]]
         await enqueue(session, chat_id=other.telegram_id, person_id=other.id, kind="help",
                       text=t("sit.closed_by_mentor" if role == Role.MENTOR else "sit.closed_by_mentee",
-                             id=request.id), markup=markup, now=now)
+                             id=request.id), buttons=buttons, now=now)
     await session.commit()
     return role
 

@@ -6,30 +6,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MeetingConfirmCb
 from bot.i18n import I18n
-from bot.keyboards import Keyboard
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import (
-    CURATORS,
     MentorshipView,
-    _load,
-    _tell,
     clean_text,
-    current_mentor,
+    load_mentorship,
     local_today,
     my_mentorships,
-    named_participants,
     pair_people,
-    pair_titles,
     view,
 )
+from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.numbers import is_whole
+from bot.services.people import CURATORS, current_mentor, named_participants, pair_titles
 from db.models import (
     MeetingConfirmation,
     MeetingFormat,
@@ -95,12 +89,10 @@ async def open_items(session: AsyncSession, actor: Actor, mentorship_id: int, no
     return [(i.id, i.activity) for i in v.items if not i.done]
 
 
-def _confirm_markup(i18n: I18n, locale: str | None, meeting_id: int) -> InlineKeyboardMarkup:
+def _confirm_buttons(i18n: I18n, locale: str | None, meeting_id: int) -> Buttons:
     t = i18n.get(locale)
-    kb = Keyboard()
-    kb.button(text=t.plain("btn.meeting_confirm"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=False))
-    kb.button(text=t.plain("btn.meeting_comment"), callback_data=MeetingConfirmCb(meeting=meeting_id, comment=True))
-    return kb.adjust(2).as_markup()
+    return [[Button(t.plain("btn.meeting_confirm"), Action.CONFIRM_MEETING, {"meeting": meeting_id, "comment": False}),
+             Button(t.plain("btn.meeting_comment"), Action.CONFIRM_MEETING, {"meeting": meeting_id, "comment": True})]]
 
 
 async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, held_on: date,
@@ -133,8 +125,8 @@ async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, d
     await session.flush()
     for mentee in v.mentees:
         session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=mentee.person_id))
-        await _tell(session, mentee, "journal.please_confirm", now, i18n,
-                    markup=_confirm_markup(i18n, mentee.locale, meeting.id),
+        await tell(session, mentee, "journal.please_confirm", now, i18n,
+                    buttons=_confirm_buttons(i18n, mentee.locale, meeting.id),
                     mentor=v.mentor.name if v.mentor else "—", date=draft.held_on.strftime("%d.%m.%Y"),
                     minutes=meeting.duration_minutes, topic=meeting.topic, summary=meeting.summary)
     await session.commit()
@@ -161,11 +153,11 @@ async def confirm(session: AsyncSession, actor: Actor, meeting_id: int, *, comme
     else:
         row.comment = clean_text(comment)
         meeting = await session.get(MeetingLog, meeting_id)
-        m = await _load(session, meeting.mentorship_id)  # type: ignore[union-attr]
+        m = await load_mentorship(session, meeting.mentorship_id)  # type: ignore[union-attr]
         mentor = current_mentor(m)
         me = next((p.person for p in m.participants if p.person_id == actor.person_id), None)
         if mentor is not None:
-            await _tell(session, mentor.person, "journal.commented", now, i18n, name=me.full_name if me else "—",
+            await tell(session, mentor.person, "journal.commented", now, i18n, name=me.full_name if me else "—",
                         date=meeting.held_on.strftime("%d.%m.%Y"), comment=row.comment)  # type: ignore[union-attr]
     await session.commit()
 
@@ -285,3 +277,10 @@ async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: dat
             (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
     titles = await pair_titles(session, [mentorship_id for mentorship_id, _ in rows])
     return [(mentorship_id, titles[mentorship_id], last_date) for mentorship_id, last_date in rows]
+
+
+async def zone_of_pair(session: AsyncSession, mentorship_id: int) -> str:
+    """The time zone of the pair's organisation, in which its meetings are dated."""
+    zone = await session.scalar(select(Organization.timezone).join(
+        Mentorship, Mentorship.organization_id == Organization.id).where(Mentorship.id == mentorship_id))
+    return zone or "UTC"

@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, NotFound
+from db.models import Organization
 from db.repositories import OrganizationRepo
 
 # The starting catalogue, from the difficulties the regulations name (seeds 000, 001, 004).
@@ -82,3 +84,9 @@ async def set_survey_min_answers(session: AsyncSession, org_id: int, answers: in
         raise NotFound("error.org_not_found", org_id=org_id)
     org.survey_min_answers = answers
     await session.commit()
+
+
+async def timezone_of(session: AsyncSession, org_id: int) -> str:
+    """The organisation's IANA zone, in which its people read dates ("UTC" for one that is gone)."""
+    zone = await session.scalar(select(Organization.timezone).where(Organization.id == org_id))
+    return zone or "UTC"

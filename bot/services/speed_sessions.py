@@ -10,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import SpeedCb, SpeedFeedbackCb
 from bot.i18n import I18n
-from bot.keyboards import Keyboard
 from bot.services.actor import Actor
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import _tell, clean_text
-from bot.services.notifications import enqueue
+from bot.services.mentorships import clean_text
+from bot.services.notify import Action, Button, Buttons, enqueue, tell
+from bot.services.numbers import is_whole
 from db.models import (
     Membership,
     MembershipTopic,
@@ -32,6 +31,7 @@ from db.models import (
     SpeedSession,
     SpeedSessionStatus,
     SpeedSignup,
+    Topic,
 )
 
 HOSTS = (Role.MENTOR, Role.CURATOR)
@@ -71,22 +71,41 @@ async def _audience(session: AsyncSession, org_id: int, audience: str) -> list[P
     return list((await session.scalars(query.distinct())).all())
 
 
-def _invite_markup(i18n: I18n, locale: str | None, session_id: int) -> InlineKeyboardMarkup:
-    t = i18n.get(locale)
-    kb = Keyboard()
-    kb.button(text=t.plain("btn.speed_join"), callback_data=SpeedCb(session=session_id, action="join"))
-    return kb.as_markup()
+def _invite_buttons(i18n: I18n, locale: str | None, session_id: int) -> Buttons:
+    return [[Button(i18n.get(locale).plain("btn.speed_join"), Action.JOIN_SPEED, {"session": session_id})]]
 
 
 def _when(s: SpeedSession, tz: str) -> str:
-    from bot.ui import local_time
 
     return local_time(s.starts_at, tz)
+
+
+async def audience_topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """The difficulties an announcement may be addressed by (the host's organisation's catalogue)."""
+    org_id = actor.first_org_where(*HOSTS, denied="speed.only_hosts")
+    rows = await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id)
+                                 .order_by(Topic.position))
+    return [(topic_id, title) for topic_id, title in rows]
+
+
+async def check_audience(session: AsyncSession, org_id: int, audience: str) -> None:
+    """all, category.<a mentee category> or topic.<a difficulty of the organisation>; anything else is
+    a forged button."""
+    kind, _, value = audience.partition(".")
+    if kind == "all" and not value:
+        return
+    if kind == "category" and value in {c.value for c in MenteeCategory}:
+        return
+    if kind == "topic" and is_whole(value) and await session.scalar(select(Topic.id).where(
+            Topic.id == int(value), Topic.organization_id == org_id)) is not None:
+        return
+    raise AccessDenied()
 
 
 async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at: datetime, duration: int,
                    place: str, capacity: int, audience: str, now: datetime, i18n: I18n) -> int:
     org_id = actor.first_org_where(*HOSTS, denied="speed.only_hosts")
+    await check_audience(session, org_id, audience)
     if starts_at <= now:
         raise InvalidInput("speed.past")
     if not 5 <= duration <= DURATION_MAX:
@@ -102,7 +121,7 @@ async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at
     await session.flush()
     host = await session.get(Person, actor.person_id)
     for person in await _audience(session, org_id, audience):
-        await _tell(session, person, "speed.invitation", now, i18n, markup=_invite_markup(i18n, person.locale, s.id),
+        await tell(session, person, "speed.invitation", now, i18n, buttons=_invite_buttons(i18n, person.locale, s.id),
                     dedup_key=f"speed:{s.id}:invite:{person.id}", topic=s.topic,
                     host=host.full_name if host else "—", when=_when(s, org.timezone), minutes=duration,
                     place=s.place, capacity=capacity)
@@ -196,7 +215,7 @@ async def leave(session: AsyncSession, actor: Actor, session_id: int, now: datet
             org = await session.get(Organization, s.organization_id)
             person = await session.get(Person, first.person_id)
             if person is not None:
-                await _tell(session, person, "speed.promoted", now, i18n, topic=s.topic,
+                await tell(session, person, "speed.promoted", now, i18n, topic=s.topic,
                             when=_when(s, org.timezone if org else "UTC"))
     await session.commit()
 
@@ -211,7 +230,7 @@ async def cancel(session: AsyncSession, actor: Actor, session_id: int, now: date
     s.status = SpeedSessionStatus.CANCELLED
     org = await session.get(Organization, s.organization_id)
     for person in await _signed(session, s):
-        await _tell(session, person, "speed.cancelled", now, i18n, topic=s.topic,
+        await tell(session, person, "speed.cancelled", now, i18n, topic=s.topic,
                     when=_when(s, org.timezone if org else "UTC"))
     await session.commit()
 
@@ -224,7 +243,7 @@ async def reschedule(session: AsyncSession, actor: Actor, session_id: int, start
     s.starts_at = starts_at
     org = await session.get(Organization, s.organization_id)
     for person in await _signed(session, s):
-        await _tell(session, person, "speed.moved", now, i18n, topic=s.topic,
+        await tell(session, person, "speed.moved", now, i18n, topic=s.topic,
                     when=_when(s, org.timezone if org else "UTC"))
     await session.commit()
 
@@ -232,7 +251,6 @@ async def reschedule(session: AsyncSession, actor: Actor, session_id: int, start
 def check_started(starts_at: datetime, timezone: str, now: datetime) -> None:
     """Attendance (and so feedback) exists only from the session's start."""
     if now < starts_at:
-        from bot.ui import local_time
 
         raise InvalidInput("speed.not_started", when=local_time(starts_at, timezone))
 
@@ -273,11 +291,9 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
             person = await session.get(Person, row.person_id)
             if person is not None and person.telegram_id is not None:
                 t = i18n.get(person.locale)
-                kb = Keyboard()
-                for n in range(1, 6):
-                    kb.button(text=str(n), callback_data=SpeedFeedbackCb(session=s.id, rating=n))
+                ratings = [[Button(str(n), Action.RATE_SPEED, {"session": s.id, "rating": n}) for n in range(1, 6)]]
                 await enqueue(session, chat_id=person.telegram_id, person_id=person.id, kind="speed",
-                              text=t("speed.feedback", topic=s.topic), markup=kb.adjust(5).as_markup(), now=now,
+                              text=t("speed.feedback", topic=s.topic), buttons=ratings, now=now,
                               dedup_key=f"speed:{s.id}:feedback:{person.id}")
     await session.commit()
     return attended
@@ -315,7 +331,7 @@ async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> in
             for person in (await session.scalars(select(Person).join(
                     SpeedSignup, SpeedSignup.person_id == Person.id).where(
                     SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all():
-                await _tell(session, person, f"speed.remind_{key}", now, i18n, topic=s.topic, when=_when(s, tz),
+                await tell(session, person, f"speed.remind_{key}", now, i18n, topic=s.topic, when=_when(s, tz),
                             place=s.place, dedup_key=f"speed:{s.id}:{stamp}:{key}:{person.id}")
                 sent += 1
     await session.commit()

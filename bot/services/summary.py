@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
-from bot.services.mentorships import has_current_mentor
+from bot.services.mentorships import local_today
+from bot.services.people import curators_of, has_current_mentor, pair_titles
 from db.models import (
     HelpRequest,
     HelpRequestStatus,
@@ -372,7 +373,6 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
     """The five lists, a statement each (its first few rows and how many in all), and the pairs' names
     in one more."""
     from bot.services.journal import QUIET_DAYS
-    from bot.services.mentorships import local_today, pair_titles
 
     today = local_today(now, org.timezone)
     params = {"org": org.id, "today": today, "quiet_before": today - timedelta(days=QUIET_DAYS),
@@ -500,18 +500,17 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
     """The week's changes, the indicators, what needs attention, and a chart of 12 weeks, through
     the outbox to every curator of the organisation. The caller commits."""
     from bot import reports
-    from bot.services.mentorships import _curators
-    from bot.services.notifications import enqueue
+    from bot.services.notify import enqueue
 
-    curators = [c for c in await _curators(session, org.id) if c.telegram_id is not None]
-    if not curators:
+    recipients = [c for c in await curators_of(session, org.id) if c.telegram_id is not None]
+    if not recipients:
         return 0
     ind = (await indicators(session, [org], now))[org.id]
     att = await attention(session, org, now)
     week = await week_figures(session, org, now)
     stamp = int(slot.timestamp())
     charts: dict[str | None, bytes] = {}
-    for curator in curators:
+    for curator in recipients:
         t = i18n.get(curator.locale)
         if t.locale not in charts:
             charts[t.locale] = await reports.weekly_chart(t, t.plain("summary.chart_title", org=org.name), week)
@@ -526,7 +525,7 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
         await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="digest", now=now,
                       text=t("summary.chart_caption"), photo=charts[t.locale],
                       dedup_key=f"digest:{org.id}:{stamp}:{curator.id}:chart")
-    return 2 * len(curators)
+    return 2 * len(recipients)
 
 
 async def set_digest(session: AsyncSession, actor: Actor, org_id: int, weekday: int | None, hour: int,

@@ -22,20 +22,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import Row, and_, bindparam, case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.callbacks import SurveyCb
 from bot.i18n import I18n
-from bot.keyboards import Keyboard
 from bot.services import survey_mix
 from bot.services.actor import Actor
+from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.mentorships import _tell, current_mentees, current_mentor, pair_title
+from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.numbers import is_whole
+from bot.services.people import curators_of, current_mentees, current_mentor, pair_title
 from db.engine import checkpoint
 from db.models import (
     Membership,
@@ -306,10 +305,8 @@ async def create(session: AsyncSession, actor: Actor, *, audience: str, deadline
     return survey.id
 
 
-def _invitation_markup(i18n: I18n, locale: str | None, survey_id: int) -> InlineKeyboardMarkup:
-    kb = Keyboard()
-    kb.button(text=i18n.get(locale).plain("btn.survey_start"), callback_data=SurveyCb(survey=survey_id, action="start"))
-    return kb.as_markup()
+def _invitation_buttons(i18n: I18n, locale: str | None, survey_id: int) -> Buttons:
+    return [[Button(i18n.get(locale).plain("btn.survey_start"), Action.START_SURVEY, {"survey": survey_id})]]
 
 
 async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n) -> int:
@@ -325,13 +322,12 @@ async def _open(session: AsyncSession, survey: Survey, now: datetime, i18n: I18n
 
 async def _invite(session: AsyncSession, survey: Survey, people: list[Person], now: datetime, i18n: I18n,
                   zone: str) -> None:
-    from bot.ui import local_time
 
     for person in people:
         session.add(SurveyParticipant(survey_id=survey.id, person_id=person.id, answered=False))
         t = i18n.get(person.locale)
-        await _tell(session, person, "survey.invitation", now, i18n,
-                    markup=_invitation_markup(i18n, person.locale, survey.id),
+        await tell(session, person, "survey.invitation", now, i18n,
+                    buttons=_invitation_buttons(i18n, person.locale, survey.id),
                     dedup_key=f"survey:{survey.id}:invite:{person.id}", title=_title(survey, i18n, person.locale),
                     deadline=local_time(survey.deadline, zone),
                     anonymity=t.plain("survey.anonymous_note" if survey.anonymous else "survey.named_note"))
@@ -432,7 +428,7 @@ async def _close(session: AsyncSession, survey: Survey, now: datetime, i18n: I18
     _, dropped = await _write_batch(session, survey, closing=True)
     minimum = await _minimum(session, survey.organization_id)
     for person in (await session.scalars(select(Person).where(Person.id.in_(dropped)))).all():
-        await _tell(session, person, "survey.answer_not_kept", now, i18n, min=minimum,
+        await tell(session, person, "survey.answer_not_kept", now, i18n, min=minimum,
                     dedup_key=f"survey:{survey.id}:not-kept:{person.id}", title=_title(survey, i18n, person.locale))
     scales = {str(q) for q in (await session.scalars(select(SurveyQuestion.id).where(
         SurveyQuestion.survey_id == survey.id, SurveyQuestion.kind == QuestionKind.SCALE))).all()}
@@ -698,8 +694,8 @@ async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n)
         survey, person = surveys.get(row.survey_id), row.Person
         if survey is None or survey.status != SurveyStatus.OPEN or survey.deadline <= now:
             continue
-        await _tell(session, person, "survey.answer_lost", now, i18n,
-                    markup=_invitation_markup(i18n, person.locale, survey.id),
+        await tell(session, person, "survey.answer_lost", now, i18n,
+                    buttons=_invitation_buttons(i18n, person.locale, survey.id),
                     dedup_key=f"survey:{survey.id}:lost:{row.key_id}:{person.id}",
                     title=_title(survey, i18n, person.locale))
         told += 1
@@ -764,8 +760,6 @@ async def named_answers(session: AsyncSession, actor: Actor, survey_id: int,
 async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """One reminder to those who have not answered; at the deadline the survey closes and its
     curators are told. Returns how many notifications were queued."""
-    from bot.services.mentorships import _curators
-    from bot.ui import local_time
 
     deleted, queued = await recover_lost_answers(session, now, i18n)
     erased = deleted > 0  # sealed entries deleted, or (below) a closing batch: the WAL is checkpointed after
@@ -778,8 +772,8 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
             SurveyParticipant.survey_id == survey.id, SurveyParticipant.answered.is_(False),
             ~_in_mix(SurveyParticipant.person_id), Person.erased_at.is_(None)))).all()
         for person in late:
-            await _tell(session, person, "survey.reminder", now, i18n,
-                        markup=_invitation_markup(i18n, person.locale, survey.id),
+            await tell(session, person, "survey.reminder", now, i18n,
+                        buttons=_invitation_buttons(i18n, person.locale, survey.id),
                         dedup_key=f"survey:{survey.id}:remind:{person.id}",
                         title=_title(survey, i18n, person.locale), deadline=local_time(survey.deadline, zone))
             queued += 1
@@ -789,11 +783,10 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         queued += await _close(session, survey, now, i18n)
         erased = True
         invited, answered = await _counts(session, survey.id)
-        for curator in await _curators(session, survey.organization_id):
-            kb = Keyboard()
-            kb.button(text=i18n.get(curator.locale).plain("btn.survey_results"),
-                      callback_data=SurveyCb(survey=survey.id, action="results"))
-            await _tell(session, curator, "survey.closed_notice", now, i18n, markup=kb.as_markup(),
+        for curator in await curators_of(session, survey.organization_id):
+            results = [[Button(i18n.get(curator.locale).plain("btn.survey_results"), Action.SURVEY_RESULTS,
+                               {"survey": survey.id})]]
+            await tell(session, curator, "survey.closed_notice", now, i18n, buttons=results,
                         dedup_key=f"survey:{survey.id}:closed:{curator.id}",
                         title=_title(survey, i18n, curator.locale), answered=answered, invited=invited)
             queued += 1

@@ -22,7 +22,6 @@ STOP_GRACE_SECONDS is cancelled (its row stays `sending`, in doubt, for the next
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -37,19 +36,20 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile
 from aiolimiter import AsyncLimiter
 from sqlalchemy import Select, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.callbacks import notice_markup
 from bot.logs import exception_summary
 from bot.services.clock import Clock
 from bot.services.message_split import split_message
-from bot.services.notifications import mark_unreachable
+from bot.services.notify import mark_unreachable
 from bot.settings import NotifySettings
-from bot.telegram_retry import OUTBOX
+from bot.telegram.retry import OUTBOX
 from bot.waits import wait_set
 from db.models import Notification, NotificationStatus
 
@@ -227,7 +227,7 @@ class NotificationSender:
             await session.commit()
             # a copied message or a photo carries its caption (at most 1024 characters, cut by the caller)
             parts = [n.text] if n.copy_message_id or n.photo else split_message(n.text)
-            markup = InlineKeyboardMarkup.model_validate(json.loads(n.reply_markup)) if n.reply_markup else None
+            markup = notice_markup(n.reply_markup)
             timeout = max(1, round(self.settings.request_timeout))
             try:
                 for index in range(n.parts_sent, len(parts)):

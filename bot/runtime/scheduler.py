@@ -185,7 +185,7 @@ def runtime() -> JobRuntime:
 async def send_scheduled_notification(*, chat_id: int, person_id: int | None, kind: str, text: str,
                                       dedup_key: str) -> None:
     """A notification planned for later: at its time it enters the outbox (once, by its key)."""
-    from bot.services.notifications import enqueue
+    from bot.services.notify import enqueue
 
     rt = runtime()
     async with rt.sessionmaker() as session:

@@ -13,10 +13,10 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.i18n import I18n
+from bot.runtime.leader import LeaderLock
+from bot.runtime.scheduler import JobRuntime, JobScheduler, add_standing_jobs, create_scheduler, set_runtime
+from bot.runtime.sender import NotificationSender
 from bot.services.clock import Clock
-from bot.services.leader import LeaderLock
-from bot.services.scheduler import JobRuntime, JobScheduler, add_standing_jobs, create_scheduler, set_runtime
-from bot.services.sender import NotificationSender
 from bot.settings import Settings
 from bot.waits import finish, wait_set
 from db.engine import create_sessionmaker

@@ -31,9 +31,9 @@ from sqlalchemy import delete, text
 
 from bot import logs
 from bot.app import BotApp
-from bot.menus import set_default_menu
 from bot.services import survey_mix
-from bot.settings import Settings, WebhookSettings
+from bot.settings import Settings, WebhookSettings, load_settings
+from bot.telegram.menus import set_default_menu
 from bot.waits import wait_set
 from db.models import ProcessedUpdate
 
@@ -208,8 +208,6 @@ async def route(settings: WebhookSettings, sockets: list[str], stop: asyncio.Eve
 
 
 def _worker(index: int, unix_path: str) -> None:
-    from bot.cli import load_settings
-
     settings = load_settings()
     logs.configure(settings.log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops the workers

@@ -1,29 +1,67 @@
 """The outbox: every notification is a row written with the change that causes it.
 
-`enqueue` adds the row to the caller's transaction (it never commits); the sender
-(`bot/services/sender.py`) delivers it. Reachability of people (403 from Telegram) is kept here too.
+`enqueue` adds the row to the caller's transaction (it never commits); the sender delivers it. A
+notice says what to say: its text, and buttons as what they do (an `Action` and its arguments), not as
+any messenger's keyboard: the Telegram side turns them into callback data when it sends
+(bot/callbacks.py, `notice_markup`), and another channel would turn them into its own. Reachability
+of people (403 from Telegram) is kept here too.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import I18n
+from bot.services.people import PersonRef, person_ref
 from db.models import Notification, NotificationStatus, Person
 
 WAKE_FLAG = "outbox_wake"  # set in session.info; the session middleware wakes the sender after the update
 
 
-def _markup_json(markup: InlineKeyboardMarkup | dict[str, Any] | None) -> str | None:
-    if markup is None:
+class Action(StrEnum):
+    """What a button of a notice does. Each channel binds every one of these (tests/test_notifications.py)."""
+
+    TAKE_HELP = "help.take"  # request
+    REPLY_HELP = "help.reply"  # request
+    CLOSE_HELP = "help.close"  # request
+    RATE_HELP = "help.rate"  # request, rating
+    ANSWER_MENTORSHIP = "mentorship.answer"  # mentorship, accept
+    ANSWER_EXTENSION = "extension.answer"  # extension, accept
+    CONFIRM_MEETING = "meeting.confirm"  # meeting, comment
+    JOIN_SPEED = "speed.join"  # session
+    RATE_SPEED = "speed.rate"  # session, rating
+    START_SURVEY = "survey.start"  # survey
+    SURVEY_RESULTS = "survey.results"  # survey
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str  # plain text (no markup), in the recipient's language
+    action: Action
+    args: Mapping[str, int | bool] = field(default_factory=dict)
+
+
+Buttons = Sequence[Sequence[Button]]  # rows
+
+
+def buttons_json(rows: Buttons | None) -> str | None:
+    if not rows:
         return None
-    if isinstance(markup, InlineKeyboardMarkup):
-        markup = markup.model_dump(mode="json", exclude_none=True)
-    return json.dumps(markup, ensure_ascii=False)
+    return json.dumps({"buttons": [[{"text": b.text, "action": b.action.value, "args": dict(b.args)} for b in row]
+                                   for row in rows]}, ensure_ascii=False)
+
+
+def buttons_of(stored: str | None) -> list[list[Button]]:
+    """The rows of buttons a notice was stored with."""
+    if not stored:
+        return []
+    return [[Button(b["text"], Action(b["action"]), b["args"]) for b in row] for row in json.loads(stored)["buttons"]]
 
 
 async def enqueue(
@@ -34,7 +72,7 @@ async def enqueue(
     kind: str,
     now: datetime,
     person_id: int | None = None,
-    markup: InlineKeyboardMarkup | dict[str, Any] | None = None,
+    buttons: Buttons | None = None,
     dedup_key: str | None = None,
     not_before: datetime | None = None,
     copy_of: tuple[int, int] | None = None,
@@ -57,7 +95,7 @@ async def enqueue(
         person_id=person_id,
         kind=kind,
         text=text,
-        reply_markup=_markup_json(markup),
+        reply_markup=buttons_json(buttons),
         dedup_key=dedup_key,
         status=NotificationStatus.PENDING,
         attempts=0,
@@ -90,3 +128,14 @@ async def mark_reachable(session: AsyncSession, person_id: int) -> None:
     """They wrote to the bot again, so it can write to them."""
     await session.execute(update(Person).where(Person.id == person_id).values(unreachable_at=None))
     await session.commit()
+
+
+async def tell(session: AsyncSession, person: PersonRef | Person, key: str, now: datetime, i18n: I18n,
+               buttons: Buttons | None = None, dedup_key: str | None = None, **params) -> None:
+    """A notice to a person in their language: the text `key` of the locale with `params`."""
+    ref = person if isinstance(person, PersonRef) else person_ref(person)
+    if ref.telegram_id is None:
+        return
+    t = i18n.get(ref.locale)
+    await enqueue(session, chat_id=ref.telegram_id, person_id=ref.person_id, kind=key.split(".")[0],
+                  text=t(key, **params), buttons=buttons, now=now, dedup_key=dedup_key)

@@ -3,7 +3,7 @@
 A reply, an edit or a button's answer made while handling an update is retried when Telegram says
 "too many requests" (after the `retry_after` it names, if that is short) and on 5xx answers and network
 errors (timeouts included) with a short backoff; anything else, or trouble that lasts, is raised to
-the dispatcher's error handler as before. The notification outbox (bot/services/sender.py) has its own,
+the dispatcher's error handler as before. The notification outbox (bot/runtime/sender.py) has its own,
 longer retry policy and durable state, so its requests pass through untouched (`OUTBOX` marks them).
 """
 from __future__ import annotations

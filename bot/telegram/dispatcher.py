@@ -16,19 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.handlers import get_routers
 from bot.i18n import I18n
 from bot.logs import exception_summary
-from bot.middlewares import (
+from bot.runtime.backbone import NotificationBackbone
+from bot.services.clock import Clock
+from bot.services.notify import mark_unreachable
+from bot.settings import Settings
+from bot.telegram.middlewares import (
     ActorMiddleware,
     DbSessionMiddleware,
     DomainErrorMiddleware,
     OwnChatOnly,
     UpdateOnceMiddleware,
 )
-from bot.services.backbone import NotificationBackbone
-from bot.services.clock import Clock
-from bot.services.notifications import mark_unreachable
-from bot.settings import Settings
-from bot.storage import create_storage
-from bot.telegram_retry import AnsweredCallbacks, ReplyRetry
+from bot.telegram.retry import AnsweredCallbacks, ReplyRetry
+from bot.telegram.storage import create_storage
 
 log = logging.getLogger("nastavnik.errors")
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import I18n, Translator
 from bot.services.actor import load_actor
 from bot.services.errors import DomainError
-from bot.services.notifications import WAKE_FLAG, mark_reachable
+from bot.services.notify import WAKE_FLAG, mark_reachable
 from bot.waits import wait_set
 from db.models import ProcessedUpdate
 

@@ -1,0 +1,72 @@
+"""Pairs and groups, their personalised programs and plan items (seeds 000 §2.3, 004 §III.9, §VII).
+
+Every function checks who is acting: curators (and heads) of the organisation form, replace and
+see everything there; the mentor and mentees of a mentorship see and work on its program.
+Notifications to other people go into the outbox in the same transaction.
+
+pairs: forming, the ranking, confirmations, a pair's card; programs: the plan; completion: completing,
+replacing the mentor, leaving; reminders; history; notices: what people are told; rules and queries
+beside them. The names the handlers use are here.
+"""
+from __future__ import annotations
+
+from bot.services.mentorships.completion import complete, leave_all, replace_mentor, request_replacement
+from bot.services.mentorships.history import HistoryEntry, history_for
+from bot.services.mentorships.pairs import (
+    MentorshipView,
+    MentorSuggestion,
+    check_pending,
+    mentor_load,
+    my_mentorships,
+    pair_people,
+    propose,
+    respond,
+    suggest_mentors,
+    unpaired_mentees,
+    view,
+)
+from bot.services.mentorships.programs import (
+    add_item,
+    answer_extension,
+    check_due,
+    complete_item,
+    create_program,
+    item_mentorship,
+    request_extension,
+)
+from bot.services.mentorships.queries import load_mentorship
+from bot.services.mentorships.reminders import send_plan_reminders
+from bot.services.mentorships.rules import ALLOWED_REASONS, MAX_GROUP, clean_text, local_today
+
+__all__ = [
+    "ALLOWED_REASONS",
+    "load_mentorship",
+    "HistoryEntry",
+    "MAX_GROUP",
+    "MentorSuggestion",
+    "MentorshipView",
+    "add_item",
+    "answer_extension",
+    "check_due",
+    "check_pending",
+    "clean_text",
+    "complete",
+    "complete_item",
+    "create_program",
+    "history_for",
+    "item_mentorship",
+    "leave_all",
+    "local_today",
+    "mentor_load",
+    "my_mentorships",
+    "pair_people",
+    "propose",
+    "replace_mentor",
+    "request_extension",
+    "request_replacement",
+    "respond",
+    "send_plan_reminders",
+    "suggest_mentors",
+    "unpaired_mentees",
+    "view",
+]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -104,9 +105,19 @@ class MentorshipAnswerCb(CallbackData, prefix="ma"):
     accept: bool
 
 
+class ProgramAction(StrEnum):
+    SHOW = "show"
+    CREATE = "create"
+    ITEM = "item"
+    EXTEND = "extend"
+    COMPLETE = "complete"
+    ASK_REPLACE = "ask_replace"  # a participant asks the curator
+    REPLACE = "replace"  # the curator replaces
+
+
 class ProgramCb(CallbackData, prefix="pg"):
     mentorship: int
-    action: str  # show | create | item | extend | complete | ask_replace | replace
+    action: ProgramAction
 
 
 class ItemDoneCb(CallbackData, prefix="pi"):
@@ -193,9 +204,19 @@ class JournalCb(CallbackData, prefix="jr"):
 
 
 # --------------------------------------------------------------------------- speed sessions
+class SpeedAction(StrEnum):
+    SHOW = "show"
+    NEW = "new"
+    JOIN = "join"
+    LEAVE = "leave"
+    ATTENDANCE = "attendance"
+    MOVE = "move"
+    CANCEL = "cancel"
+
+
 class SpeedCb(CallbackData, prefix="sp"):
     session: int
-    action: str  # show | new | join | leave | attendance | move | cancel
+    action: SpeedAction
 
 
 class SpeedAttendCb(CallbackData, prefix="sa"):
@@ -213,9 +234,21 @@ class SpeedAudienceCb(CallbackData, prefix="su"):
 
 
 # ---------------------------------------------------------------------------------- surveys
+class SurveyAction(StrEnum):
+    SHOW = "show"
+    NEW = "new"
+    START = "start"
+    LAUNCH = "launch"
+    ANON = "anon"  # anonymous or not, while a draft
+    DELETE = "delete"
+    CLOSE = "close"
+    RESULTS = "results"
+    XLSX = "xlsx"
+
+
 class SurveyCb(CallbackData, prefix="qs"):
     survey: int
-    action: str  # show | new | start | launch | anon | delete | close | results | xlsx
+    action: SurveyAction
 
 
 class SurveyNewCb(CallbackData, prefix="qn"):
@@ -283,10 +316,10 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.ANSWER_MENTORSHIP: lambda a: MentorshipAnswerCb(mentorship=a["mentorship"], accept=a["accept"]),
     Action.ANSWER_EXTENSION: lambda a: ExtensionAnswerCb(extension=a["extension"], accept=a["accept"]),
     Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
-    Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action="join"),
+    Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action=SpeedAction.JOIN),
     Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),
-    Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action="start"),
-    Action.SURVEY_RESULTS: lambda a: SurveyCb(survey=a["survey"], action="results"),
+    Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.START),
+    Action.SURVEY_RESULTS: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.RESULTS),
 }
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from bot.callbacks import JournalCb
 from bot.i18n import I18n
 from bot.services import journal
 from bot.services.actor import load_actor
@@ -122,7 +123,7 @@ async def test_meeting_logged_confirmed_and_the_journal_paged(emulator, db, bot_
     assert "Встреч: 25" in reply.text  # the curator reads every journal
     outsider = ScriptedUser(emulator, 1104, "Таисия")
     emulator.open_chat(1104, "Таисия")
-    reply = await outsider.press_data(f"jr:{pair}:0", (await outsider.send("/help")).messages[0].message_id)
+    reply = await outsider.press_data(JournalCb(mentorship=pair, page=0).pack(), (await outsider.send("/help")).messages[0].message_id)
     assert reply.alerts and all("Разбор" not in text for text in reply.texts)
 
 

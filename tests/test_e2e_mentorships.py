@@ -7,6 +7,16 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.callbacks import (
+    CompleteCb,
+    GroundCb,
+    ItemDoneCb,
+    MentorshipAnswerCb,
+    PairAddCb,
+    PairMenteeCb,
+    ProgramAction,
+    ProgramCb,
+)
 from bot.services.organizations import create_organization
 from db.models import (
     CompletionReason,
@@ -186,8 +196,13 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     # --- someone from another pair cannot see or touch this one
     async with db() as session:
         item_id = (await session.scalars(select(Program.id))).first()
-    for data in (f"pg:{group_id}:show", f"pg:{group_id}:item", f"pg:{group_id}:replace", f"pi:{item_id}",
-                 f"cr:{group_id}:mentee_initiative", f"ma:{group_id}:1", f"gr:{group_id}:incompatibility:0"):
+    for cb in (ProgramCb(mentorship=group_id, action=ProgramAction.SHOW),
+               ProgramCb(mentorship=group_id, action=ProgramAction.ITEM),
+               ProgramCb(mentorship=group_id, action=ProgramAction.REPLACE), ItemDoneCb(item=item_id),
+               CompleteCb(mentorship=group_id, reason=CompletionReason.MENTEE_INITIATIVE),
+               MentorshipAnswerCb(mentorship=group_id, accept=True),
+               GroundCb(mentorship=group_id, ground=ReplacementGround.INCOMPATIBILITY, replace=False)):
+        data = cb.pack()
         reply = await gleb.press_data(data, (await gleb.send("/help")).messages[0].message_id)
         assert reply.alerts, data
         assert all("Освоить" not in t and "Алексеева" not in t for t in reply.texts + reply.alerts), data
@@ -210,7 +225,7 @@ async def test_hostile_input_in_pairing_and_programs(emulator, db, bot_app, cloc
     assert "может куратор" in (await mentee.send("/pair")).text
     reply = await curator.send("/pair")
     assert "Ученица <script>" in curator.buttons(reply.messages[0])
-    reply = await curator.press_data(f"pm:{other_org}:{foreign}")
+    reply = await curator.press_data(PairMenteeCb(org=other_org, mentee=foreign).pack())
     assert reply.alerts and all("Чужая" not in text for text in reply.texts)
     await curator.press("Ученица <script>")
     assert "кнопкой" in (await curator.send("первый")).text  # buttons expected here
@@ -220,7 +235,7 @@ async def test_hostile_input_in_pairing_and_programs(emulator, db, bot_app, cloc
     await curator.press("педагог – педагог")
     assert "групповое" not in " ".join(curator.buttons())  # one mentee: not a group
     await curator.press("традиционное (один на один)")
-    reply = await curator.press_data("pa:0", stale_next.message_id)  # "Далее ▶" again, after the proposal
+    reply = await curator.press_data(PairAddCb(mentee=0).pack(), stale_next.message_id)  # "Далее ▶" again, after the proposal
     assert "неактуальна" in reply.alerts[0]  # the dialog is over: the old button does nothing
 
     # the mentor agrees twice (a stale second press), the mentee declines with a reason

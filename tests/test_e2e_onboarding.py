@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.callbacks import ConsentCb
 from db.models import Consent, Invite, Membership, MembershipTopic, Person, Role
 from tests.conftest import count, link_token, onboard
 from tests.emulator import ScriptedUser
@@ -105,7 +106,7 @@ async def test_declined_consent_stores_nothing(emulator, db, bot_app):
     reply = await user.press("Не даю согласие", consent_message)
     assert "ничего о вас не сохранил" in reply.text
     # the same (now stale) button's data pressed again changes nothing
-    reply = await user.press_data("cs:1", consent_message.message_id)
+    reply = await user.press_data(ConsentCb(accept=True).pack(), consent_message.message_id)
     assert "неактуальна" in reply.alerts[0]
     assert await count(db, Person) == 0
     assert await count(db, Consent) == 0

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.callbacks import SpeedAction, SpeedAttendCb, SpeedCb
 from bot.services.organizations import create_organization
 from db.models import Role, SignupStatus, SpeedSession, SpeedSignup
 from tests.emulator import ScriptedUser
@@ -29,7 +30,7 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
 
     reply = await polina.send("/sessions")
     assert "➕ Объявить встречу" not in polina.buttons(reply.messages[0])
-    assert "наставник или куратор" in (await polina.press_data("sp:0:new", reply.messages[0].message_id)).alerts[0]
+    assert "наставник или куратор" in (await polina.press_data(SpeedCb(session=0, action=SpeedAction.NEW).pack(), reply.messages[0].message_id)).alerts[0]
 
     await viktor.send("/sessions")
     await viktor.press("➕ Объявить встречу")
@@ -92,13 +93,13 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
     assert sum("Через час" in (m.text or "") for m in vasily.messages()) == 1  # once
 
     # a mentee cannot mark attendance; the host does; the attendee rates it
-    forged = await tatiana.press_data(f"sa:{session_id}:{ids[1204]}", tatiana.last().message_id)
+    forged = await tatiana.press_data(SpeedAttendCb(session=session_id, person=ids[1204]).pack(), tatiana.last().message_id)
     assert "ведущий встречи или куратор" in forged.alerts[0]
     await viktor.send("/sessions")
     card = (await viktor.press(lambda text: "Как удержать внимание" in text)).messages[0]
     early = await viktor.press("Отметить присутствие", card)  # an hour before the start: not yet
     assert "с начала встречи: 25.11.2026 16:00" in early.alerts[0]
-    forged = await viktor.press_data(f"sa:{session_id}:{ids[1203]}", card.message_id)
+    forged = await viktor.press_data(SpeedAttendCb(session=session_id, person=ids[1203]).pack(), card.message_id)
     assert "с начала встречи" in forged.alerts[0]
     clock.advance(datetime(2026, 11, 25, 11, 0, tzinfo=timezone.utc) - clock.now())
     await viktor.press("Отметить присутствие", card)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from bot.callbacks import ExportCb, SummaryCb, SummaryRequestCb
 from bot.services.organizations import create_organization
 from db.models import (
     HelpRequestStatus,
@@ -87,9 +88,9 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     # nobody else's organisation: a mentee, the other school's curator, forged buttons
     assert "для куратора" in (await mentee.send("/summary")).text
     await other.send("/summary")
-    assert "не ваша организация" in (await other.press_data(f"sm:{org_a}:0")).alerts[0]
-    assert "не ваша организация" in (await other.press_data(f"ex:{org_a}:all")).alerts[0]
-    assert "не ваша организация" in (await other.press_data("sr:1")).alerts[0]
+    assert "не ваша организация" in (await other.press_data(SummaryCb(org=org_a, page=0).pack())).alerts[0]
+    assert "не ваша организация" in (await other.press_data(ExportCb(org=org_a, period="all").pack())).alerts[0]
+    assert "не ваша организация" in (await other.press_data(SummaryRequestCb(request=1).pack())).alerts[0]
 
     # the export: this month's workbook and the registry
     await curator.send("/export")
@@ -138,8 +139,8 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     assert "• Школа № 1: 12,5% / 20,0% / 2 / 2 / 2" in reply.text and "• Школа № 2: 55,6% / 50,0% / 2 / 2 / 2" in reply.text
     reply = await coordinator.press("Школа № 2")
     assert "Сводка: Школа № 2" in reply.text and "Требует внимания" not in reply.text  # nothing personal
-    assert "не ваша организация" in (await coordinator.press_data(f"sm:{region}:0")).alerts[0]
-    reply = await coordinator.press_data("ex:0:all")
+    assert "не ваша организация" in (await coordinator.press_data(SummaryCb(org=region, page=0).pack())).alerts[0]
+    reply = await coordinator.press_data(ExportCb(org=0, period="all").pack())
     document = next(m for m in reply.messages if m.document)
     rows = list(load_workbook(io.BytesIO(emulator._files[document.document["file_id"]])).active.iter_rows(
         values_only=True))

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
+from bot.callbacks import SurveyAction, SurveyCb
 from bot.services.organizations import create_organization
 from db.models import Role, Survey, SurveyParticipant, SurveyStatus
 from tests.emulator import ScriptedUser
@@ -55,7 +56,7 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     # a mentee cannot launch surveys, nor press the curator's button
     reply = await users[1301].send("/surveys")
     assert "Открытых опросов для вас нет" in reply.text and "➕ Новый опрос" not in users[1301].buttons()
-    assert "куратор" in (await users[1301].press_data("qs:0:new")).alerts[0]
+    assert "куратор" in (await users[1301].press_data(SurveyCb(survey=0, action=SurveyAction.NEW).pack())).alerts[0]
 
     await curator.send("/surveys")
     await curator.press("➕ Новый опрос")
@@ -105,9 +106,9 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     # a stranger to the survey (the mentor) cannot open it with a forged button
     survey_id = int(users[1301].button_data("📝 Пройти опрос", invitations[1301]).split(":")[1])
     await mentor.send("/surveys")
-    assert "не вам" in (await mentor.press_data(f"qs:{survey_id}:start")).alerts[0]
+    assert "не вам" in (await mentor.press_data(SurveyCb(survey=survey_id, action=SurveyAction.START).pack())).alerts[0]
     # results are not shown while the survey is open
-    reply = await curator.press_data(f"qs:{survey_id}:results")
+    reply = await curator.press_data(SurveyCb(survey=survey_id, action=SurveyAction.RESULTS).pack())
     assert "после завершения опроса" in reply.alerts[0]
 
     # one reminder, a day before the deadline (30.11 23:59 Moscow = 20:59 UTC), to the fifth only
@@ -234,7 +235,7 @@ async def test_own_survey_with_two_answers_shows_no_results(emulator, db, bot_ap
     async with db() as session:
         survey = await session.scalar(select(Survey))
         assert survey.status == SurveyStatus.OPEN
-    reply = await curator.press_data(f"qs:{survey.id}:anon", card.message_id)
+    reply = await curator.press_data(SurveyCb(survey=survey.id, action=SurveyAction.ANON).pack(), card.message_id)
     assert "уже отвечали" in reply.alerts[0]
 
     await curator.press("⏹ Завершить досрочно", card)

@@ -22,6 +22,7 @@ from bot.callbacks import (
     PairKindCb,
     PairMenteeCb,
     PairMentorCb,
+    ProgramAction,
     ProgramCb,
     ProgramMonthsCb,
     ReplaceMentorCb,
@@ -190,19 +191,19 @@ def _actions(t: Translator, v: svc.MentorshipView) -> InlineKeyboardMarkup | Non
     buttons: list[tuple[str, str]] = []
     if v.program_id is None:
         if v.viewer_role != Role.MENTEE:
-            buttons.append((t.plain("btn.program_create"), ProgramCb(mentorship=v.id, action="create").pack()))
+            buttons.append((t.plain("btn.program_create"), ProgramCb(mentorship=v.id, action=ProgramAction.CREATE).pack()))
     else:
         if participant:
             for n, item in enumerate(v.items, start=1):
                 if not item.done:
                     buttons.append((f"✅ {n}. {item.activity}", ItemDoneCb(item=item.id).pack()))
-            buttons.append((t.plain("btn.item_add"), ProgramCb(mentorship=v.id, action="item").pack()))
-            buttons.append((t.plain("btn.extend"), ProgramCb(mentorship=v.id, action="extend").pack()))
-    buttons.append((t.plain("btn.complete"), ProgramCb(mentorship=v.id, action="complete").pack()))
+            buttons.append((t.plain("btn.item_add"), ProgramCb(mentorship=v.id, action=ProgramAction.ITEM).pack()))
+            buttons.append((t.plain("btn.extend"), ProgramCb(mentorship=v.id, action=ProgramAction.EXTEND).pack()))
+    buttons.append((t.plain("btn.complete"), ProgramCb(mentorship=v.id, action=ProgramAction.COMPLETE).pack()))
     if participant:
-        buttons.append((t.plain("btn.ask_replace"), ProgramCb(mentorship=v.id, action="ask_replace").pack()))
+        buttons.append((t.plain("btn.ask_replace"), ProgramCb(mentorship=v.id, action=ProgramAction.ASK_REPLACE).pack()))
     else:
-        buttons.append((t.plain("btn.replace"), ProgramCb(mentorship=v.id, action="replace").pack()))
+        buttons.append((t.plain("btn.replace"), ProgramCb(mentorship=v.id, action=ProgramAction.REPLACE).pack()))
     return from_pairs(buttons[:40])
 
 
@@ -222,41 +223,68 @@ async def program_command(message: Message, session: AsyncSession, actor: Actor,
         await message.answer(text, reply_markup=markup)
     else:
         await message.answer(t("program.pick"), reply_markup=from_pairs(
-            [(title, ProgramCb(mentorship=mid, action="show").pack()) for mid, title in mine]))
+            [(title, ProgramCb(mentorship=mid, action=ProgramAction.SHOW).pack()) for mid, title in mine]))
 
 
-async def program_action(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
-                         state: FSMContext, t: Translator, clock: Clock) -> None:
+async def _program_view(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                        clock: Clock) -> svc.MentorshipView:
     v = await svc.view(session, actor, callback_data.mentorship, clock.now())  # checks who may see it
-    action = callback_data.action
     await callback.answer()
-    if action == "show":
-        await show(callback, program_text(t, v), _actions(t, v))
-    elif action == "create":
-        await state.set_state(ProgramForm.goals)
-        await state.update_data(mentorship=v.id)
-        await callback.bot.send_message(callback.from_user.id, t("program.ask_goals"))  # type: ignore[union-attr]
-    elif action == "item" and v.program_id is not None:
+    return v
+
+
+async def program_show(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                       t: Translator, clock: Clock) -> None:
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    await show(callback, program_text(t, v), _actions(t, v))
+
+
+async def program_create(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                         state: FSMContext, t: Translator, clock: Clock) -> None:
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    await state.set_state(ProgramForm.goals)
+    await state.update_data(mentorship=v.id)
+    await callback.bot.send_message(callback.from_user.id, t("program.ask_goals"))  # type: ignore[union-attr]
+
+
+async def program_item(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator, clock: Clock) -> None:
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    if v.program_id is not None:
         await state.set_state(ItemForm.activity)
         await state.update_data(program=v.program_id, mentorship=v.id)
         await callback.bot.send_message(callback.from_user.id, t("program.ask_activity"))  # type: ignore[union-attr]
-    elif action == "extend" and v.program_id is not None:
-        await show(callback, t("program.ask_extension", end=v.end_date.strftime("%d.%m.%Y")),
+
+
+async def program_extend(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                         t: Translator, clock: Clock) -> None:
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    if v.program_id is not None:
+        await show(callback, t("program.ask_extension", end=v.end_date.strftime("%d.%m.%Y")),  # type: ignore[union-attr]
                    from_pairs([(t.plain("btn.months", n=n), ExtendCb(program=v.program_id, months=n).pack())
-                        for n in (1, 3, 6)], 3))
-    elif action == "complete":
-        reasons = svc.ALLOWED_REASONS[v.viewer_role]  # type: ignore[index]
-        await show(callback, t("program.ask_reason"),
-                   from_pairs([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r).pack())
-                        for r in reasons]))
-    elif action in ("ask_replace", "replace"):
-        curator = action == "replace"
-        if curator != (v.viewer_role == Role.CURATOR):
-            raise AccessDenied()
-        grounds = list(ReplacementGround) if curator else PARTICIPANT_GROUNDS[v.viewer_role]  # type: ignore[index]
-        await show(callback, t("replace.ask_ground"),
-                   from_pairs([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g,
-                                                                replace=curator).pack()) for g in grounds]))
+                               for n in (1, 3, 6)], 3))
+
+
+async def program_complete(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                           t: Translator, clock: Clock) -> None:
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    reasons = svc.ALLOWED_REASONS[v.viewer_role]  # type: ignore[index]
+    await show(callback, t("program.ask_reason"),
+               from_pairs([(t.plain(f"completion.{r.value}"), CompleteCb(mentorship=v.id, reason=r).pack())
+                           for r in reasons]))
+
+
+async def program_replace(callback: CallbackQuery, callback_data: ProgramCb, session: AsyncSession, actor: Actor,
+                          t: Translator, clock: Clock) -> None:
+    """A participant asks for another mentor (ASK_REPLACE); the curator replaces (REPLACE)."""
+    v = await _program_view(callback, callback_data, session, actor, clock)
+    curator = callback_data.action == ProgramAction.REPLACE
+    if curator != (v.viewer_role == Role.CURATOR):
+        raise AccessDenied()
+    grounds = list(ReplacementGround) if curator else PARTICIPANT_GROUNDS[v.viewer_role]  # type: ignore[index]
+    await show(callback, t("replace.ask_ground"),
+               from_pairs([(t.plain(f"ground.{g.value}"), GroundCb(mentorship=v.id, ground=g,
+                                                                   replace=curator).pack()) for g in grounds]))
 
 
 async def goals_typed(message: Message, state: FSMContext, t: Translator) -> None:
@@ -403,7 +431,11 @@ def create_router() -> Router:
     router.callback_query.register(answer_proposal, MentorshipAnswerCb.filter())
     router.message.register(decline_reason, DeclineForm.reason, *typed)
     router.message.register(program_command, Command("program"))
-    router.callback_query.register(program_action, ProgramCb.filter())
+    for pressed, actions in ((program_show, {ProgramAction.SHOW}), (program_create, {ProgramAction.CREATE}),
+                             (program_item, {ProgramAction.ITEM}), (program_extend, {ProgramAction.EXTEND}),
+                             (program_complete, {ProgramAction.COMPLETE}),
+                             (program_replace, {ProgramAction.ASK_REPLACE, ProgramAction.REPLACE})):
+        router.callback_query.register(pressed, ProgramCb.filter(F.action.in_(actions)))
     router.message.register(goals_typed, ProgramForm.goals, *typed)
     router.callback_query.register(months_picked, ProgramForm.months, ProgramMonthsCb.filter())
     router.message.register(activity_typed, ItemForm.activity, *typed)

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
+from bot.callbacks import SpeedAction, SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
 from bot.handlers.replies import buttons_expected, text_expected
 from bot.i18n import I18n, Translator
 from bot.keyboards import from_pairs
@@ -40,13 +40,13 @@ def _card(t: Translator, v: svc.SessionView) -> tuple[str, InlineKeyboardMarkup 
     buttons: list[tuple[str, str]] = []
     if v.status == SpeedSessionStatus.SCHEDULED:
         if v.my_status in (None, SignupStatus.CANCELLED) and not v.can_manage:
-            buttons.append((t.plain("btn.speed_join"), SpeedCb(session=v.id, action="join").pack()))
+            buttons.append((t.plain("btn.speed_join"), SpeedCb(session=v.id, action=SpeedAction.JOIN).pack()))
         elif v.my_status in (SignupStatus.REGISTERED, SignupStatus.WAITLIST):
-            buttons.append((t.plain("btn.speed_leave"), SpeedCb(session=v.id, action="leave").pack()))
+            buttons.append((t.plain("btn.speed_leave"), SpeedCb(session=v.id, action=SpeedAction.LEAVE).pack()))
         if v.can_manage:
-            buttons += [(t.plain("btn.speed_attendance"), SpeedCb(session=v.id, action="attendance").pack()),
-                        (t.plain("btn.speed_move"), SpeedCb(session=v.id, action="move").pack()),
-                        (t.plain("btn.speed_cancel"), SpeedCb(session=v.id, action="cancel").pack())]
+            buttons += [(t.plain("btn.speed_attendance"), SpeedCb(session=v.id, action=SpeedAction.ATTENDANCE).pack()),
+                        (t.plain("btn.speed_move"), SpeedCb(session=v.id, action=SpeedAction.MOVE).pack()),
+                        (t.plain("btn.speed_cancel"), SpeedCb(session=v.id, action=SpeedAction.CANCEL).pack())]
     return "\n".join(lines), from_pairs(buttons) if buttons else None
 
 
@@ -55,51 +55,67 @@ async def sessions_command(message: Message, session: AsyncSession, actor: Actor
     if not actor.registered:
         raise AccessDenied("error.not_registered")
     items = await svc.upcoming(session, actor, clock.now())
-    buttons = [(f"{local_time(starts, tz)} · {topic}", SpeedCb(session=sid, action="show").pack())
+    buttons = [(f"{local_time(starts, tz)} · {topic}", SpeedCb(session=sid, action=SpeedAction.SHOW).pack())
                for sid, topic, starts, tz in items]
     if actor.orgs_where(*svc.HOSTS):
-        buttons.append((t.plain("btn.speed_new"), SpeedCb(session=0, action="new").pack()))
+        buttons.append((t.plain("btn.speed_new"), SpeedCb(session=0, action=SpeedAction.NEW).pack()))
     await message.answer(t("speed.list") if items else t("speed.none"), reply_markup=from_pairs(buttons) if buttons else None)
 
 
-async def action(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
-                 state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    act, sid, now = callback_data.action, callback_data.session, clock.now()
-    if act == "new":
-        if not actor.orgs_where(*svc.HOSTS):
-            raise AccessDenied("speed.only_hosts")
-        await state.set_state(SpeedForm.topic)
-        await callback.answer()
-        await callback.bot.send_message(callback.from_user.id, t("speed.ask_topic"))  # type: ignore[union-attr]
-        return
-    if act == "join":
-        status = await svc.join(session, actor, sid, now)
-        await callback.answer(t.plain(f"speed.you_{status.value}"), show_alert=True)
-    elif act == "leave":
-        await svc.leave(session, actor, sid, now, i18n)
-        await callback.answer(t.plain("speed.left"))
-    elif act == "cancel":
-        await svc.cancel(session, actor, sid, now, i18n)
-        await callback.answer(t.plain("speed.cancelled_you"))
-    elif act == "move":
-        v = await svc.view(session, actor, sid)
-        if not v.can_manage:
-            raise AccessDenied("speed.only_host")
-        await state.set_state(SpeedForm.move)
-        await state.update_data(speed_session=sid)
-        await callback.answer()
-        await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
-        return
-    elif act == "attendance":
-        await _attendance(callback, session, actor, sid, t, now)
-        return
-    else:  # show: checked before the button is answered, so a refusal can still be said
-        v = await svc.view(session, actor, sid)
-        await callback.answer()
-        await show(callback, *_card(t, v))
-        return
-    v = await svc.view(session, actor, sid)
+async def new_pressed(callback: CallbackQuery, actor: Actor, state: FSMContext, t: Translator) -> None:
+    if not actor.orgs_where(*svc.HOSTS):
+        raise AccessDenied("speed.only_hosts")
+    await state.set_state(SpeedForm.topic)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_topic"))  # type: ignore[union-attr]
+
+
+async def join_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       t: Translator, clock: Clock) -> None:
+    status = await svc.join(session, actor, callback_data.session, clock.now())
+    await callback.answer(t.plain(f"speed.you_{status.value}"), show_alert=True)
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def leave_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                        t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.leave(session, actor, callback_data.session, clock.now(), i18n)
+    await callback.answer(t.plain("speed.left"))
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def cancel_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                         t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.cancel(session, actor, callback_data.session, clock.now(), i18n)
+    await callback.answer(t.plain("speed.cancelled_you"))
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def move_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator) -> None:
+    v = await svc.view(session, actor, callback_data.session)
+    if not v.can_manage:
+        raise AccessDenied("speed.only_host")
+    await state.set_state(SpeedForm.move)
+    await state.update_data(speed_session=callback_data.session)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
+
+
+async def attendance_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                             t: Translator, clock: Clock) -> None:
+    await _attendance(callback, session, actor, callback_data.session, t, clock.now())
+
+
+async def show_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       t: Translator) -> None:
+    v = await svc.view(session, actor, callback_data.session)  # before the answer: a refusal is still said
+    await callback.answer()
     await show(callback, *_card(t, v))
+
+
+async def _show_card(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator) -> None:
+    await show(callback, *_card(t, await svc.view(session, actor, sid)))
 
 
 async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator,
@@ -222,7 +238,11 @@ def create_router() -> Router:
     router = Router(name="speed_sessions")
     typed = (F.text, ~F.text.startswith("/"))
     router.message.register(sessions_command, Command("sessions"))
-    router.callback_query.register(action, SpeedCb.filter())
+    for pressed, act in ((new_pressed, SpeedAction.NEW), (join_pressed, SpeedAction.JOIN),
+                         (leave_pressed, SpeedAction.LEAVE), (cancel_pressed, SpeedAction.CANCEL),
+                         (move_pressed, SpeedAction.MOVE), (attendance_pressed, SpeedAction.ATTENDANCE),
+                         (show_pressed, SpeedAction.SHOW)):
+        router.callback_query.register(pressed, SpeedCb.filter(F.action == act))
     router.callback_query.register(attend, SpeedAttendCb.filter())
     router.callback_query.register(rate, SpeedFeedbackCb.filter())
     router.callback_query.register(audience_picked, SpeedForm.audience, SpeedAudienceCb.filter())

@@ -18,6 +18,7 @@ from bot.callbacks import (
     JournalCb,
     OrgPickCb,
     PersonCardCb,
+    ProgramAction,
     ProgramCb,
     StaffCb,
     SummaryCb,
@@ -108,7 +109,7 @@ def _target(section: str, org_id: int, target: int) -> str:
         return JournalCb(mentorship=target, page=0).pack()
     if section == "unreachable":
         return PersonCardCb(org=org_id, person=target, role="unreachable", page=0, search=False).pack()
-    return ProgramCb(mentorship=target, action="show").pack()
+    return ProgramCb(mentorship=target, action=ProgramAction.SHOW).pack()
 
 
 def _digest_label(t: Translator, org: Organization) -> str:

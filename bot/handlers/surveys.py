@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
 from bot.callbacks import (
+    SurveyAction,
     SurveyAnswerCb,
     SurveyAudienceCb,
     SurveyBuildCb,
@@ -54,14 +55,14 @@ async def surveys_command(message: Message, session: AsyncSession, actor: Actor,
     if mine:
         lines.append(t("survey.for_you"))
         buttons += [("📝 " + t.plain("survey.answer_until", title=title, date=local_date(deadline, zone)),
-                     SurveyCb(survey=sid, action="start").pack()) for sid, title, deadline, zone in mine]
+                     SurveyCb(survey=sid, action=SurveyAction.START).pack()) for sid, title, deadline, zone in mine]
     if actor.orgs_where(*svc.READERS):
         managed = await svc.managed_list(session, actor)
         lines.append(t("survey.list") if managed else t("survey.none"))
-        buttons += [(f"{t.plain(f'survey_status.{status.value}')} · {title}", SurveyCb(survey=sid, action="show").pack())
+        buttons += [(f"{t.plain(f'survey_status.{status.value}')} · {title}", SurveyCb(survey=sid, action=SurveyAction.SHOW).pack())
                     for sid, title, status in managed]
         if actor.orgs_where(*svc.MANAGERS):
-            buttons.append((t.plain("btn.survey_new"), SurveyCb(survey=0, action="new").pack()))
+            buttons.append((t.plain("btn.survey_new"), SurveyCb(survey=0, action=SurveyAction.NEW).pack()))
     if not lines:
         lines.append(t("survey.nothing_for_you"))
     await message.answer("\n\n".join(lines), reply_markup=from_pairs(buttons) if buttons else None)
@@ -85,72 +86,91 @@ def _card(t: Translator, c: svc.SurveyCard) -> tuple[str, InlineKeyboardMarkup |
         text += "\n\n" + t("survey.results_pooled" if pooled else "survey.results_when", min=c.min_answers)
     buttons: list[tuple[str, str]] = []
     if c.can_manage and c.status == SurveyStatus.DRAFT:
-        buttons += [(t.plain("btn.survey_launch"), SurveyCb(survey=c.id, action="launch").pack()),
+        buttons += [(t.plain("btn.survey_launch"), SurveyCb(survey=c.id, action=SurveyAction.LAUNCH).pack()),
                     (t.plain("btn.survey_make_named" if c.anonymous else "btn.survey_make_anonymous"),
-                     SurveyCb(survey=c.id, action="anon").pack()),
-                    (t.plain("btn.survey_delete"), SurveyCb(survey=c.id, action="delete").pack())]
+                     SurveyCb(survey=c.id, action=SurveyAction.ANON).pack()),
+                    (t.plain("btn.survey_delete"), SurveyCb(survey=c.id, action=SurveyAction.DELETE).pack())]
     elif c.can_manage and c.status == SurveyStatus.OPEN:
-        buttons.append((t.plain("btn.survey_close"), SurveyCb(survey=c.id, action="close").pack()))
+        buttons.append((t.plain("btn.survey_close"), SurveyCb(survey=c.id, action=SurveyAction.CLOSE).pack()))
     if c.status == SurveyStatus.CLOSED or pooled and c.status == SurveyStatus.OPEN:
-        buttons += [(t.plain("btn.survey_results"), SurveyCb(survey=c.id, action="results").pack()),
-                    (t.plain("btn.survey_xlsx"), SurveyCb(survey=c.id, action="xlsx").pack())]
+        buttons += [(t.plain("btn.survey_results"), SurveyCb(survey=c.id, action=SurveyAction.RESULTS).pack()),
+                    (t.plain("btn.survey_xlsx"), SurveyCb(survey=c.id, action=SurveyAction.XLSX).pack())]
     return text, from_pairs(buttons) if buttons else None
 
 
-async def action(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
-                 state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    act, sid, now = callback_data.action, callback_data.survey, clock.now()
-    chat = callback.from_user.id
-    if act == "start":
-        await _start_answering(callback, session, actor, state, t, i18n, clock, sid)
-        return
-    if act == "new":
-        if not actor.orgs_where(*svc.MANAGERS):
-            raise AccessDenied("survey.only_curators")
-        await callback.answer()
-        kb = from_pairs([(t.plain(f"survey.template.{k}"), SurveyNewCb(kind=k).pack()) for k in svc.TEMPLATES]
-                        + [(t.plain("btn.survey_custom"), SurveyNewCb(kind="custom").pack())])
-        await callback.bot.send_message(chat, t("survey.ask_kind"), reply_markup=kb)  # type: ignore[union-attr]
-        return
-    if act == "results":
-        results = await svc.results(session, actor, sid, i18n)
-        await callback.answer()
-        for part in split_message(results_text(t, results)):
-            await callback.bot.send_message(chat, part)  # type: ignore[union-attr]
-        png = await reports.survey_chart(results, t)
-        if png is not None:
-            await callback.bot.send_photo(chat, BufferedInputFile(png, f"survey-{sid}.png"),  # type: ignore[union-attr]
-                                          caption=t("survey.chart_caption", title=shorten(results.title, 200)))
-        return
-    if act == "xlsx":
-        results = await svc.results(session, actor, sid, i18n)
-        named = await svc.named_answers(session, actor, sid, i18n) if not results.anonymous else None
-        data = await reports.survey_workbook(results, t, named)
-        await callback.answer()
-        await callback.bot.send_document(chat, BufferedInputFile(data, f"survey-{sid}.xlsx"),  # type: ignore[union-attr]
-                                         caption=t("survey.xlsx_caption", title=shorten(results.title, 200)))
-        return
-    if act == "launch":
-        invited = await svc.launch(session, actor, sid, now, i18n)
-        await callback.answer(t.plain("survey.launched", count=invited), show_alert=True)
-    elif act == "anon":
-        current = await svc.card(session, actor, sid, i18n)
-        await svc.set_anonymous(session, actor, sid, not current.anonymous)
-        await callback.answer()
-    elif act == "delete":
-        await svc.delete_draft(session, actor, sid)
-        await callback.answer()
-        await show(callback, t("survey.deleted"))
-        return
-    elif act == "close":
-        await svc.close(session, actor, sid, now, i18n)
-        await callback.answer(t.plain("survey.closed_you"))
-    else:  # show: checked before the button is answered, so a refusal can still be said
-        card = await svc.card(session, actor, sid, i18n)
-        await callback.answer()
-        await show(callback, *_card(t, card))
-        return
-    await show(callback, *_card(t, await svc.card(session, actor, sid, i18n)))
+async def start_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                        state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    await _start_answering(callback, session, actor, state, t, i18n, clock, callback_data.survey)
+
+
+async def new_pressed(callback: CallbackQuery, actor: Actor, t: Translator) -> None:
+    if not actor.orgs_where(*svc.MANAGERS):
+        raise AccessDenied("survey.only_curators")
+    await callback.answer()
+    kb = from_pairs([(t.plain(f"survey.template.{k}"), SurveyNewCb(kind=k).pack()) for k in svc.TEMPLATES]
+                    + [(t.plain("btn.survey_custom"), SurveyNewCb(kind="custom").pack())])
+    await callback.bot.send_message(callback.from_user.id, t("survey.ask_kind"), reply_markup=kb)  # type: ignore[union-attr]
+
+
+async def results_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                          t: Translator, i18n: I18n) -> None:
+    sid, chat = callback_data.survey, callback.from_user.id
+    results = await svc.results(session, actor, sid, i18n)
+    await callback.answer()
+    for part in split_message(results_text(t, results)):
+        await callback.bot.send_message(chat, part)  # type: ignore[union-attr]
+    png = await reports.survey_chart(results, t)
+    if png is not None:
+        await callback.bot.send_photo(chat, BufferedInputFile(png, f"survey-{sid}.png"),  # type: ignore[union-attr]
+                                      caption=t("survey.chart_caption", title=shorten(results.title, 200)))
+
+
+async def xlsx_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                       t: Translator, i18n: I18n) -> None:
+    sid = callback_data.survey
+    results = await svc.results(session, actor, sid, i18n)
+    named = await svc.named_answers(session, actor, sid, i18n) if not results.anonymous else None
+    data = await reports.survey_workbook(results, t, named)
+    await callback.answer()
+    await callback.bot.send_document(callback.from_user.id,  # type: ignore[union-attr]
+                                     BufferedInputFile(data, f"survey-{sid}.xlsx"),
+                                     caption=t("survey.xlsx_caption", title=shorten(results.title, 200)))
+
+
+async def launch_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                         t: Translator, i18n: I18n, clock: Clock) -> None:
+    invited = await svc.launch(session, actor, callback_data.survey, clock.now(), i18n)
+    await callback.answer(t.plain("survey.launched", count=invited), show_alert=True)
+    await show(callback, *_card(t, await svc.card(session, actor, callback_data.survey, i18n)))
+
+
+async def anonymity_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                            t: Translator, i18n: I18n) -> None:
+    current = await svc.card(session, actor, callback_data.survey, i18n)
+    await svc.set_anonymous(session, actor, callback_data.survey, not current.anonymous)
+    await callback.answer()
+    await show(callback, *_card(t, await svc.card(session, actor, callback_data.survey, i18n)))
+
+
+async def delete_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                         t: Translator) -> None:
+    await svc.delete_draft(session, actor, callback_data.survey)
+    await callback.answer()
+    await show(callback, t("survey.deleted"))
+
+
+async def close_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                        t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.close(session, actor, callback_data.survey, clock.now(), i18n)
+    await callback.answer(t.plain("survey.closed_you"))
+    await show(callback, *_card(t, await svc.card(session, actor, callback_data.survey, i18n)))
+
+
+async def show_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
+                       t: Translator, i18n: I18n) -> None:
+    card = await svc.card(session, actor, callback_data.survey, i18n)  # before the answer: a refusal is still said
+    await callback.answer()
+    await show(callback, *_card(t, card))
 
 
 # --------------------------------------------------------------------------- results
@@ -540,7 +560,7 @@ async def _answers_lost(bot: Bot | None, chat: int, state: FSMContext, t: Transl
     if "v_sa" in data and "v_sq" in data:
         return False
     await state.clear()
-    kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=data["sv"], action="start").pack())])
+    kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=data["sv"], action=SurveyAction.START).pack())])
     await bot.send_message(chat, t("survey.lost"), reply_markup=kb)  # type: ignore[union-attr]
     return True
 
@@ -590,7 +610,12 @@ def create_router() -> Router:
     router = Router(name="surveys")
     typed = (F.text, ~F.text.startswith("/"))
     router.message.register(surveys_command, Command("surveys"))
-    router.callback_query.register(action, SurveyCb.filter())
+    for pressed, act in ((start_pressed, SurveyAction.START), (new_pressed, SurveyAction.NEW),
+                         (results_pressed, SurveyAction.RESULTS), (xlsx_pressed, SurveyAction.XLSX),
+                         (launch_pressed, SurveyAction.LAUNCH), (anonymity_pressed, SurveyAction.ANON),
+                         (delete_pressed, SurveyAction.DELETE), (close_pressed, SurveyAction.CLOSE),
+                         (show_pressed, SurveyAction.SHOW)):
+        router.callback_query.register(pressed, SurveyCb.filter(F.action == act))
     router.callback_query.register(new_picked, SurveyNewCb.filter())
     router.callback_query.register(kind_picked, SurveyBuild.kind, SurveyKindCb.filter())
     router.callback_query.register(required_picked, SurveyBuild.required, SurveyRequiredCb.filter())

@@ -2,7 +2,7 @@
 a sticker, a photo, a file, a voice note, a location, a contact, a blank text, 5,000 characters, HTML and
 markdown — and answers each politely without losing the dialog or making Telegram answer 400.
 
-Each dialog step (every State in bot/states.py) is arranged directly in the bot's dialog storage with the
+Each dialog step (every State in bot/handlers/*/states.py) is arranged directly in the bot's dialog storage with the
 data that step keeps (the other e2e tests walk the dialogs themselves); the inputs then go through the
 emulator as real updates. The fixture checks that no handler failed and the Bot API rejected nothing."""
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
-from bot import states
 from bot.app import BotApp
 from tests.emulator import BotAPIEmulator, ScriptedUser
 from tests.factories import SCHOOL_OFFSETS, SWEEP_BASE, arrange_sweep_school, open_school_chats
+from tests.helpers import classes_in
 
 NON_TEXT = [
     ("sticker", None),
@@ -33,15 +33,14 @@ TEXTS = ["   ", "Я" * 5000, '<b>жирный</b> & <script>alert("x")</script> 
 
 
 def all_states() -> list[State]:
-    groups = [g for g in vars(states).values() if isinstance(g, type) and issubclass(g, StatesGroup)
-              and g is not StatesGroup]
+    groups = classes_in("states", StatesGroup)
     return [s for g in groups for s in g.__all_states__]
 
 
 
 
 def dialog(state: State, ids: dict) -> tuple[str, dict]:
-    """Who is in `state` and the data that step keeps (see the comments in bot/states.py)."""
+    """Who is in `state` and the data that step keeps (see the comments in bot/handlers/*/states.py)."""
     org, pair = ids["org"], ids["pair"]
     draft_log = {"held_on": "2026-11-22", "duration": 60, "format": "in_person", "topic": "Разбор урока",
                  "summary": "Итоги"}

@@ -1,16 +1,15 @@
-"""End to end, every button there is, forged: each CallbackData factory of `bot/callbacks.py` is packed
+"""End to end, every button there is, forged: each CallbackData factory of the features (`bot/handlers/*/callbacks.py`) is packed
 with the ids of another organisation's records (and with ids that do not exist) and pressed by a
 stranger, by a mentee and by a curator of another school. Every press is answered, none fails a
 handler or makes Telegram answer 400 (the fixture checks both), and none changes the school's records."""
 from __future__ import annotations
 
 import enum
-import inspect
 import itertools
 
+from aiogram.filters.callback_data import CallbackData
 from sqlalchemy import func, select
 
-import bot.callbacks as callbacks
 from db.models import (
     HelpRequest,
     MeetingLog,
@@ -23,14 +22,14 @@ from db.models import (
 )
 from tests.emulator import ScriptedUser
 from tests.factories import seed_school
+from tests.helpers import classes_in
 
 STRINGS = ("all", "show", "start", "results", "launch", "delete", "close", "join", "cancel", "mentee", "mentor",
            "curator", "done", "month", "ask", "program.1", "send", "1", "young", "x" * 20)
 
 
-def _factories() -> list[type[callbacks.CallbackData]]:
-    return [cls for _, cls in inspect.getmembers(callbacks, inspect.isclass)
-            if issubclass(cls, callbacks.CallbackData) and cls is not callbacks.CallbackData]
+def _factories() -> list[type[CallbackData]]:
+    return classes_in("callbacks", CallbackData)
 
 
 def _values(annotation: object, ids: list[int]) -> list:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.callbacks import JournalCb
+from bot.handlers.journal.callbacks import JournalCb
 from bot.i18n import I18n
 from bot.services import journal
 from bot.services.actor import load_actor

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.callbacks import (
+from bot.handlers.mentorships.callbacks import (
     CompleteCb,
     GroundCb,
     ItemDoneCb,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.callbacks import ConsentCb
+from bot.handlers.onboarding.callbacks import ConsentCb
 from db.models import Consent, Invite, Membership, MembershipTopic, Person, Role
 from tests.conftest import count, link_token, onboard
 from tests.emulator import ScriptedUser

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.callbacks import SpeedAction, SpeedAttendCb, SpeedCb
+from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedCb
 from bot.services.organizations import create_organization
 from db.models import Role, SignupStatus, SpeedSession, SpeedSignup
 from tests.emulator import ScriptedUser

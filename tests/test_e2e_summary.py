@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from bot.callbacks import ExportCb, SummaryCb, SummaryRequestCb
+from bot.handlers.summary.callbacks import ExportCb, SummaryCb, SummaryRequestCb
 from bot.services.organizations import create_organization
 from db.models import (
     HelpRequestStatus,

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
-from bot.callbacks import SurveyAction, SurveyCb
+from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
 from bot.services.organizations import create_organization
 from db.models import Role, Survey, SurveyParticipant, SurveyStatus
 from tests.emulator import ScriptedUser

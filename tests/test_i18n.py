@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.handlers.surveys import DEADLINE_CHOICES
+from bot.handlers.registry.views import REGISTRY_FILTERS
+from bot.handlers.surveys.router import DEADLINE_CHOICES
 from bot.i18n import I18n
-from bot.keyboards import REGISTRY_FILTERS
 from bot.services.profile import COMMON_STEPS, ROLE_STEPS
 from bot.services.surveys import AUDIENCES, TEMPLATE_KEYS, TEMPLATES
 from bot.telegram.menus import MEMBER_COMMANDS, ROLE_COMMANDS, STRANGER_COMMANDS

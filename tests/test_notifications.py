@@ -421,8 +421,8 @@ async def test_on_postgresql_the_outbox_runs_its_statements_without_begin_and_co
 
 
 def test_every_action_of_a_notice_button_is_bound_on_telegram_and_fits_its_callback_data():
-    from bot.callbacks import NOTICE_CALLBACKS, notice_markup
     from bot.services.notify import Action, Button, buttons_json
+    from bot.telegram.notices import NOTICE_CALLBACKS, notice_markup
 
     assert set(NOTICE_CALLBACKS) == set(Action)
     args = {"request": 7, "rating": 5, "mentorship": 7, "accept": True, "extension": 7, "meeting": 7,

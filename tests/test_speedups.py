@@ -13,9 +13,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import speedups
 from bot.app import BotApp
-from bot.callbacks import ConsentCb
+from bot.handlers.onboarding.callbacks import ConsentCb
+from bot.handlers.render import Keyboard
 from bot.i18n import I18n
-from bot.keyboards import Keyboard
 from bot.services.clock import Clock
 from bot.settings import Settings
 from bot.speedups import keyboard

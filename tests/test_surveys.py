@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
 from bot import reports
-from bot.handlers.surveys import results_text
+from bot.handlers.surveys.views import results_text
 from bot.services import mentorships, survey_mix
 from bot.services import surveys as svc
 from bot.services.actor import load_actor

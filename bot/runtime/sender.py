@@ -43,12 +43,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.callbacks import notice_markup
 from bot.logs import exception_summary
 from bot.services.clock import Clock
 from bot.services.message_split import split_message
 from bot.services.notify import mark_unreachable
 from bot.settings import NotifySettings
+from bot.telegram.notices import notice_markup
 from bot.telegram.retry import OUTBOX
 from bot.waits import wait_set
 from db.models import Notification, NotificationStatus

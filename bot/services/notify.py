@@ -27,17 +27,17 @@ WAKE_FLAG = "outbox_wake"  # set in session.info; the session middleware wakes t
 class Action(StrEnum):
     """What a button of a notice does. Each channel binds every one of these (tests/test_notifications.py)."""
 
-    TAKE_HELP = "help.take"  # request
-    REPLY_HELP = "help.reply"  # request
-    CLOSE_HELP = "help.close"  # request
-    RATE_HELP = "help.rate"  # request, rating
-    ANSWER_MENTORSHIP = "mentorship.answer"  # mentorship, accept
-    ANSWER_EXTENSION = "extension.answer"  # extension, accept
-    CONFIRM_MEETING = "meeting.confirm"  # meeting, comment
-    JOIN_SPEED = "speed.join"  # session
-    RATE_SPEED = "speed.rate"  # session, rating
-    START_SURVEY = "survey.start"  # survey
-    SURVEY_RESULTS = "survey.results"  # survey
+    TAKE_HELP = "help_take"  # request
+    REPLY_HELP = "help_reply"  # request
+    CLOSE_HELP = "help_close"  # request
+    RATE_HELP = "help_rate"  # request, rating
+    ANSWER_MENTORSHIP = "mentorship_answer"  # mentorship, accept
+    ANSWER_EXTENSION = "extension_answer"  # extension, accept
+    CONFIRM_MEETING = "meeting_confirm"  # meeting, comment
+    JOIN_SPEED = "speed_join"  # session
+    RATE_SPEED = "speed_rate"  # session, rating
+    START_SURVEY = "survey_start"  # survey
+    SURVEY_RESULTS = "survey_results"  # survey
 
 
 @dataclass(frozen=True)

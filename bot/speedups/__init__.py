@@ -13,7 +13,7 @@ import logging
 from aiogram import Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.keyboards import Keyboard
+from bot.handlers.render import Keyboard
 from bot.speedups import filters, gates, heap, keyboard, responses, transactions
 
 log = logging.getLogger(__name__)

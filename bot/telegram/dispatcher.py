@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -13,7 +13,21 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import ErrorEvent, LinkPreviewOptions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.handlers import get_routers
+from bot.handlers import (
+    common,
+    consent,
+    help_requests,
+    invites,
+    journal,
+    mentorships,
+    onboarding,
+    profile,
+    registry,
+    speed_sessions,
+    summary,
+    surveys,
+)
+from bot.handlers.common import fallback
 from bot.i18n import I18n
 from bot.logs import exception_summary
 from bot.runtime.backbone import NotificationBackbone
@@ -79,6 +93,15 @@ async def _on_error(event: ErrorEvent, i18n: I18n, sessionmaker: async_sessionma
         log.warning("could not tell the user about the failure", exc_info=True)
 
 
+def routers() -> list[Router]:
+    """A fresh router per feature for every dispatcher (tests build many). common first (/cancel and /help
+    work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
+    the fallback last."""
+    features = [common, onboarding, profile, consent, invites, registry, mentorships, journal, speed_sessions,
+                surveys, summary, help_requests, fallback]
+    return [feature.create_router() for feature in features]
+
+
 def create_dispatcher(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -123,6 +146,6 @@ def create_dispatcher(
     dp.update.outer_middleware(ActorMiddleware(i18n))
     dp.message.middleware(DomainErrorMiddleware())
     dp.callback_query.middleware(DomainErrorMiddleware())
-    dp.include_routers(*get_routers())
+    dp.include_routers(*routers())
     dp.errors.register(_on_error)
     return dp

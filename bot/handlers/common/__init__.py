@@ -1,0 +1,4 @@
+"""common: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.common.router import create_router
+
+__all__ = ["create_router"]

@@ -1,0 +1,4 @@
+"""invites: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.invites.router import create_router
+
+__all__ = ["create_router"]

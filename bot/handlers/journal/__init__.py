@@ -1,0 +1,4 @@
+"""journal: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.journal.router import create_router
+
+__all__ = ["create_router"]

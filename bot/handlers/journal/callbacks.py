@@ -1,0 +1,23 @@
+"""Callback data of journal's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MeetingConfirmCb(CallbackData, prefix="mc"):
+    meeting: int
+    comment: bool
+
+
+class LogPairCb(CallbackData, prefix="lp"):
+    mentorship: int
+
+
+class LogChoiceCb(CallbackData, prefix="lc"):
+    field: str  # date | duration | format | item
+    value: str
+
+
+class JournalCb(CallbackData, prefix="jr"):
+    mentorship: int
+    page: int

@@ -1,0 +1,4 @@
+"""mentorships: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.mentorships.router import create_router
+
+__all__ = ["create_router"]

@@ -1,0 +1,87 @@
+"""Callback data of mentorships's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround
+
+
+class PairMenteeCb(CallbackData, prefix="pm"):
+    org: int
+    mentee: int
+
+
+class PairMentorCb(CallbackData, prefix="pk"):
+    mentor: int
+
+
+class PairAddCb(CallbackData, prefix="pa"):
+    mentee: int  # 0: no more mentees, go on
+
+
+class PairFormCb(CallbackData, prefix="pf"):
+    form: MentoringForm
+
+
+class PairKindCb(CallbackData, prefix="pq"):
+    kind: MentoringKind
+
+
+class MentorshipAnswerCb(CallbackData, prefix="ma"):
+    mentorship: int
+    accept: bool
+
+
+class ProgramAction(StrEnum):
+    SHOW = "show"
+    CREATE = "create"
+    ITEM = "item"
+    EXTEND = "extend"
+    COMPLETE = "complete"
+    ASK_REPLACE = "ask_replace"  # a participant asks the curator
+    REPLACE = "replace"  # the curator replaces
+
+
+class ProgramCb(CallbackData, prefix="pg"):
+    mentorship: int
+    action: ProgramAction
+
+
+class ItemDoneCb(CallbackData, prefix="pi"):
+    item: int
+
+
+class ExtendCb(CallbackData, prefix="xm"):
+    program: int
+    months: int
+
+
+class ExtensionAnswerCb(CallbackData, prefix="xa"):
+    extension: int
+    accept: bool
+
+
+class CompleteCb(CallbackData, prefix="cr"):
+    mentorship: int
+    reason: CompletionReason
+
+
+class GroundCb(CallbackData, prefix="gr"):
+    mentorship: int
+    ground: ReplacementGround
+    replace: bool  # the curator replaces now (else: a participant asks for it)
+
+
+class ReplaceMentorCb(CallbackData, prefix="rm"):
+    mentorship: int
+    ground: ReplacementGround
+    mentor: int
+
+
+class ProgramMonthsCb(CallbackData, prefix="pl"):
+    months: int
+
+
+SKIP_NOTE = "skipnote"

@@ -1,0 +1,93 @@
+"""Texts and keyboards of mentorships, made from the services' data."""
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.handlers.mentorships.callbacks import (
+    ItemDoneCb,
+    ProgramAction,
+    ProgramCb,
+)
+from bot.handlers.render import from_pairs, shorten
+from bot.i18n import Translator
+from bot.services import mentorships as svc
+from db.models import MentorshipStatus, Role
+
+CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
+
+
+def program_text(t: Translator, v) -> str:  # v: MentorshipView
+    from bot.services.message_split import visible_length
+
+    head = [
+        t("program.title"),
+        t("program.meta", org=v.organization_name, form=t.plain(f"form.{v.form.value}"),
+          kind=t.plain(f"kind.{v.kind.value}")),
+        t("program.mentor_line", name=v.mentor.name if v.mentor else "—"),
+        t("program.mentees_line", names=", ".join(m.name for m in v.mentees) or "—"),
+        t("program.status_line", status=t.plain(f"mstatus.{v.status.value}")),
+    ]
+    if v.completion_reason is not None:
+        head.append(t("program.reason_line", reason=t.plain(f"completion.{v.completion_reason.value}")))
+    for ref, ground in v.past_mentors:
+        head.append(t("program.past_mentor", name=ref.name,
+                      ground=t.plain(f"ground.{ground.value}") if ground else "—"))
+    if v.program_id is None:
+        head += ["", t("program.no_program")]
+        return "\n".join(head)
+    head += [
+        t("program.period", start=v.start_date.strftime("%d.%m.%Y"), end=v.end_date.strftime("%d.%m.%Y")),
+        t("program.goals_line", goals=shorten(v.goals, 600)),
+        t("program.difficulties_line", difficulties=shorten(v.difficulties, 400)),
+        "", t("program.plan_title") if v.items else t("program.plan_empty"),
+    ]
+    text = "\n".join(head)
+    for number, item in enumerate(v.items, start=1):
+        mark = "✅" if item.done else "⚠️" if item.overdue else "▫️"
+        line = t("program.item", n=number, mark=mark, activity=shorten(item.activity, 160),
+                 due=item.due_date.strftime("%d.%m.%Y"), expected=shorten(item.expected_result, 160))
+        if item.completion_note:
+            line += "\n" + t("program.item_note", note=shorten(item.completion_note, 160))
+        if visible_length(text + "\n" + line) > CARD_BUDGET:
+            text += "\n" + t("program.more_items", count=len(v.items) - number + 1)
+            break
+        text += "\n" + line
+    return text
+
+
+def suggestions_view(t: Translator, title: str, suggestions: list[svc.MentorSuggestion], button) -> tuple[
+        str, InlineKeyboardMarkup | None]:
+    """The ranked mentors, one line each explaining the match, and a button each (`button(s)`)."""
+    shown = suggestions[:8]
+    lines = [title]
+    for n, s in enumerate(shown, start=1):
+        lines.append(t("pairs.suggestion_line", n=n, name=s.name, matched=len(s.overlap), wanted=s.wanted,
+                       topics="; ".join(s.overlap) or t.plain("pairs.no_overlap"), free=s.free,
+                       capacity=s.capacity))
+    if not shown:
+        lines.append(t("pairs.no_mentors"))
+    markup = from_pairs([(f"{n}. {s.name}", button(s)) for n, s in enumerate(shown, start=1)]) if shown else None
+    return "\n".join(lines), markup
+
+
+def program_actions(t: Translator, v: svc.MentorshipView) -> InlineKeyboardMarkup | None:
+    if v.status != MentorshipStatus.ACTIVE:
+        return None
+    participant = v.viewer_role in (Role.MENTOR, Role.MENTEE)
+    buttons: list[tuple[str, str]] = []
+    if v.program_id is None:
+        if v.viewer_role != Role.MENTEE:
+            buttons.append((t.plain("btn.program_create"), ProgramCb(mentorship=v.id, action=ProgramAction.CREATE).pack()))
+    else:
+        if participant:
+            for n, item in enumerate(v.items, start=1):
+                if not item.done:
+                    buttons.append((f"✅ {n}. {item.activity}", ItemDoneCb(item=item.id).pack()))
+            buttons.append((t.plain("btn.item_add"), ProgramCb(mentorship=v.id, action=ProgramAction.ITEM).pack()))
+            buttons.append((t.plain("btn.extend"), ProgramCb(mentorship=v.id, action=ProgramAction.EXTEND).pack()))
+    buttons.append((t.plain("btn.complete"), ProgramCb(mentorship=v.id, action=ProgramAction.COMPLETE).pack()))
+    if participant:
+        buttons.append((t.plain("btn.ask_replace"), ProgramCb(mentorship=v.id, action=ProgramAction.ASK_REPLACE).pack()))
+    else:
+        buttons.append((t.plain("btn.replace"), ProgramCb(mentorship=v.id, action=ProgramAction.REPLACE).pack()))
+    return from_pairs(buttons[:40])

@@ -1,0 +1,4 @@
+"""onboarding: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.onboarding.router import create_router
+
+__all__ = ["create_router"]

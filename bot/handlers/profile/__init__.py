@@ -1,0 +1,4 @@
+"""profile: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.profile.router import create_router
+
+__all__ = ["create_router"]

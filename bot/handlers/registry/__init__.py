@@ -1,0 +1,4 @@
+"""registry: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.registry.router import create_router
+
+__all__ = ["create_router"]

@@ -1,0 +1,238 @@
+"""/sessions: speed mentoring — announce, sign up, waitlist, attendance, feedback."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.handlers.render import from_pairs, mark_answered, show
+from bot.handlers.replies import buttons_expected, text_expected
+from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
+from bot.handlers.speed_sessions.states import SpeedForm
+from bot.handlers.speed_sessions.views import card_view
+from bot.i18n import I18n, Translator
+from bot.services import mentorships
+from bot.services import speed_sessions as svc
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.dates import local_time
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.journal import parse_duration
+from bot.services.numbers import parse_whole
+from bot.services.organizations import timezone_of
+from db.models import MenteeCategory
+
+
+async def sessions_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+                           clock: Clock) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    items = await svc.upcoming(session, actor, clock.now())
+    buttons = [(f"{local_time(starts, tz)} · {topic}", SpeedCb(session=sid, action=SpeedAction.SHOW).pack())
+               for sid, topic, starts, tz in items]
+    if actor.orgs_where(*svc.HOSTS):
+        buttons.append((t.plain("btn.speed_new"), SpeedCb(session=0, action=SpeedAction.NEW).pack()))
+    await message.answer(t("speed.list") if items else t("speed.none"), reply_markup=from_pairs(buttons) if buttons else None)
+
+
+async def new_pressed(callback: CallbackQuery, actor: Actor, state: FSMContext, t: Translator) -> None:
+    if not actor.orgs_where(*svc.HOSTS):
+        raise AccessDenied("speed.only_hosts")
+    await state.set_state(SpeedForm.topic)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_topic"))  # type: ignore[union-attr]
+
+
+async def join_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       t: Translator, clock: Clock) -> None:
+    status = await svc.join(session, actor, callback_data.session, clock.now())
+    await callback.answer(t.plain(f"speed.you_{status.value}"), show_alert=True)
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def leave_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                        t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.leave(session, actor, callback_data.session, clock.now(), i18n)
+    await callback.answer(t.plain("speed.left"))
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def cancel_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                         t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.cancel(session, actor, callback_data.session, clock.now(), i18n)
+    await callback.answer(t.plain("speed.cancelled_you"))
+    await _show_card(callback, session, actor, callback_data.session, t)
+
+
+async def move_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator) -> None:
+    v = await svc.view(session, actor, callback_data.session)
+    if not v.can_manage:
+        raise AccessDenied("speed.only_host")
+    await state.set_state(SpeedForm.move)
+    await state.update_data(speed_session=callback_data.session)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
+
+
+async def attendance_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                             t: Translator, clock: Clock) -> None:
+    await _attendance(callback, session, actor, callback_data.session, t, clock.now())
+
+
+async def show_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
+                       t: Translator) -> None:
+    v = await svc.view(session, actor, callback_data.session)  # before the answer: a refusal is still said
+    await callback.answer()
+    await show(callback, *card_view(t, v))
+
+
+async def _show_card(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator) -> None:
+    await show(callback, *card_view(t, await svc.view(session, actor, sid)))
+
+
+async def _attendance(callback: CallbackQuery, session: AsyncSession, actor: Actor, sid: int, t: Translator,
+                      now: datetime) -> None:
+    v = await svc.view(session, actor, sid)
+    if not v.can_manage:
+        raise AccessDenied("speed.only_host")
+    svc.check_started(v.starts_at, v.timezone, now)
+    await callback.answer()
+    buttons = [(("✅ " if attended else "▫️ ") + name, SpeedAttendCb(session=sid, person=pid).pack())
+               for pid, name, attended in v.registered]
+    buttons.append((t.plain("btn.speed_attendance_done"), SpeedAttendCb(session=sid, person=0).pack()))
+    await show(callback, t("speed.mark_attendance", topic=v.topic), from_pairs(buttons))
+
+
+async def attend(callback: CallbackQuery, callback_data: SpeedAttendCb, session: AsyncSession, actor: Actor,
+                 t: Translator, i18n: I18n, clock: Clock) -> None:
+    if callback_data.person == 0:
+        count = await svc.finish_attendance(session, actor, callback_data.session, clock.now(), i18n)
+        await callback.answer(t.plain("speed.attendance_saved", count=count))
+        await show(callback, *card_view(t, await svc.view(session, actor, callback_data.session)))
+        return
+    await svc.toggle_attendance(session, actor, callback_data.session, callback_data.person, clock.now())
+    await _attendance(callback, session, actor, callback_data.session, t, clock.now())
+
+
+async def rate(callback: CallbackQuery, callback_data: SpeedFeedbackCb, session: AsyncSession, actor: Actor,
+               t: Translator) -> None:
+    await svc.feedback(session, actor, callback_data.session, callback_data.rating)
+    await callback.answer(t.plain("sit.thanks"))
+    await mark_answered(callback)
+
+
+# ---------------------------------------------------------------------------- announcing
+async def _zone(session: AsyncSession, actor: Actor) -> str:
+    return await timezone_of(session, actor.first_org_where(*svc.HOSTS, denied="speed.only_hosts"))
+
+
+def _parse_when(raw: str, zone: str) -> datetime:
+    try:
+        local = datetime.strptime(" ".join(raw.split()), "%d.%m.%Y %H:%M")
+    except ValueError:
+        raise InvalidInput("speed.bad_when") from None
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
+async def topic_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.update_data(speed={"topic": mentorships.clean_text(message.text or "")})
+    await state.set_state(SpeedForm.when)
+    await message.answer(t("speed.ask_when"))
+
+
+async def _put(state: FSMContext, **values: object) -> None:
+    data = await state.get_data()
+    await state.update_data(speed={**data.get("speed", {}), **values})
+
+
+async def when_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                     clock: Clock) -> None:
+    starts = _parse_when(message.text or "", await _zone(session, actor))
+    if starts <= clock.now():
+        raise InvalidInput("speed.past")
+    await _put(state, starts=starts.isoformat())
+    await state.set_state(SpeedForm.duration)
+    await message.answer(t("speed.ask_duration"))
+
+
+async def duration_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await _put(state, duration=parse_duration(message.text or ""))
+    await state.set_state(SpeedForm.place)
+    await message.answer(t("speed.ask_place"))
+
+
+async def place_typed(message: Message, state: FSMContext, t: Translator) -> None:
+    await _put(state, place=mentorships.clean_text(message.text or "", 500))
+    await state.set_state(SpeedForm.capacity)
+    await message.answer(t("speed.ask_capacity"))
+
+
+async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
+                         t: Translator) -> None:
+    capacity = parse_whole(message.text)
+    if capacity is None or not 1 <= capacity <= svc.CAPACITY_MAX:
+        raise InvalidInput("speed.bad_capacity", max=svc.CAPACITY_MAX)
+    await _put(state, capacity=capacity)
+    await state.set_state(SpeedForm.audience)
+    topics = await svc.audience_topics(session, actor)
+    buttons = [(t.plain("speed.audience_all"), SpeedAudienceCb(value="all").pack())]
+    buttons += [(t.plain(f"category.{c.value}"), SpeedAudienceCb(value=f"category.{c.value}").pack())
+                for c in MenteeCategory]
+    buttons += [("⚑ " + title, SpeedAudienceCb(value=f"topic.{topic_id}").pack()) for topic_id, title in topics]
+    await message.answer(t("speed.ask_audience"), reply_markup=from_pairs(buttons))
+
+
+async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceCb, session: AsyncSession,
+                          actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    data = (await state.get_data()).get("speed", {})
+    sid = await svc.announce(session, actor, topic=data["topic"], starts_at=datetime.fromisoformat(data["starts"]),
+                             duration=data["duration"], place=data["place"], capacity=data["capacity"],
+                             audience=callback_data.value, now=clock.now(), i18n=i18n)
+    await state.clear()
+    await callback.answer()
+    await mark_answered(callback)
+    text, markup = card_view(t, await svc.view(session, actor, sid))
+    await callback.bot.send_message(callback.from_user.id, t("speed.announced") + "\n\n" + text,  # type: ignore[union-attr]
+                                    reply_markup=markup)
+
+
+async def move_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                     i18n: I18n, clock: Clock) -> None:
+    sid = (await state.get_data())["speed_session"]
+    v = await svc.view(session, actor, sid)
+    await svc.reschedule(session, actor, sid, _parse_when(message.text or "", v.timezone), clock.now(), i18n)
+    await state.clear()
+    text, markup = card_view(t, await svc.view(session, actor, sid))
+    await message.answer(t("speed.moved_you") + "\n\n" + text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name="speed_sessions")
+    typed = (F.text, ~F.text.startswith("/"))
+    router.message.register(sessions_command, Command("sessions"))
+    for pressed, act in ((new_pressed, SpeedAction.NEW), (join_pressed, SpeedAction.JOIN),
+                         (leave_pressed, SpeedAction.LEAVE), (cancel_pressed, SpeedAction.CANCEL),
+                         (move_pressed, SpeedAction.MOVE), (attendance_pressed, SpeedAction.ATTENDANCE),
+                         (show_pressed, SpeedAction.SHOW)):
+        router.callback_query.register(pressed, SpeedCb.filter(F.action == act))
+    router.callback_query.register(attend, SpeedAttendCb.filter())
+    router.callback_query.register(rate, SpeedFeedbackCb.filter())
+    router.callback_query.register(audience_picked, SpeedForm.audience, SpeedAudienceCb.filter())
+    router.message.register(topic_typed, SpeedForm.topic, *typed)
+    router.message.register(when_typed, SpeedForm.when, *typed)
+    router.message.register(duration_typed, SpeedForm.duration, *typed)
+    router.message.register(place_typed, SpeedForm.place, *typed)
+    router.message.register(capacity_typed, SpeedForm.capacity, *typed)
+    router.message.register(move_typed, SpeedForm.move, *typed)
+    for step in (SpeedForm.topic, SpeedForm.when, SpeedForm.duration, SpeedForm.place, SpeedForm.capacity,
+                 SpeedForm.move):
+        router.message.register(text_expected, step, ~F.text.startswith("/"))
+    router.message.register(buttons_expected, SpeedForm.audience, ~F.text.startswith("/"))
+    return router
+

@@ -1,0 +1,4 @@
+"""summary: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.summary.router import create_router
+
+__all__ = ["create_router"]

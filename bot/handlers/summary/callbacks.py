@@ -1,0 +1,28 @@
+"""Callback data of summary's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class SummaryCb(CallbackData, prefix="sm"):
+    org: int  # 0: the coordinator's view
+    page: int  # the coordinator's page of organisations
+
+
+class SummaryRequestCb(CallbackData, prefix="sr"):
+    request: int
+
+
+class DigestCb(CallbackData, prefix="dg"):
+    org: int
+    day: int  # -1: choose the day; 0..6 Monday..Sunday; 7: off
+    hour: int  # -1: choose the hour
+
+
+class StaffCb(CallbackData, prefix="sx"):
+    org: int
+
+
+class ExportCb(CallbackData, prefix="ex"):
+    org: int  # 0: the coordinator's workbook
+    period: str  # month | prev_month | year | all | ask (choose)

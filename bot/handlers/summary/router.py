@@ -1,0 +1,247 @@
+"""/summary and /export: the curator's (and head's) figures with what needs attention, the weekly
+digest's settings, the staff numbers; the coordinator's figures per organisation and in total."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import reports
+from bot.handlers.common.callbacks import OrgPickCb
+from bot.handlers.common.views import org_pick
+from bot.handlers.render import from_pairs, shorten, show
+from bot.handlers.replies import text_expected
+from bot.handlers.summary.callbacks import DigestCb, ExportCb, StaffCb, SummaryCb, SummaryRequestCb
+from bot.handlers.summary.states import StaffForm
+from bot.handlers.summary.views import attention_target, digest_label
+from bot.i18n import Translator
+from bot.services import exports, summary
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.dates import local_date, local_time
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.numbers import is_whole
+from bot.services.organizations import timezone_of
+from db.models import Organization, Role
+
+ORGS_PAGE = 10
+WEEKDAYS = range(7)
+HOURS = range(6, 22)
+
+
+# ------------------------------------------------------------------------------ /summary
+async def summary_command(message: Message, session: AsyncSession, actor: Actor, t: Translator, clock: Clock) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    orgs = await summary.readable_orgs(session, actor)
+    if actor.orgs_where(Role.COORDINATOR):
+        text, markup = await _coordinator_page(session, actor, t, clock, 0)
+        await message.answer(text, reply_markup=markup)
+    if not orgs:
+        if not actor.orgs_where(Role.COORDINATOR):
+            raise AccessDenied("summary.only_curators")
+        return
+    if len(orgs) > 1:
+        await message.answer(t("summary.pick_org"), reply_markup=org_pick([(o.id, o.name) for o in orgs], "summary"))
+        return
+    text, markup = await _organisation(session, actor, t, clock, orgs[0])
+    await message.answer(text, reply_markup=markup)
+
+
+async def org_picked(callback: CallbackQuery, callback_data: OrgPickCb, session: AsyncSession, actor: Actor,
+                     t: Translator, clock: Clock) -> None:
+    org = await summary.org_for_reader(session, actor, callback_data.org)
+    await callback.answer()
+    await show(callback, *await _organisation(session, actor, t, clock, org))
+
+
+async def summary_pressed(callback: CallbackQuery, callback_data: SummaryCb, session: AsyncSession, actor: Actor,
+                          t: Translator, clock: Clock) -> None:
+    if callback_data.org == 0:
+        text, markup = await _coordinator_page(session, actor, t, clock, callback_data.page)
+    else:
+        org = await summary.org_for_reader(session, actor, callback_data.org)
+        text, markup = await _organisation(session, actor, t, clock, org)
+    await callback.answer()
+    await show(callback, text, markup)
+
+
+async def _organisation(session: AsyncSession, actor: Actor, t: Translator, clock: Clock,
+                        org: Organization) -> tuple[str, InlineKeyboardMarkup]:
+    now = clock.now()
+    ind = (await summary.indicators(session, [org], now))[org.id]
+    title = t("summary.title", org=org.name, date=local_date(now, org.timezone))
+    buttons: list[tuple[str, str]] = []
+    if not actor.has_role(org.id, *summary.READERS):  # a coordinator: figures only, nothing personal
+        return "\n\n".join([title, reports.indicators_text(t, ind)]), from_pairs(
+            [(t.plain("btn.summary_back"), SummaryCb(org=0, page=0).pack())])
+    att = await summary.attention(session, org, now)
+    for section in reports.ATTENTION_SECTIONS:
+        for item in getattr(att, section)[1]:
+            label = t.plain(f"summary.icon.{section}") + " " + shorten(item.text, 50)
+            buttons.append((label, attention_target(section, org.id, item.target)))
+    buttons.append((t.plain("btn.export"), ExportCb(org=org.id, period="ask").pack()))
+    if actor.has_role(org.id, Role.CURATOR):
+        buttons.append((digest_label(t, org), DigestCb(org=org.id, day=-1, hour=-1).pack()))
+    buttons.append((t.plain("btn.staff"), StaffCb(org=org.id).pack()))
+    text = "\n\n".join([title, reports.indicators_text(t, ind), reports.attention_text(t, att)])
+    return text, from_pairs(buttons)
+
+
+
+
+
+
+async def _coordinator_page(session: AsyncSession, actor: Actor, t: Translator, clock: Clock,
+                            page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    orgs = await summary.coordinated_orgs(session, actor)
+    if not orgs:
+        return t("summary.no_orgs"), None
+    figures = await summary.indicators(session, orgs, clock.now())
+    pages = (len(orgs) + ORGS_PAGE - 1) // ORGS_PAGE
+    page = min(max(page, 0), pages - 1)
+    total = summary.total(list(figures.values()))
+    lines = [t("summary.coordinator_title", count=len(orgs)), reports.indicators_text(t, total),
+             t("summary.by_org", page=page + 1, pages=pages)]
+    shown = orgs[page * ORGS_PAGE:(page + 1) * ORGS_PAGE]
+    for org in shown:
+        ind = figures[org.id]
+        lines.append(t("summary.org_line", org=org.name, programs_share=reports.percent(t, ind.programs_share),
+                       young_share=reports.percent(t, ind.young_share), pairs=ind.active_pairs,
+                       meetings=ind.meetings_month, open=ind.help_open))
+    buttons = [(shorten(org.name, 50), SummaryCb(org=org.id, page=page).pack()) for org in shown]
+    nav = []
+    if page > 0:
+        nav.append(("◀", SummaryCb(org=0, page=page - 1).pack()))
+    if page < pages - 1:
+        nav.append(("▶", SummaryCb(org=0, page=page + 1).pack()))
+    markup = from_pairs(buttons + nav + [(t.plain("btn.export"), ExportCb(org=0, period="all").pack())])
+    return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]), markup
+
+
+async def request_pressed(callback: CallbackQuery, callback_data: SummaryRequestCb, session: AsyncSession,
+                          actor: Actor, t: Translator) -> None:
+    request, mentee, mentor = await summary.request_card(session, actor, callback_data.request)
+    zone = await timezone_of(session, request.organization_id)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t(  # type: ignore[union-attr]
+        "summary.request_card", id=request.id, mentee=mentee, mentor=mentor or "—",
+        status=t.plain(f"hstatus.{request.status.value}"),
+        created=local_time(request.created_at, zone), text=shorten(request.text, 1500)))
+
+
+# -------------------------------------------------------------------------------- digest
+async def digest_pressed(callback: CallbackQuery, callback_data: DigestCb, session: AsyncSession, actor: Actor,
+                         t: Translator, clock: Clock) -> None:
+    org_id, day, hour = callback_data.org, callback_data.day, callback_data.hour
+    if not actor.has_role(org_id, Role.CURATOR):
+        raise AccessDenied("summary.only_curators")
+    if day == -1:
+        await callback.answer()
+        buttons = [(t.plain(f"weekday.d{d}"), DigestCb(org=org_id, day=d, hour=-1).pack()) for d in WEEKDAYS]
+        buttons.append((t.plain("btn.digest_disable"), DigestCb(org=org_id, day=7, hour=0).pack()))
+        await show(callback, t("summary.ask_digest_day"), from_pairs(buttons, 4))
+        return
+    if 0 <= day <= 6 and hour == -1:
+        await callback.answer()
+        await show(callback, t("summary.ask_digest_hour", day=t.plain(f"weekday.d{day}")), from_pairs(
+            [(f"{h:02d}:00", DigestCb(org=org_id, day=day, hour=h).pack()) for h in HOURS], 4))
+        return
+    if day not in (*WEEKDAYS, 7) or (day != 7 and hour not in HOURS):
+        raise InvalidInput()
+    await summary.set_digest(session, actor, org_id, None if day == 7 else day, hour if day != 7 else 8, clock.now())
+    org = await summary.org_for_reader(session, actor, org_id)
+    await callback.answer(t.plain("summary.digest_saved"))
+    await show(callback, *await _organisation(session, actor, t, clock, org))
+
+
+# --------------------------------------------------------------------------------- staff
+async def staff_pressed(callback: CallbackQuery, callback_data: StaffCb, session: AsyncSession, actor: Actor,
+                        state: FSMContext, t: Translator) -> None:
+    org = await summary.org_for_reader(session, actor, callback_data.org)
+    if not actor.has_role(org.id, *summary.READERS):
+        raise AccessDenied("summary.only_curators")
+    await state.set_state(StaffForm.numbers)
+    await state.update_data(staff_org=org.id)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t("summary.ask_staff"))  # type: ignore[union-attr]
+
+
+async def staff_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                      clock: Clock) -> None:
+    parts = (message.text or "").split()
+    if len(parts) != 2 or not all(is_whole(p) for p in parts):
+        raise InvalidInput("summary.bad_staff")
+    org_id = (await state.get_data())["staff_org"]
+    await summary.set_staff(session, actor, org_id, int(parts[0]), int(parts[1]))
+    await state.clear()
+    org = await summary.org_for_reader(session, actor, org_id)
+    text, markup = await _organisation(session, actor, t, clock, org)
+    await message.answer(t("summary.staff_saved") + "\n\n" + text, reply_markup=markup)
+
+
+# ------------------------------------------------------------------------------- /export
+async def export_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    orgs = await summary.readable_orgs(session, actor)
+    buttons = [(t.plain("export.for_org", org=shorten(o.name, 40)), ExportCb(org=o.id, period="ask").pack())
+               for o in orgs]
+    if actor.orgs_where(Role.COORDINATOR):
+        buttons.append((t.plain("btn.export_coordinator"), ExportCb(org=0, period="all").pack()))
+    if not buttons:
+        raise AccessDenied("summary.only_curators")
+    await message.answer(t("export.pick"), reply_markup=from_pairs(buttons))
+
+
+async def export_pressed(callback: CallbackQuery, callback_data: ExportCb, session: AsyncSession, actor: Actor,
+                         t: Translator, clock: Clock) -> None:
+    org_id, period = callback_data.org, callback_data.period
+    if org_id and not actor.has_role(org_id, *summary.READERS):  # a coordinator exports figures only
+        raise AccessDenied("summary.not_yours")
+    if org_id == 0 and not actor.orgs_where(Role.COORDINATOR):
+        raise AccessDenied("summary.only_curators")
+    if org_id and period == "ask":
+        await callback.answer()
+        await callback.bot.send_message(callback.from_user.id, t("export.ask_period"), reply_markup=from_pairs(  # type: ignore[union-attr]
+            [(t.plain(f"export.period.{p}"), ExportCb(org=org_id, period=p).pack()) for p in exports.PERIODS], 2))
+        return
+    if org_id and period not in exports.PERIODS:
+        raise InvalidInput()
+    await callback.answer(t.plain("export.preparing"))
+    bot, chat = callback.bot, callback.from_user.id
+    with tempfile.TemporaryDirectory(prefix="nastavnik-export-") as folder:
+        stamp = local_date(clock.now(), "UTC").replace(".", "-")
+        if org_id == 0:
+            path = Path(folder) / f"indicators-{stamp}.xlsx"
+            count = await exports.coordinator_workbook(session, actor, clock.now(), t, path)
+            await bot.send_document(chat, FSInputFile(path), caption=t("export.coordinator_caption", count=count))  # type: ignore[union-attr]
+            return
+        org = await summary.org_for_reader(session, actor, org_id)
+        path = Path(folder) / f"export-{org.id}-{period}-{stamp}.xlsx"
+        await exports.organisation_workbook(session, actor, org.id, period, clock.now(), t, path)
+        await bot.send_document(chat, FSInputFile(path), caption=t(  # type: ignore[union-attr]
+            "export.caption", org=org.name, period=t.plain(f"export.period.{period}")))
+        registry = Path(folder) / f"registry-{org.id}-{stamp}.csv"
+        await exports.registry_csv(session, actor, org.id, t, registry)
+        await bot.send_document(chat, FSInputFile(registry), caption=t("export.registry_caption", org=org.name))  # type: ignore[union-attr]
+
+
+def create_router() -> Router:
+    router = Router(name="summary")
+    router.message.register(summary_command, Command("summary"))
+    router.message.register(export_command, Command("export"))
+    router.callback_query.register(org_picked, OrgPickCb.filter(F.purpose == "summary"))
+    router.callback_query.register(summary_pressed, SummaryCb.filter())
+    router.callback_query.register(request_pressed, SummaryRequestCb.filter())
+    router.callback_query.register(digest_pressed, DigestCb.filter())
+    router.callback_query.register(staff_pressed, StaffCb.filter())
+    router.callback_query.register(export_pressed, ExportCb.filter())
+    router.message.register(staff_typed, StaffForm.numbers, F.text, ~F.text.startswith("/"))
+    router.message.register(text_expected, StaffForm.numbers, ~F.text.startswith("/"))
+    return router

@@ -1,0 +1,25 @@
+"""Texts and keyboards of summary, made from the services' data."""
+from __future__ import annotations
+
+from bot.handlers.journal.callbacks import JournalCb
+from bot.handlers.mentorships.callbacks import ProgramAction, ProgramCb
+from bot.handlers.registry.callbacks import PersonCardCb
+from bot.handlers.summary.callbacks import SummaryRequestCb
+from bot.i18n import Translator
+from db.models import Organization
+
+
+def attention_target(section: str, org_id: int, target: int) -> str:
+    if section == "unanswered_requests":
+        return SummaryRequestCb(request=target).pack()
+    if section == "quiet_pairs":
+        return JournalCb(mentorship=target, page=0).pack()
+    if section == "unreachable":
+        return PersonCardCb(org=org_id, person=target, role="unreachable", page=0, search=False).pack()
+    return ProgramCb(mentorship=target, action=ProgramAction.SHOW).pack()
+
+
+def digest_label(t: Translator, org: Organization) -> str:
+    if org.digest_weekday is None:
+        return t.plain("btn.digest_off")
+    return t.plain("btn.digest", day=t.plain(f"weekday.d{org.digest_weekday}"), hour=f"{org.digest_hour:02d}:00")

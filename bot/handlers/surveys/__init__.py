@@ -1,0 +1,4 @@
+"""surveys: the Telegram side (router, views, callbacks, dialog states)."""
+from bot.handlers.surveys.router import create_router
+
+__all__ = ["create_router"]

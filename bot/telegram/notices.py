@@ -1,0 +1,44 @@
+"""The buttons of a notice (bot/services/notify.py), on Telegram: each action bound to its callback data."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.handlers.help_requests.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
+from bot.handlers.journal.callbacks import MeetingConfirmCb
+from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb
+from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedCb, SpeedFeedbackCb
+from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
+from bot.services.notify import Action, buttons_of
+
+# what each button of a notice (bot/services/notify.py) is on Telegram
+NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
+    Action.TAKE_HELP: lambda a: HelpTakeCb(request=a["request"]),
+    Action.REPLY_HELP: lambda a: HelpReplyCb(request=a["request"]),
+    Action.CLOSE_HELP: lambda a: HelpCloseCb(request=a["request"]),
+    Action.RATE_HELP: lambda a: HelpRateCb(request=a["request"], rating=a["rating"]),
+    Action.ANSWER_MENTORSHIP: lambda a: MentorshipAnswerCb(mentorship=a["mentorship"], accept=a["accept"]),
+    Action.ANSWER_EXTENSION: lambda a: ExtensionAnswerCb(extension=a["extension"], accept=a["accept"]),
+    Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
+    Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action=SpeedAction.JOIN),
+    Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),
+    Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.START),
+    Action.SURVEY_RESULTS: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.RESULTS),
+}
+
+
+def notice_markup(stored: str | None) -> InlineKeyboardMarkup | None:
+    """The keyboard of a notice as stored in the outbox (its buttons' actions), for Telegram. A row queued
+    before the buttons were stored as actions holds Telegram's own markup, which is sent as it is."""
+    if not stored:
+        return None
+    data = json.loads(stored)
+    if "inline_keyboard" in data:
+        return InlineKeyboardMarkup.model_validate(data)
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.text or "—", callback_data=NOTICE_CALLBACKS[b.action](b.args).pack()) for b in row]
+        for row in buttons_of(stored)])

@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from bot.handlers.summary.callbacks import ExportCb, SummaryCb, SummaryRequestCb
 from bot.services.organizations import create_organization
+from bot.services.summary.queries import ATTENTION_SHOWN
 from db.models import (
     HelpRequestStatus,
     MentoringKind,
@@ -245,10 +246,10 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
     assert ind.help_open == 9 and ind.help_overdue == 8 and ind.help_month == 10  # not closed; open, late; this month
 
     count, shown = att.unanswered_requests
-    assert count == 8 and len(shown) == summary.ATTENTION_SHOWN
+    assert count == 8 and len(shown) == ATTENTION_SHOWN
     assert [item.when.hour for item in shown] == [1, 2, 3, 4, 5]  # the oldest first
     count, shown = att.quiet_pairs
-    assert count == 7 and len(shown) == summary.ATTENTION_SHOWN
+    assert count == 7 and len(shown) == ATTENTION_SHOWN
     assert [item.target for item in shown] == sorted(quiet)[:5]
     assert {item.target: item.text for item in shown} == {pair: quiet[pair] for pair in sorted(quiet)[:5]}
     assert att.overdue_items[0] == 1

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, and_, bindparam, case, func, select, true, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.help_requests.queries import IN_PROGRESS, MAX_OFFERS, OWN_MENTOR, REQUEST_CONTEXT
 from bot.services.notify import Action, Button, enqueue
 from bot.services.people import CURATORS, curators_of, mentor_loads
 from db.models import (
@@ -30,12 +30,9 @@ from db.models import (
     HelpRequestStatus,
     Membership,
     MembershipTopic,
-    Mentorship,
-    MentorshipStatus,
     Notification,
     NotificationStatus,
     Organization,
-    Participant,
     Person,
     Role,
     Topic,
@@ -43,9 +40,12 @@ from db.models import (
 from db.repositories import plain_rows
 
 TEXT_MAX = 3500
+
+
 CAPTION_MAX = 900
+
+
 WORKDAY = (time(9), time(18))
-MAX_OFFERS = 20
 
 
 def add_working_hours(start: datetime, hours: float, zone: str) -> datetime:
@@ -89,35 +89,6 @@ async def topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     rows = await session.execute(select(Topic.id, Topic.title).where(
         Topic.organization_id == org_id, Topic.archived.is_(False)).order_by(Topic.position))
     return [(tid, title) for tid, title in rows]
-
-
-def _own_mentor_statement() -> Select:
-    """The confirmed current mentor of an active pair or group where `person_id` is a current mentee,
-    in `org_id`: the first such pair (by id). Built once."""
-    mentee, mentor = aliased(Participant), aliased(Participant)
-    return (select(Person.id, Person.telegram_id, Person.locale)
-            .select_from(mentee)
-            .join(Mentorship, Mentorship.id == mentee.mentorship_id)
-            .join(mentor, and_(mentor.mentorship_id == Mentorship.id, mentor.role == Role.MENTOR,
-                               mentor.left_at.is_(None), mentor.declined_at.is_(None), mentor.confirmed_at.is_not(None)))
-            .join(Person, Person.id == mentor.person_id)
-            .where(Mentorship.organization_id == bindparam("org_id", type_=Mentorship.organization_id.type),
-                   Mentorship.status == MentorshipStatus.ACTIVE,
-                   mentee.person_id == bindparam("person_id", type_=Participant.person_id.type),
-                   mentee.role == Role.MENTEE, mentee.left_at.is_(None), mentee.declined_at.is_(None))
-            .order_by(Mentorship.id).limit(1))
-
-
-OWN_MENTOR = _own_mentor_statement()
-# what a request needs to know of its organisation, its author and its topic, in one row (the topic's
-# title is NULL when there is none, or when it is not this organisation's)
-REQUEST_CONTEXT = (select(Organization.help_escalation_hours, Organization.timezone, Person.full_name,
-                          select(Topic.title).where(Topic.id == bindparam("topic_id", type_=Topic.id.type),
-                                                    Topic.organization_id == Organization.id)
-                          .scalar_subquery().label("topic"))
-                   .select_from(Organization).join(Person, true())  # one row each: no cartesian product
-                   .where(Organization.id == bindparam("org_id", type_=Organization.id.type),
-                          Person.id == bindparam("person_id", type_=Person.id.type)))
 
 
 async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclude: int) -> list[Person]:
@@ -262,15 +233,6 @@ class Route:
     choices: list[tuple[int, str]] = field(default_factory=list)  # (request id, the other side's name)
 
 
-IN_PROGRESS = (select(HelpRequest.id, HelpRequest.mentee_id, HelpRequest.mentor_id, Person.full_name)
-               .join(Person, Person.id == case(
-                   (HelpRequest.mentee_id == bindparam("person_id", type_=HelpRequest.mentee_id.type),
-                    HelpRequest.mentor_id), else_=HelpRequest.mentee_id))
-               .where(HelpRequest.status == HelpRequestStatus.TAKEN,
-                      (HelpRequest.mentee_id == bindparam("person_id")) | (HelpRequest.mentor_id == bindparam("person_id")))
-               .order_by(HelpRequest.taken_at.desc(), HelpRequest.id.desc()).limit(MAX_OFFERS))
-
-
 async def conversations(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     """The actor's requests in progress, as mentee or mentor, newest first, with the other side's name."""
     if actor.person_id is None:
@@ -390,7 +352,6 @@ async def end_for_leaver(session: AsyncSession, person_id: int, org_id: int | No
                           text=i18n.get(person.locale)(key, id=request.id), now=now)
 
 
-# ------------------------------------------------------------------------------ overview
 @dataclass
 class RequestLine:
     id: int
@@ -479,4 +440,3 @@ async def escalate_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
             count += 1
     await session.commit()
     return count
-

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.journal.queries import JOURNAL_COMMENTS, JOURNAL_PAGE, JOURNAL_TOTALS, PAGE
 from bot.services.mentorships import (
     MentorshipView,
     clean_text,
@@ -32,13 +32,13 @@ from db.models import (
     MentorshipStatus,
     Organization,
     Participant,
-    PlanItem,
     Role,
 )
 from db.repositories import plain_rows
 
-PAGE = 5
 DURATION_MAX = 600
+
+
 QUIET_DAYS = 30
 
 
@@ -187,36 +187,6 @@ class JournalPage:
     total: int
     hours: float
     meetings: list[MeetingView]
-
-
-# /journal's statements, built once (building them cost more than running them). A page is one
-# statement: its meetings with the journal's totals (window functions, counted before the LIMIT) and
-# each meeting's confirmations counted; the comments are read only when a meeting on the page has any.
-_PAIR = bindparam("mentorship_id", type_=MeetingLog.mentorship_id.type)
-JOURNAL_TOTALS = select(func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0)).where(
-    MeetingLog.mentorship_id == _PAIR)
-
-
-def _confirmations(*conditions: Any) -> Any:
-    return (select(func.count(MeetingConfirmation.id))
-            .where(MeetingConfirmation.meeting_id == MeetingLog.id, *conditions).scalar_subquery())
-
-
-JOURNAL_PAGE = (select(MeetingLog.id, MeetingLog.held_on, MeetingLog.duration_minutes, MeetingLog.format,
-                       MeetingLog.channel, MeetingLog.topic, MeetingLog.summary, MeetingLog.next_steps,
-                       PlanItem.activity, func.count().over().label("total"),
-                       func.sum(MeetingLog.duration_minutes).over().label("minutes"),
-                       _confirmations().label("asked"),
-                       _confirmations(MeetingConfirmation.confirmed_at.is_not(None)).label("confirmed"),
-                       _confirmations(MeetingConfirmation.comment.is_not(None)).label("commented"))
-                .outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
-                .where(MeetingLog.mentorship_id == _PAIR)
-                .order_by(MeetingLog.held_on.desc(), MeetingLog.id.desc())
-                .offset(bindparam("offset", type_=Integer)).limit(PAGE))
-JOURNAL_COMMENTS = (select(MeetingConfirmation.meeting_id, MeetingConfirmation.comment)
-                    .where(MeetingConfirmation.meeting_id.in_(bindparam("ids", expanding=True)),
-                           MeetingConfirmation.comment.is_not(None))
-                    .order_by(MeetingConfirmation.id))
 
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page: int = 0) -> JournalPage:

@@ -15,16 +15,35 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.mentorships import local_today
-from bot.services.people import curators_of, has_current_mentor, pair_titles
+from bot.services.people import curators_of, pair_titles
+from bot.services.summary.queries import (
+    ACTIVE_BY_FORM_KIND,
+    ENDING_PROGRAMS,
+    HELP_MONTH,
+    HELP_OPEN,
+    IN_HELP_MONTH,
+    IN_PROGRAMS,
+    MEETINGS_MONTH,
+    MENTEES_BY_CATEGORY,
+    OVERDUE_ITEMS,
+    PEOPLE_BY_ROLE,
+    PROGRAMS_BY_STATUS,
+    QUIET_PAIRS,
+    REGISTERED,
+    SURVEY_ANSWERS,
+    SURVEYS,
+    UNANSWERED_REQUESTS,
+    UNREACHABLE,
+    WITHOUT_MENTOR,
+)
 from db.models import (
     HelpRequest,
-    HelpRequestStatus,
     MeetingLog,
     Membership,
     MenteeCategory,
@@ -33,20 +52,15 @@ from db.models import (
     Mentorship,
     MentorshipStatus,
     Organization,
-    Participant,
     Person,
-    PlanItem,
-    Program,
     Role,
     Survey,
-    SurveyParticipant,
-    SurveyStatus,
 )
 
 READERS = (Role.CURATOR, Role.HEAD)
+
+
 ENDING_DAYS = 30
-ATTENTION_SHOWN = 5
-TEACHER_ROLES = (Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD)
 
 
 @dataclass
@@ -125,7 +139,6 @@ def total(parts: list[Indicators]) -> Indicators:
     return result
 
 
-# ------------------------------------------------------------------------------- access
 async def readable_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
     """The organisations whose summary the actor may read (curator/head: theirs)."""
     ids = [org_id for org_id, _ in actor.orgs_where(*READERS)]
@@ -166,71 +179,9 @@ async def org_for_reader(session: AsyncSession, actor: Actor, org_id: int) -> Or
     raise AccessDenied("summary.not_yours")
 
 
-# ----------------------------------------------------------------------------- figures
 def month_start(now: datetime, zone: str) -> datetime:
     local = now.astimezone(ZoneInfo(zone))
     return datetime.combine(local.date().replace(day=1), time(0), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
-
-
-def _ids(column: Any) -> Any:
-    return column.in_(bindparam("ids", expanding=True))
-
-
-def _distinct_where(condition: Any, value: Any) -> Any:
-    """COUNT(DISTINCT value) over the rows that meet `condition` (a CASE: the others count as NULL)."""
-    return func.count(func.distinct(case((condition, value))))
-
-
-# The indicators' statements, built once with bound parameters (building them cost more than running
-# them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
-_MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
-# a pair or group counts while it has a mentor: one whose mentor left waits for a new one (attention list)
-_HAS_MENTOR = has_current_mentor()
-_IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE, _HAS_MENTOR,
-                   Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
-                   Participant.declined_at.is_(None))
-_LAUNCHED = and_(_ids(Survey.organization_id), Survey.status != SurveyStatus.DRAFT)
-PEOPLE_BY_ROLE = (select(Membership.organization_id, Membership.role, func.count(func.distinct(Membership.person_id)))
-                  .where(_MEMBER).group_by(Membership.organization_id, Membership.role))
-MENTEES_BY_CATEGORY = (select(Membership.organization_id, Membership.mentee_category, func.count())
-                       .where(_MEMBER, Membership.role == Role.MENTEE)
-                       .group_by(Membership.organization_id, Membership.mentee_category))
-REGISTERED = (select(Membership.organization_id, func.count(func.distinct(Membership.person_id)),
-                     _distinct_where(Person.under_35.is_(True), Membership.person_id))
-              .join(Person, Person.id == Membership.person_id)
-              .where(_MEMBER, Membership.role.in_(TEACHER_ROLES)).group_by(Membership.organization_id))
-IN_PROGRAMS = (select(Mentorship.organization_id, func.count(func.distinct(Participant.person_id)),
-                      _distinct_where(and_(Participant.role == Role.MENTEE, Person.under_35.is_(True)),
-                                      Participant.person_id))
-               .join(Participant, Participant.mentorship_id == Mentorship.id)
-               .join(Person, Person.id == Participant.person_id)
-               .where(_IN_PROGRAM).group_by(Mentorship.organization_id))
-PROGRAMS_BY_STATUS = (select(Mentorship.organization_id, Mentorship.status, func.count())
-                      .join(Program, Program.mentorship_id == Mentorship.id)
-                      .where(_ids(Mentorship.organization_id)).group_by(Mentorship.organization_id, Mentorship.status))
-ACTIVE_BY_FORM_KIND = (select(Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count())
-                       .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE,
-                              _HAS_MENTOR)
-                       .group_by(Mentorship.organization_id, Mentorship.form, Mentorship.kind))
-MEETINGS_MONTH = (select(Mentorship.organization_id, func.count(),
-                         func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
-                  .join(MeetingLog, MeetingLog.mentorship_id == Mentorship.id)
-                  .where(_ids(Mentorship.organization_id), MeetingLog.held_on >= bindparam("first_day"))
-                  .group_by(Mentorship.organization_id))
-_HELP_MONTH = and_(_ids(HelpRequest.organization_id), HelpRequest.created_at >= bindparam("start"))
-HELP_MONTH = (select(HelpRequest.organization_id, func.count()).where(_HELP_MONTH)
-              .group_by(HelpRequest.organization_id))
-HELP_OPEN = (select(HelpRequest.organization_id,
-                    func.count(case((HelpRequest.status != HelpRequestStatus.CLOSED, 1))),
-                    func.count(case((and_(HelpRequest.status == HelpRequestStatus.OPEN,
-                                          HelpRequest.escalate_at <= bindparam("now")), 1))))
-             .where(_ids(HelpRequest.organization_id)).group_by(HelpRequest.organization_id))
-SURVEYS = (select(Survey.organization_id, func.count(), func.avg(Survey.mean_score), func.count(Survey.mean_score))
-           .where(_LAUNCHED).group_by(Survey.organization_id))
-SURVEY_ANSWERS = (select(Survey.organization_id, func.count(),
-                         func.coalesce(func.sum(case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
-                  .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(_LAUNCHED)
-                  .group_by(Survey.organization_id))
 
 
 @functools.cache
@@ -245,7 +196,7 @@ def _median_wait(dialect: str) -> Any:
         HelpRequest.organization_id.label("org"), wait.label("wait"),
         func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
         func.count().over(partition_by=HelpRequest.organization_id).label("n"),
-    ).where(_HELP_MONTH, HelpRequest.first_answer_at.is_not(None)).subquery()
+    ).where(IN_HELP_MONTH, HelpRequest.first_answer_at.is_not(None)).subquery()
     return select(ranked.c.org, func.avg(ranked.c.wait)).where(
         2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
 
@@ -308,7 +259,6 @@ async def indicators(session: AsyncSession, orgs: list[Organization], now: datet
     return out
 
 
-# ----------------------------------------------------------------------------- attention
 @dataclass
 class AttentionItem:
     target: int  # a mentorship, a help request or a person, by the list
@@ -329,44 +279,6 @@ class Attention:
     def empty(self) -> bool:
         return not any(count for count, _ in (self.overdue_items, self.unanswered_requests, self.quiet_pairs,
                                               self.ending_programs, self.unreachable, self.without_mentor))
-
-
-def _first_few(query: Any) -> Any:
-    """The first rows of a list and, on each, how many the whole list has (a window over the rows
-    before the LIMIT): the count and the rows in one statement."""
-    return query.add_columns(func.count().over().label("total")).limit(ATTENTION_SHOWN)
-
-
-# What needs attention, built once: `org`, `today`, `quiet_before` (no meeting since), `ending_by`
-_ACTIVE = and_(Mentorship.organization_id == bindparam("org"), Mentorship.status == MentorshipStatus.ACTIVE)
-_LAST_MEETING = (select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last"))
-                 .join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(_ACTIVE)
-                 .group_by(MeetingLog.mentorship_id).subquery())
-OVERDUE_ITEMS = _first_few(
-    select(Mentorship.id, PlanItem.activity, PlanItem.due_date)
-    .join(Program, Program.mentorship_id == Mentorship.id).join(PlanItem, PlanItem.program_id == Program.id)
-    .where(_ACTIVE, PlanItem.done_at.is_(None), PlanItem.due_date < bindparam("today"))
-    .order_by(PlanItem.due_date, PlanItem.id))
-UNANSWERED_REQUESTS = _first_few(
-    select(HelpRequest.id, HelpRequest.text, HelpRequest.created_at)
-    .where(HelpRequest.organization_id == bindparam("org"), HelpRequest.status == HelpRequestStatus.OPEN)
-    .order_by(HelpRequest.created_at, HelpRequest.id))
-QUIET_PAIRS = _first_few(
-    select(Mentorship.id, _LAST_MEETING.c.last).outerjoin(_LAST_MEETING, _LAST_MEETING.c.mentorship_id == Mentorship.id)
-    .where(_ACTIVE, _LAST_MEETING.c.last.is_(None) | (_LAST_MEETING.c.last < bindparam("quiet_before")))
-    .order_by(Mentorship.id))
-ENDING_PROGRAMS = _first_few(
-    select(Mentorship.id, Program.end_date).join(Program, Program.mentorship_id == Mentorship.id)
-    .where(_ACTIVE, Program.end_date >= bindparam("today"), Program.end_date <= bindparam("ending_by"))
-    .order_by(Program.end_date, Mentorship.id))
-WITHOUT_MENTOR = _first_few(
-    select(Mentorship.id, Mentorship.started_at).where(_ACTIVE, ~_HAS_MENTOR).order_by(Mentorship.id))
-UNREACHABLE = _first_few(
-    select(Person.id, Person.full_name, Person.unreachable_at)
-    .where(Person.unreachable_at.is_not(None), Person.erased_at.is_(None),
-           Person.id.in_(select(Membership.person_id).where(Membership.organization_id == bindparam("org"),
-                                                            Membership.ended_at.is_(None))))
-    .order_by(Person.full_name, Person.id))
 
 
 async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
@@ -398,7 +310,6 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
     return result
 
 
-# -------------------------------------------------------------------------------- digest
 @dataclass
 class WeekFigures:
     joined: int
@@ -464,7 +375,6 @@ async def week_figures(session: AsyncSession, org: Organization, now: datetime, 
                        weekly(by_day), weekly(request_days))
 
 
-# ------------------------------------------------------------------------ the weekly digest
 DIGEST_WINDOW = timedelta(hours=1)  # a digest more than an hour late (the bot was down) waits a week
 
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import random
 import secrets
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, bindparam, case, delete, exists, func, select, update
+from sqlalchemy import Row, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -35,6 +34,7 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.numbers import is_whole
 from bot.services.people import curators_of, current_mentees, current_mentor, pair_title
+from bot.services.surveys.queries import INVITATION, OPEN_FOR, QUESTION_COLUMNS, QUESTIONS, in_mix
 from db.engine import checkpoint
 from db.models import (
     Membership,
@@ -54,20 +54,46 @@ from db.models import (
 from db.repositories import plain_rows
 
 MIN_ANSWERS = 3  # the floor of the per-organisation setting
+
+
 QUESTIONS_MAX = 15
+
+
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
+
+
 OPTION_MAX_LEN = 100
+
+
 QUESTION_MAX_LEN = 300
+
+
 ANSWER_MAX_LEN = 1000
+
+
 TITLE_MAX_LEN = 150
+
+
 DEADLINE_DAYS_MAX = 90
+
+
 SCALE = range(1, 11)
+
+
 MANAGERS = (Role.CURATOR,)
+
+
 READERS = (Role.CURATOR, Role.HEAD)
+
+
 AUDIENCES = ("mentees", "mentors", "everyone")  # and "program.<mentorship id>", "completion.<school year>"
+
+
 POOL_PREFIX = "completion."
 
+
 _rng = random.SystemRandom()
+
 
 # The shipped questionnaires: the ministry's satisfaction survey for mentees and for mentors.
 # Texts are in the locales under survey_q.<template>.<key>; answers are kept by question.
@@ -83,6 +109,8 @@ TEMPLATE_KEYS: tuple[tuple[str, QuestionKind, bool], ...] = (
     ("continue", QuestionKind.YES_NO, True),
     ("wish", QuestionKind.TEXT, False),
 )
+
+
 TEMPLATES = ("mentee", "mentor")
 
 
@@ -161,7 +189,6 @@ class SurveyResults:
     stored: int = 0  # answers in the results (an open pooled questionnaire's last few wait in the mix)
 
 
-# --------------------------------------------------------------------------- helpers
 def _view(q: SurveyQuestion | Row, template: str | None, i18n: I18n | None, locale: str | None) -> QuestionView:
     text = q.text
     if q.key and template and i18n is not None:
@@ -263,7 +290,6 @@ async def audience_people(session: AsyncSession, survey: Survey) -> list[Person]
         .distinct().order_by(Person.id))).all())
 
 
-# -------------------------------------------------------------------------- creating
 async def create(session: AsyncSession, actor: Actor, *, audience: str, deadline: datetime, now: datetime,
                  i18n: I18n, template: str | None = None, title: str | None = None,
                  questions: list[QuestionDraft] | None = None) -> int:
@@ -440,7 +466,6 @@ async def _close(session: AsyncSession, survey: Survey, now: datetime, i18n: I18
     return len(dropped)
 
 
-# --------------------------------------------------------------------------- reading
 async def _counts(session: AsyncSession, survey_id: int) -> tuple[int, int]:
     """(invited, answered), counted in SQL."""
     row = (await session.execute(select(func.count(), func.coalesce(func.sum(
@@ -501,43 +526,12 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime,
     return [(s.id, _title(s, i18n, actor.locale), s.deadline, s.timezone) for s in rows]
 
 
-# the statements every answer and every /surveys runs, built once (building them cost more than running)
-def _in_mix(person_id: Any) -> Any:
-    """The person's answer waits in the mix: answered, as far as they are concerned."""
-    return exists().where(SurveyMixEntry.survey_id == Survey.id, SurveyMixEntry.person_id == person_id)
-
-
-OPEN_FOR = select(Survey.id, Survey.title, Survey.template, Survey.deadline, Organization.timezone).join(
-    SurveyParticipant, SurveyParticipant.survey_id == Survey.id).join(
-    Organization, Organization.id == Survey.organization_id).where(
-    SurveyParticipant.person_id == bindparam("person_id", type_=SurveyParticipant.person_id.type),
-    SurveyParticipant.answered.is_(False), ~_in_mix(SurveyParticipant.person_id), Survey.status == SurveyStatus.OPEN,
-    Survey.deadline > bindparam("now", type_=Survey.deadline.type)).order_by(Survey.deadline)
-INVITATION = (select(Survey.id, Survey.title, Survey.template, Survey.anonymous, Survey.status, Survey.deadline,
-                     Survey.launched_at, SurveyParticipant.answered, Organization.timezone,
-                     _in_mix(SurveyParticipant.person_id).label("pending"))
-              .join(Organization, Organization.id == Survey.organization_id)
-              .outerjoin(SurveyParticipant, and_(
-                  SurveyParticipant.survey_id == Survey.id,
-                  SurveyParticipant.person_id == bindparam("person_id", type_=SurveyParticipant.person_id.type)))
-              .where(Survey.id == bindparam("survey_id", type_=Survey.id.type)))
-
-
-# ------------------------------------------------------------------------- answering
-# The questions of open surveys, per database: they never change once a survey is launched (only a
-# draft's are written or deleted), and every answer a respondent gives needs them.
-_QUESTIONS: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[int, datetime | None], list[Row]]] = (
-    weakref.WeakKeyDictionary())
 QUESTIONS_CACHED = 256  # surveys, per database
-QUESTION_COLUMNS = select(SurveyQuestion.id, SurveyQuestion.position, SurveyQuestion.kind, SurveyQuestion.key,
-                          SurveyQuestion.text, SurveyQuestion.options, SurveyQuestion.required).where(
-    SurveyQuestion.survey_id == bindparam("survey_id", type_=SurveyQuestion.survey_id.type)).order_by(
-    SurveyQuestion.position)
 
 
 async def _open_questions(session: AsyncSession, survey: Row) -> list[Row]:
     """A survey's questions (plain rows, what `_view` reads), from memory for an open survey seen before."""
-    cache = _QUESTIONS.setdefault(session.get_bind(), OrderedDict())
+    cache = QUESTIONS.setdefault(session.get_bind(), OrderedDict())
     key = (survey.id, survey.launched_at)
     if key in cache:
         cache.move_to_end(key)
@@ -702,7 +696,6 @@ async def recover_lost_answers(session: AsyncSession, now: datetime, i18n: I18n)
     return len(lost), told
 
 
-# --------------------------------------------------------------------------- results
 async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n) -> SurveyResults:
     survey = await _survey(session, survey_id)
     if not actor.has_role(survey.organization_id, *READERS):
@@ -756,7 +749,6 @@ async def named_answers(session: AsyncSession, actor: Actor, survey_id: int,
     return sorted(((name or "—", json.loads(text)) for text, name in rows), key=lambda row: row[0])
 
 
-# -------------------------------------------------------------------- the standing job
 async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """One reminder to those who have not answered; at the deadline the survey closes and its
     curators are told. Returns how many notifications were queued."""
@@ -770,7 +762,7 @@ async def send_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         late = (await session.scalars(select(Person).join(
             SurveyParticipant, SurveyParticipant.person_id == Person.id).where(
             SurveyParticipant.survey_id == survey.id, SurveyParticipant.answered.is_(False),
-            ~_in_mix(SurveyParticipant.person_id), Person.erased_at.is_(None)))).all()
+            ~in_mix(SurveyParticipant.person_id), Person.erased_at.is_(None)))).all()
         for person in late:
             await tell(session, person, "survey.reminder", now, i18n,
                         buttons=_invitation_buttons(i18n, person.locale, survey.id),
@@ -801,4 +793,3 @@ async def forget_person(session: AsyncSession, person_id: int) -> None:
     await session.execute(update(SurveyResponse).where(SurveyResponse.respondent_id == person_id)
                           .values(respondent_id=None))
     await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.person_id == person_id))
-

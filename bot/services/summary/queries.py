@@ -1,0 +1,172 @@
+"""The statements of summary, built once at import."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, bindparam, case, func, select
+
+from bot.services.people import has_current_mentor
+from db.models import (
+    HelpRequest,
+    HelpRequestStatus,
+    MeetingLog,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Person,
+    PlanItem,
+    Program,
+    Role,
+    Survey,
+    SurveyParticipant,
+    SurveyStatus,
+)
+
+ATTENTION_SHOWN = 5
+
+
+TEACHER_ROLES = (Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD)
+
+
+def _ids(column: Any) -> Any:
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def _distinct_where(condition: Any, value: Any) -> Any:
+    """COUNT(DISTINCT value) over the rows that meet `condition` (a CASE: the others count as NULL)."""
+    return func.count(func.distinct(case((condition, value))))
+
+
+# The indicators' statements, built once with bound parameters (building them cost more than running
+# them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
+_MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
+
+
+# a pair or group counts while it has a mentor: one whose mentor left waits for a new one (attention list)
+_HAS_MENTOR = has_current_mentor()
+
+
+_IN_PROGRAM = and_(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE, _HAS_MENTOR,
+                   Participant.confirmed_at.is_not(None), Participant.left_at.is_(None),
+                   Participant.declined_at.is_(None))
+
+
+_LAUNCHED = and_(_ids(Survey.organization_id), Survey.status != SurveyStatus.DRAFT)
+
+
+PEOPLE_BY_ROLE = (select(Membership.organization_id, Membership.role, func.count(func.distinct(Membership.person_id)))
+                  .where(_MEMBER).group_by(Membership.organization_id, Membership.role))
+
+
+MENTEES_BY_CATEGORY = (select(Membership.organization_id, Membership.mentee_category, func.count())
+                       .where(_MEMBER, Membership.role == Role.MENTEE)
+                       .group_by(Membership.organization_id, Membership.mentee_category))
+
+
+REGISTERED = (select(Membership.organization_id, func.count(func.distinct(Membership.person_id)),
+                     _distinct_where(Person.under_35.is_(True), Membership.person_id))
+              .join(Person, Person.id == Membership.person_id)
+              .where(_MEMBER, Membership.role.in_(TEACHER_ROLES)).group_by(Membership.organization_id))
+
+
+IN_PROGRAMS = (select(Mentorship.organization_id, func.count(func.distinct(Participant.person_id)),
+                      _distinct_where(and_(Participant.role == Role.MENTEE, Person.under_35.is_(True)),
+                                      Participant.person_id))
+               .join(Participant, Participant.mentorship_id == Mentorship.id)
+               .join(Person, Person.id == Participant.person_id)
+               .where(_IN_PROGRAM).group_by(Mentorship.organization_id))
+
+
+PROGRAMS_BY_STATUS = (select(Mentorship.organization_id, Mentorship.status, func.count())
+                      .join(Program, Program.mentorship_id == Mentorship.id)
+                      .where(_ids(Mentorship.organization_id)).group_by(Mentorship.organization_id, Mentorship.status))
+
+
+ACTIVE_BY_FORM_KIND = (select(Mentorship.organization_id, Mentorship.form, Mentorship.kind, func.count())
+                       .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.ACTIVE,
+                              _HAS_MENTOR)
+                       .group_by(Mentorship.organization_id, Mentorship.form, Mentorship.kind))
+
+
+MEETINGS_MONTH = (select(Mentorship.organization_id, func.count(),
+                         func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
+                  .join(MeetingLog, MeetingLog.mentorship_id == Mentorship.id)
+                  .where(_ids(Mentorship.organization_id), MeetingLog.held_on >= bindparam("first_day"))
+                  .group_by(Mentorship.organization_id))
+
+
+IN_HELP_MONTH = and_(_ids(HelpRequest.organization_id), HelpRequest.created_at >= bindparam("start"))
+
+
+HELP_MONTH = (select(HelpRequest.organization_id, func.count()).where(IN_HELP_MONTH)
+              .group_by(HelpRequest.organization_id))
+
+
+HELP_OPEN = (select(HelpRequest.organization_id,
+                    func.count(case((HelpRequest.status != HelpRequestStatus.CLOSED, 1))),
+                    func.count(case((and_(HelpRequest.status == HelpRequestStatus.OPEN,
+                                          HelpRequest.escalate_at <= bindparam("now")), 1))))
+             .where(_ids(HelpRequest.organization_id)).group_by(HelpRequest.organization_id))
+
+
+SURVEYS = (select(Survey.organization_id, func.count(), func.avg(Survey.mean_score), func.count(Survey.mean_score))
+           .where(_LAUNCHED).group_by(Survey.organization_id))
+
+
+SURVEY_ANSWERS = (select(Survey.organization_id, func.count(),
+                         func.coalesce(func.sum(case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
+                  .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(_LAUNCHED)
+                  .group_by(Survey.organization_id))
+
+
+def _first_few(query: Any) -> Any:
+    """The first rows of a list and, on each, how many the whole list has (a window over the rows
+    before the LIMIT): the count and the rows in one statement."""
+    return query.add_columns(func.count().over().label("total")).limit(ATTENTION_SHOWN)
+
+
+# What needs attention, built once: `org`, `today`, `quiet_before` (no meeting since), `ending_by`
+_ACTIVE = and_(Mentorship.organization_id == bindparam("org"), Mentorship.status == MentorshipStatus.ACTIVE)
+
+
+_LAST_MEETING = (select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last"))
+                 .join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(_ACTIVE)
+                 .group_by(MeetingLog.mentorship_id).subquery())
+
+
+OVERDUE_ITEMS = _first_few(
+    select(Mentorship.id, PlanItem.activity, PlanItem.due_date)
+    .join(Program, Program.mentorship_id == Mentorship.id).join(PlanItem, PlanItem.program_id == Program.id)
+    .where(_ACTIVE, PlanItem.done_at.is_(None), PlanItem.due_date < bindparam("today"))
+    .order_by(PlanItem.due_date, PlanItem.id))
+
+
+UNANSWERED_REQUESTS = _first_few(
+    select(HelpRequest.id, HelpRequest.text, HelpRequest.created_at)
+    .where(HelpRequest.organization_id == bindparam("org"), HelpRequest.status == HelpRequestStatus.OPEN)
+    .order_by(HelpRequest.created_at, HelpRequest.id))
+
+
+QUIET_PAIRS = _first_few(
+    select(Mentorship.id, _LAST_MEETING.c.last).outerjoin(_LAST_MEETING, _LAST_MEETING.c.mentorship_id == Mentorship.id)
+    .where(_ACTIVE, _LAST_MEETING.c.last.is_(None) | (_LAST_MEETING.c.last < bindparam("quiet_before")))
+    .order_by(Mentorship.id))
+
+
+ENDING_PROGRAMS = _first_few(
+    select(Mentorship.id, Program.end_date).join(Program, Program.mentorship_id == Mentorship.id)
+    .where(_ACTIVE, Program.end_date >= bindparam("today"), Program.end_date <= bindparam("ending_by"))
+    .order_by(Program.end_date, Mentorship.id))
+
+
+WITHOUT_MENTOR = _first_few(
+    select(Mentorship.id, Mentorship.started_at).where(_ACTIVE, ~_HAS_MENTOR).order_by(Mentorship.id))
+
+
+UNREACHABLE = _first_few(
+    select(Person.id, Person.full_name, Person.unreachable_at)
+    .where(Person.unreachable_at.is_not(None), Person.erased_at.is_(None),
+           Person.id.in_(select(Membership.person_id).where(Membership.organization_id == bindparam("org"),
+                                                            Membership.ended_at.is_(None))))
+    .order_by(Person.full_name, Person.id))

@@ -8,12 +8,18 @@ import json
 import os
 
 import pytest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy import select, text
 
+from bot.handlers.help_requests.states import HeldMessage
+from bot.handlers.surveys.states import AnsweringSurvey, SurveyAnswering, SurveyProgress
 from bot.services.invites import create_invite
 from bot.services.organizations import create_organization
 from bot.settings import Settings
 from bot.speedups.transactions import driver_in_transaction
+from bot.telegram.storage import PrivateStorage
 from db.models import DialogState, Role
 from tests.conftest import running
 from tests.emulator import ScriptedUser
@@ -147,3 +153,22 @@ async def test_the_database_storage_reads_a_known_dialog_from_memory_and_skips_e
     finally:
         await lone.close()
         await other.close()
+
+
+async def test_volatile_dialog_data_stay_out_of_the_durable_storage_and_end_with_the_dialog():
+    durable = MemoryStorage()
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    state = FSMContext(PrivateStorage(durable), key)
+    await state.set_state(SurveyAnswering.question)
+    await AnsweringSurvey(sv=7).save(state)
+    await SurveyProgress(question=2, answers={"11": 4}, picked=[1]).save(state)
+    await HeldMessage(text="<b>мой вопрос</b>", copy=None).save(state)
+    assert await durable.get_data(key) == {"sv": 7}  # which survey only: no answer, no position, no text
+    assert (await SurveyProgress.load(state)).answers == {"11": 4}
+    await HeldMessage.drop(state)
+    assert await HeldMessage.load(state) is None and await SurveyProgress.load(state) is not None
+    await state.clear()  # the dialog ended: its memory goes too
+    assert await SurveyProgress.load(state) is None and len(state.storage.volatile) == 0
+    assert (await AnsweringSurvey.load(state)).sv == 0  # a press after the end is a stale button
+    with pytest.raises(TypeError):  # only the bot's storage keeps volatile data
+        await SurveyProgress().save(FSMContext(durable, key))

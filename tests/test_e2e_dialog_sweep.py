@@ -27,6 +27,7 @@ NON_TEXT = [
 ]
 # a help request may be a photo or a file with a caption: there they are the answer, and the step ends
 ANSWERS = {("HelpForm:text", "photo"), ("HelpForm:text", "document")}
+VOLATILE = "volatile"  # in a step's arranged data: what goes to the memory-only store
 FALLBACK = "Не понимаю"  # what the bot says outside any dialog
 HINTS = ("текстом", "кнопк", "Пришлите текст", "нажмите")  # … and what a step says it wants instead
 TEXTS = ["   ", "Я" * 5000, '<b>жирный</b> & <script>alert("x")</script> </i>', "*жирный* _курсив_ [ссылка](http://x.ru) `код`"]
@@ -64,8 +65,8 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "HelpForm:comment": ("e1", {"help_rated": ids["request"]}),
         "MeetingForm:comment": ("e1", {"meeting": ids["meeting"]}),
         "SpeedForm:move": ("curator", {"speed_session": 999_999}),
-        "SurveyAnswering:question": ("e2", {"sv": ids["survey"], "v_sq": 0, "v_sa": {}, "v_sm": []}),
-        "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], "v_sq": 1, "v_sa": {}, "v_sm": []}),
+        "SurveyAnswering:question": ("e2", {"sv": ids["survey"], VOLATILE: {"SurveyProgress": {"question": 0}}}),
+        "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], VOLATILE: {"SurveyProgress": {"question": 1}}}),
         "StaffForm:numbers": ("curator", {"staff_org": org}),
     }
     name = state.state or ""
@@ -82,9 +83,14 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
 
 
 async def put(app: BotApp, user_id: int, state: State, data: dict) -> StorageKey:
+    """The step's state and data; `data[VOLATILE]` goes to the memory-only store (bot/handlers/dialogs.py)."""
     key = StorageKey(bot_id=app.bot.id, chat_id=user_id, user_id=user_id)
-    await app.dispatcher.storage.set_state(key, state)
-    await app.dispatcher.storage.set_data(key, data)
+    storage = app.dispatcher.storage
+    volatile = data.get(VOLATILE, {})
+    await storage.set_state(key, state)
+    await storage.set_data(key, {k: v for k, v in data.items() if k != VOLATILE})
+    for name, entry in volatile.items():
+        storage.volatile.put(key, name, entry)
     return key
 
 

@@ -4,7 +4,8 @@ dialog continues on another worker), else the bot's own database. Either way a d
 Some dialog state must never be written anywhere durable, because it is about a person who has not
 agreed to anything yet, or because it would tie answers to a person:
 - the whole onboarding dialog (the invite token before consent: nothing about a stranger is stored);
-- data keys starting with `v_` (survey answers in progress: anonymity holds for the database too).
+- a dialog's `Volatile` data (bot/handlers/dialogs.py: survey answers in progress, so that anonymity
+  holds for the database too; a message held while its sender picks a request).
 `PrivateStorage` keeps those in this process's memory only: a restart or another worker loses them,
 and the person opens the invite again or starts the survey again.
 """
@@ -25,7 +26,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import DialogState
 
-VOLATILE_PREFIX = "v_"
 VOLATILE_STATES = ("Onboarding:",)  # state names (group:state) kept in memory only
 KEYS = DefaultKeyBuilder(with_destiny=True)
 TABLE = DialogState.__table__
@@ -127,17 +127,48 @@ class DatabaseStorage(BaseStorage):
         await self.engine.dispose()
 
 
+class VolatileStore:
+    """Dialog data in this process's memory only, per chat and model; an entry lives until it is dropped
+    or its dialog ends, so the store does not grow with the number of users."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def get(self, key: StorageKey, name: str) -> dict[str, Any] | None:
+        return self._entries.get(KEYS.build(key), {}).get(name)
+
+    def put(self, key: StorageKey, name: str, data: dict[str, Any]) -> None:
+        self._entries.setdefault(KEYS.build(key), {})[name] = data
+
+    def drop(self, key: StorageKey, name: str) -> None:
+        entries = self._entries.get(KEYS.build(key))
+        if entries is not None:
+            entries.pop(name, None)
+            if not entries:
+                del self._entries[KEYS.build(key)]
+
+    def forget(self, key: StorageKey) -> None:
+        self._entries.pop(KEYS.build(key), None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class PrivateStorage(BaseStorage):
-    """A durable storage with a private part in memory (see the module's docstring). The memory part
-    holds entries only while they are needed, so it does not grow with the number of users."""
+    """A durable storage with a private part in memory (see the module's docstring): the states listed in
+    VOLATILE_STATES with their data, and the dialogs' `volatile` data. The memory part holds entries
+    only while they are needed, so it does not grow with the number of users."""
 
     def __init__(self, durable: BaseStorage) -> None:
         self.durable = durable
+        self.volatile = VolatileStore()
         self._states: dict[str, str] = {}
         self._data: dict[str, dict[str, Any]] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name, memory_key = _state_name(state), KEYS.build(key)
+        if name is None:
+            self.volatile.forget(key)  # the dialog ended
         if name is not None and name.startswith(VOLATILE_STATES):
             self._states[memory_key] = name
             await self.durable.set_state(key, None)
@@ -150,14 +181,15 @@ class PrivateStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         memory_key = KEYS.build(key)
-        private = memory_key in self._states
-        kept = {k: v for k, v in data.items() if not private and not k.startswith(VOLATILE_PREFIX)}
-        volatile = {k: v for k, v in data.items() if k not in kept}
-        if volatile:
-            self._data[memory_key] = volatile
+        if memory_key in self._states:  # a private state: all of its data stay in memory
+            if data:
+                self._data[memory_key] = dict(data)
+            else:
+                self._data.pop(memory_key, None)
+            data = {}
         else:
             self._data.pop(memory_key, None)
-        await self.durable.set_data(key, kept)
+        await self.durable.set_data(key, data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return {**await self.durable.get_data(key), **self._data.get(KEYS.build(key), {})}

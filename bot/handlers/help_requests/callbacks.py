@@ -1,4 +1,4 @@
-"""Callback data of help requests's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+"""Callback data of the buttons of help requests. Prefixes are short: callback_data is at most 64 bytes."""
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData

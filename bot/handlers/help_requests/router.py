@@ -18,7 +18,7 @@ from bot.handlers.help_requests.callbacks import (
     HelpTakeCb,
     HelpTopicCb,
 )
-from bot.handlers.help_requests.states import HelpForm
+from bot.handlers.help_requests.states import HeldMessage, HelpForm
 from bot.handlers.help_requests.views import conversation_buttons, conversation_choices
 from bot.handlers.render import Keyboard, from_pairs, label, mark_answered
 from bot.handlers.replies import text_expected
@@ -32,7 +32,6 @@ from bot.services.organizations import timezone_of
 from db.models import HelpRequest, HelpRequestStatus, Role
 
 CONVERSATION = "help_request"  # FSM data: the request the user's messages go to
-HELD = "v_help_held"  # a message waiting for its sender to pick a request (`v_`: memory only, never stored)
 
 
 def _attachment(message: Message) -> tuple[int, int] | None:
@@ -113,13 +112,12 @@ async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session:
         if found.closed == callback_data.request:
             raise InvalidInput("sit.closed_number", id=callback_data.request)
         raise AccessDenied()
-    data = await state.get_data()
-    await state.update_data({CONVERSATION: found.target.id, HELD: None})
+    held = await HeldMessage.load(state)
+    await HeldMessage.drop(state)
+    await state.update_data({CONVERSATION: found.target.id})
     await callback.answer(t.plain("sit.replying_to", id=found.target.id))
-    held = data.get(HELD)
-    if held:  # the message that waited for this choice goes now
-        await _relay_to(held.get("text"), tuple(held["copy"]) if held.get("copy") else None,  # type: ignore[arg-type]
-                        found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
+    if held is not None:  # the message that waited for this choice goes now
+        await _relay_to(held.text, held.copy, found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
 
 
 async def relay(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -133,7 +131,7 @@ async def relay(message: Message, session: AsyncSession, actor: Actor, state: FS
         await message.answer(t("fallback.member") if actor.registered else t("start.stranger"))
         return
     # never a guess: the message waits (in memory only) for the sender to say where it goes
-    await state.update_data({HELD: {"text": text, "copy": list(copy_of) if copy_of else None}})
+    await HeldMessage(text=text, copy=copy_of).save(state)
     key = "sit.closed_pick" if found.closed is not None and found.choices else \
         "sit.closed_none" if found.closed is not None else "sit.pick_conversation"
     await message.answer(t(key, id=found.closed or 0), reply_markup=conversation_choices(t, found.choices))

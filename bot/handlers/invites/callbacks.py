@@ -1,4 +1,4 @@
-"""Callback data of invites's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+"""Callback data of the buttons of invites. Prefixes are short: callback_data is at most 64 bytes."""
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData

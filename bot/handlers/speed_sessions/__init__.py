@@ -1,4 +1,6 @@
-"""speed_sessions: the Telegram side (router, views, callbacks, dialog states)."""
+"""/sessions: speed mentoring — announce, sign up, waitlist, attendance, feedback.
+
+The Telegram side of speed_sessions (router, views, callbacks, states); its rules are bot/services/speed_sessions."""
 from bot.handlers.speed_sessions.router import create_router
 
 __all__ = ["create_router"]

@@ -1,4 +1,4 @@
-"""Callback data of speed sessions's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+"""Callback data of the buttons of speed sessions. Prefixes are short: callback_data is at most 64 bytes."""
 from __future__ import annotations
 
 from enum import StrEnum

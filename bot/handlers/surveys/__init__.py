@@ -1,4 +1,6 @@
-"""surveys: the Telegram side (router, views, callbacks, dialog states)."""
+"""/surveys: anonymous questionnaires — the curator builds and launches them and reads the results; everyone invited answers one question a message.
+
+The Telegram side of surveys (router, views, callbacks, states); its rules are bot/services/surveys."""
 from bot.handlers.surveys.router import create_router
 
 __all__ = ["create_router"]

@@ -1,4 +1,4 @@
-"""Callback data of surveys's buttons. Prefixes are short: callback_data is at most 64 bytes."""
+"""Callback data of the buttons of surveys. Prefixes are short: callback_data is at most 64 bytes."""
 from __future__ import annotations
 
 from enum import StrEnum

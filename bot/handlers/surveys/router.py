@@ -27,7 +27,7 @@ from bot.handlers.surveys.callbacks import (
     SurveyNewCb,
     SurveyRequiredCb,
 )
-from bot.handlers.surveys.states import SurveyAnswering, SurveyBuild
+from bot.handlers.surveys.states import AnsweringSurvey, SurveyAnswering, SurveyBuild, SurveyProgress
 from bot.handlers.surveys.views import (
     answer_text,
     answers_summary,
@@ -74,10 +74,6 @@ async def surveys_command(message: Message, session: AsyncSession, actor: Actor,
     if not lines:
         lines.append(t("survey.nothing_for_you"))
     await message.answer("\n\n".join(lines), reply_markup=from_pairs(buttons) if buttons else None)
-
-
-
-
 
 
 async def start_pressed(callback: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor,
@@ -158,8 +154,6 @@ async def show_pressed(callback: CallbackQuery, callback_data: SurveyCb, session
 # --------------------------------------------------------------------------- results
 
 
-
-
 # ------------------------------------------------------------------------- building
 async def _draft(state: FSMContext) -> dict[str, Any]:
     return (await state.get_data()).get("build", {})
@@ -186,8 +180,6 @@ async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor:
         await state.set_state(SurveyBuild.title)
         await state.update_data(build={"questions": []})
         await callback.message.answer(t("survey.ask_title"))  # type: ignore[union-attr]
-
-
 
 
 async def _ask_audience(message: Message, t: Translator, template: str | None) -> None:
@@ -335,9 +327,9 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
                            t: Translator, i18n: I18n, clock: Clock, sid: int) -> None:
     form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
     await state.set_state(SurveyAnswering.question)
-    # the answers and the question reached (v_…) stay in this process's memory: never in the database or
-    # Redis (bot/telegram/storage.py); an answer then changes nothing stored (no write: bot/telegram/storage.py skips it)
-    await state.set_data({"sv": sid, "v_sq": 0, "v_sa": {}, "v_sm": []})
+    await state.set_data({})
+    await AnsweringSurvey(sv=sid).save(state)
+    await SurveyProgress().save(state)  # in memory only: an answer then changes nothing stored
     await callback.answer()
     bot, chat = callback.bot, callback.from_user.id
     await bot.send_message(chat, t(  # type: ignore[union-attr]
@@ -346,32 +338,26 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
     await _send_question(bot, chat, t, form, 0, [])
 
 
-
-
-
-
 async def _send_question(bot: Bot, chat: int, t: Translator, form: svc.Questionnaire, index: int,
                          picked: list[int]) -> None:
     await bot.send_message(chat, question_text(t, form, index), reply_markup=question_markup(t, form, index, picked))
 
 
-
-
-
-
 async def _advance(bot: Bot, chat: int, state: FSMContext, t: Translator, form: svc.Questionnaire, index: int,
                    answers: dict[str, Any]) -> None:
     """Go to question `index` (or the summary past the last one)."""
-    await state.update_data(v_sq=index, v_sa=answers, v_sm=[])
+    progress = SurveyProgress(question=index, answers=answers)
     if index >= len(form.questions):
+        await progress.save(state)
         await state.set_state(SurveyAnswering.confirm)
         text, markup = answers_summary(t, form, answers)
         await bot.send_message(chat, text, reply_markup=markup)
         return
     await state.set_state(SurveyAnswering.question)
     picked = answers.get(str(form.questions[index].id)) if form.questions[index].kind == QuestionKind.MULTI else None
-    await state.update_data(v_sm=list(picked or []))
-    await _send_question(bot, chat, t, form, index, list(picked or []))
+    progress.picked = list(picked or [])
+    await progress.save(state)
+    await _send_question(bot, chat, t, form, index, progress.picked)
 
 
 async def _close_question(callback: CallbackQuery, t: Translator, form: svc.Questionnaire, index: int,
@@ -387,18 +373,19 @@ async def _close_question(callback: CallbackQuery, t: Translator, form: svc.Ques
 
 async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb, session: AsyncSession, actor: Actor,
                          state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    data = await state.get_data()
-    if data.get("sv") != callback_data.survey:
+    answering = await AnsweringSurvey.load(state)
+    if answering.sv != callback_data.survey:
         raise InvalidInput("error.stale_button")
-    if await _answers_lost(callback.bot, callback.from_user.id, state, t, data):
+    progress = await _progress(callback.bot, callback.from_user.id, state, t, answering)
+    if progress is None:
         await callback.answer()
         return
-    if data.get("v_sq") != callback_data.q:
+    if progress.question != callback_data.q:
         raise InvalidInput("error.stale_button")
     form = await svc.questionnaire(session, actor, callback_data.survey, clock.now(), i18n)
     index, v = callback_data.q, callback_data.v
     bot, chat = callback.bot, callback.from_user.id
-    answers: dict[str, Any] = dict(data.get("v_sa", {}))
+    answers: dict[str, Any] = dict(progress.answers)
     if index >= len(form.questions):  # the summary
         if v == "send":
             await svc.submit(session, actor, form.survey_id, {int(k): val for k, val in answers.items()}, clock.now())
@@ -423,18 +410,19 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
         answers.pop(str(q.id), None)
         value = None
     elif q.kind == QuestionKind.MULTI and v.startswith("t") and is_whole(v[1:]):
-        picked = set(data.get("v_sm", []))
+        picked = set(progress.picked)
         picked ^= {int(v[1:])}
         if not all(0 <= i < len(q.options) for i in picked):
             raise InvalidInput("survey.bad_answer")
-        await state.update_data(v_sm=sorted(picked))
+        progress.picked = sorted(picked)
+        await progress.save(state)
         await callback.answer()
         await show(callback, question_text(t, form, index), question_markup(t, form, index, sorted(picked)))
         return
     elif q.kind == QuestionKind.MULTI and v == "d":
-        if not data.get("v_sm"):
+        if not progress.picked:
             raise InvalidInput("survey.pick_one")
-        value = svc.check_answer(q, list(data["v_sm"]))
+        value = svc.check_answer(q, list(progress.picked))
     elif q.kind == QuestionKind.TEXT:
         raise InvalidInput("survey.type_answer")
     else:
@@ -446,15 +434,17 @@ async def answer_pressed(callback: CallbackQuery, callback_data: SurveyAnswerCb,
     await _advance(bot, chat, state, t, form, index + 1, answers)
 
 
-async def _answers_lost(bot: Bot | None, chat: int, state: FSMContext, t: Translator, data: dict[str, Any]) -> bool:
+async def _progress(bot: Bot | None, chat: int, state: FSMContext, t: Translator,
+                    answering: AnsweringSurvey) -> SurveyProgress | None:
     """Answers in progress live in one process's memory; after a restart (or on another worker) they
-    are gone, and the survey starts again rather than going on with holes."""
-    if "v_sa" in data and "v_sq" in data:
-        return False
+    are gone (None), and the survey starts again rather than going on with holes."""
+    progress = await SurveyProgress.load(state)
+    if progress is not None:
+        return progress
     await state.clear()
-    kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=data["sv"], action=SurveyAction.START).pack())])
+    kb = from_pairs([(t.plain("btn.survey_start"), SurveyCb(survey=answering.sv, action=SurveyAction.START).pack())])
     await bot.send_message(chat, t("survey.lost"), reply_markup=kb)  # type: ignore[union-attr]
-    return True
+    return None
 
 
 def _button_value(q: svc.QuestionView, v: str) -> Any:
@@ -469,26 +459,28 @@ def _button_value(q: svc.QuestionView, v: str) -> Any:
 
 async def answer_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                        i18n: I18n, clock: Clock) -> None:
-    data = await state.get_data()
-    if await _answers_lost(message.bot, message.chat.id, state, t, data):
+    answering = await AnsweringSurvey.load(state)
+    progress = await _progress(message.bot, message.chat.id, state, t, answering)
+    if progress is None:
         return
-    form = await svc.questionnaire(session, actor, data["sv"], clock.now(), i18n)
-    index = data["v_sq"]
+    form = await svc.questionnaire(session, actor, answering.sv, clock.now(), i18n)
+    index = progress.question
     q = form.questions[index]
     if q.kind != QuestionKind.TEXT:
         raise InvalidInput("survey.use_buttons")
-    answers = {**data.get("v_sa", {}), str(q.id): svc.clean_answer(message.text or "")}
+    answers = {**progress.answers, str(q.id): svc.clean_answer(message.text or "")}
     await _advance(message.bot, message.chat.id, state, t, form, index + 1, answers)  # type: ignore[arg-type]
 
 
 async def answer_not_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                            clock: Clock) -> None:
     """A sticker, a photo, … while a question waits: say what the question wants."""
-    data = await state.get_data()
-    if await _answers_lost(message.bot, message.chat.id, state, t, data):
+    answering = await AnsweringSurvey.load(state)
+    progress = await _progress(message.bot, message.chat.id, state, t, answering)
+    if progress is None:
         return
-    form = await svc.questionnaire(session, actor, data["sv"], clock.now())
-    if form.questions[data["v_sq"]].kind == QuestionKind.TEXT:
+    form = await svc.questionnaire(session, actor, answering.sv, clock.now())
+    if form.questions[progress.question].kind == QuestionKind.TEXT:
         await text_expected(message, t)
     else:
         await message.answer(t("survey.use_buttons"))

@@ -511,7 +511,8 @@ async def run_nastavnik(emulator: BotAPIEmulator, name: str, url: str, users: in
 
 async def main(users: int, seconds: float, pg: str | None, bots: set[str], workers: int) -> None:
     print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+          f"speed-ups {'off' if Settings(_env_file=None).speedups is False else 'on'} (SPEEDUPS=off turns them off)")
     emulator = BotAPIEmulator()
     await emulator.start()
     pace = users / 100  # each user's step every users/100 s: 100 updates a second in all

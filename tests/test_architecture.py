@@ -106,12 +106,16 @@ def private_imports(sources: Sources) -> list[str]:
     return found
 
 
+def in_layer(sources: Sources, layer: str) -> Iterator[tuple[str, str, bool]]:
+    for name, (source, package) in sources.items():
+        if name == layer or name.startswith(layer + "."):
+            yield name, source, package
+
+
 def session_calls(sources: Sources, layer: str = "bot.handlers") -> list[str]:
     """Uses of a handler's AsyncSession parameter other than passing it on."""
     found = []
-    for name, (source, _) in sources.items():
-        if name != layer and not name.startswith(layer + "."):
-            continue
+    for name, source, _ in in_layer(sources, layer):
         for function in ast.walk(ast.parse(source)):
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
@@ -125,9 +129,7 @@ def session_calls(sources: Sources, layer: str = "bot.handlers") -> list[str]:
 
 def messenger_imports(sources: Sources, layer: str = "bot.services") -> list[str]:
     found = []
-    for name, (source, package) in sources.items():
-        if name != layer and not name.startswith(layer + "."):
-            continue
+    for name, source, package in in_layer(sources, layer):
         for node, target, _ in imports(name, package, ast.parse(source)):
             if target == "aiogram" or target.startswith("aiogram."):
                 found.append(f"{name}:{node.lineno} imports {target}")

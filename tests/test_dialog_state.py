@@ -162,7 +162,7 @@ async def test_volatile_dialog_data_stay_out_of_the_durable_storage_and_end_with
     await state.set_state(SurveyAnswering.question)
     await AnsweringSurvey(sv=7).save(state)
     await SurveyProgress(question=2, answers={"11": 4}, picked=[1]).save(state)
-    await HeldMessage(text="<b>мой вопрос</b>", copy=None).save(state)
+    await HeldMessage(text="<b>мой вопрос</b>", attachment=None).save(state)
     assert await durable.get_data(key) == {"sv": 7}  # which survey only: no answer, no position, no text
     assert (await SurveyProgress.load(state)).answers == {"11": 4}
     await HeldMessage.drop(state)

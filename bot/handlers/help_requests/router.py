@@ -117,7 +117,7 @@ async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session:
     await state.update_data({CONVERSATION: found.target.id})
     await callback.answer(t.plain("sit.replying_to", id=found.target.id))
     if held is not None:  # the message that waited for this choice goes now
-        await _relay_to(held.text, held.copy, found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
+        await _relay_to(held.text, held.attachment, found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
 
 
 async def relay(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -131,7 +131,7 @@ async def relay(message: Message, session: AsyncSession, actor: Actor, state: FS
         await message.answer(t("fallback.member") if actor.registered else t("start.stranger"))
         return
     # never a guess: the message waits (in memory only) for the sender to say where it goes
-    await HeldMessage(text=text, copy=copy_of).save(state)
+    await HeldMessage(text=text, attachment=copy_of).save(state)
     key = "sit.closed_pick" if found.closed is not None and found.choices else \
         "sit.closed_none" if found.closed is not None else "sit.pick_conversation"
     await message.answer(t(key, id=found.closed or 0), reply_markup=conversation_choices(t, found.choices))

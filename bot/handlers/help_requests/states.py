@@ -15,4 +15,4 @@ class HeldMessage(Volatile):
     """A message that waits, in memory only, for its sender to say which request it goes to: never a guess."""
 
     text: str | None
-    copy: tuple[int, int] | None  # (chat id, message id) of an attachment to copy
+    attachment: tuple[int, int] | None  # (chat id, message id) of an attachment to copy

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers.common.callbacks import OrgPickCb
 from bot.handlers.common.views import org_pick
 from bot.handlers.profile.views import person_text
-from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistrySearchCb
-from bot.handlers.registry.states import RegistryForm
-from bot.handlers.registry.views import UNREACHABLE, card_back, history_text, registry_keyboard, registry_text
+from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistryFilter, RegistrySearchCb
+from bot.handlers.registry.states import RegistryForm, Searching
+from bot.handlers.registry.views import card_back, history_text, registry_keyboard, registry_text
 from bot.handlers.render import show
 from bot.i18n import Translator
 from bot.services import mentorships
@@ -22,19 +22,16 @@ from bot.services.errors import AccessDenied
 from db.models import Role
 
 
-def _filter(code: str) -> tuple[Role | None, bool]:
-    """A filter button's code: "all", a role, or "unreachable" (people who blocked the bot)."""
-    if code in ("all", UNREACHABLE):
-        return None, code == UNREACHABLE
-    try:
-        return Role(code), False
-    except ValueError:
-        raise AccessDenied() from None
+def _filter(code: RegistryFilter) -> tuple[Role | None, bool]:
+    """The role a page lists (None: any), and whether only those who blocked the bot."""
+    if code in (RegistryFilter.ALL, RegistryFilter.UNREACHABLE):
+        return None, code == RegistryFilter.UNREACHABLE
+    return Role(code.value), False
 
 
 async def _page(session: AsyncSession, actor: Actor, state: FSMContext, org: int, code: str, page: int,
                 search: bool) -> registry_service.RegistryPage:
-    query = (await state.get_data()).get("registry_query") if search else None
+    query = (await Searching.load(state)).registry_query if search else None
     role, unreachable = _filter(code)
     return await registry_service.registry_page(session, actor, org, role=role, query=query, page=page,
                                                 unreachable=unreachable)
@@ -80,19 +77,19 @@ async def ask_query(callback: CallbackQuery, callback_data: RegistrySearchCb, ac
                     t: Translator) -> None:
     if not actor.has_role(callback_data.org, *registry_service.READERS):
         raise AccessDenied()
-    _filter(callback_data.role)
     await state.set_state(RegistryForm.query)
-    await state.update_data(registry_org=callback_data.org, registry_role=callback_data.role)
+    await Searching(registry_org=callback_data.org, registry_role=callback_data.role).save(state)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("registry.ask_query"))  # type: ignore[union-attr]
 
 
 async def search(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
     query = registry_service.clean_query(message.text or "")
-    data = await state.get_data()
+    searching = await Searching.load(state)
     await state.set_state(None)
-    await state.update_data(registry_query=query)
-    page = await _page(session, actor, state, data["registry_org"], data["registry_role"], 0, True)
+    searching.registry_query = query
+    await searching.save(state)
+    page = await _page(session, actor, state, searching.registry_org, searching.registry_role, 0, True)
     await message.answer(registry_text(t, page), reply_markup=registry_keyboard(t, page))
 
 

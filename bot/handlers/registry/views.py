@@ -5,20 +5,19 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.handlers.common.callbacks import NOOP
 from bot.handlers.profile.views import roles_text
-from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistrySearchCb
+from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistryFilter, RegistrySearchCb
 from bot.handlers.render import Keyboard, label
 from bot.i18n import Translator
 from bot.services.registry import RegistryPage
 from db.models import Role
 
-UNREACHABLE = "unreachable"
+REGISTRY_FILTERS: tuple[RegistryFilter, ...] = tuple(RegistryFilter)
 
 
-REGISTRY_FILTERS: tuple[str, ...] = ("all", "mentee", "mentor", "curator", "head", UNREACHABLE)
-
-
-def registry_filter(page: RegistryPage) -> str:
-    return UNREACHABLE if page.unreachable else page.role.value if page.role else "all"
+def registry_filter(page: RegistryPage) -> RegistryFilter:
+    if page.unreachable:
+        return RegistryFilter.UNREACHABLE
+    return RegistryFilter(page.role.value) if page.role else RegistryFilter.ALL
 
 
 def registry_keyboard(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup:

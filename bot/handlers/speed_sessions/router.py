@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers.render import from_pairs, mark_answered, show
 from bot.handlers.replies import buttons_expected, text_expected
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
-from bot.handlers.speed_sessions.states import SpeedForm
+from bot.handlers.speed_sessions.states import Announcing, Draft, Moving, SpeedForm
 from bot.handlers.speed_sessions.views import card_view
 from bot.i18n import I18n, Translator
 from bot.services import mentorships
@@ -75,7 +75,7 @@ async def move_pressed(callback: CallbackQuery, callback_data: SpeedCb, session:
     if not v.can_manage:
         raise AccessDenied("speed.only_host")
     await state.set_state(SpeedForm.move)
-    await state.update_data(speed_session=callback_data.session)
+    await Moving(speed_session=callback_data.session).save(state)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
 
@@ -141,14 +141,15 @@ def _parse_when(raw: str, zone: str) -> datetime:
 
 
 async def topic_typed(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.update_data(speed={"topic": mentorships.clean_text(message.text or "")})
+    await Announcing(speed=Draft(topic=mentorships.clean_text(message.text or ""))).save(state)
     await state.set_state(SpeedForm.when)
     await message.answer(t("speed.ask_when"))
 
 
 async def _put(state: FSMContext, **values: object) -> None:
-    data = await state.get_data()
-    await state.update_data(speed={**data.get("speed", {}), **values})
+    announcing = await Announcing.load(state)
+    announcing.speed = announcing.speed.model_copy(update=values)
+    await announcing.save(state)
 
 
 async def when_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -156,7 +157,7 @@ async def when_typed(message: Message, session: AsyncSession, actor: Actor, stat
     starts = _parse_when(message.text or "", await _zone(session, actor))
     if starts <= clock.now():
         raise InvalidInput("speed.past")
-    await _put(state, starts=starts.isoformat())
+    await _put(state, starts=starts)
     await state.set_state(SpeedForm.duration)
     await message.answer(t("speed.ask_duration"))
 
@@ -190,10 +191,12 @@ async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, 
 
 async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceCb, session: AsyncSession,
                           actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    data = (await state.get_data()).get("speed", {})
-    sid = await svc.announce(session, actor, topic=data["topic"], starts_at=datetime.fromisoformat(data["starts"]),
-                             duration=data["duration"], place=data["place"], capacity=data["capacity"],
-                             audience=callback_data.value, now=clock.now(), i18n=i18n)
+    draft = (await Announcing.load(state)).speed
+    if draft.starts is None or draft.duration is None or draft.capacity is None:
+        raise InvalidInput("error.stale_button")  # not this dialog's step any more
+    sid = await svc.announce(session, actor, topic=draft.topic, starts_at=draft.starts, duration=draft.duration,
+                             place=draft.place, capacity=draft.capacity, audience=callback_data.value,
+                             now=clock.now(), i18n=i18n)
     await state.clear()
     await callback.answer()
     await mark_answered(callback)
@@ -204,7 +207,7 @@ async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceC
 
 async def move_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                      i18n: I18n, clock: Clock) -> None:
-    sid = (await state.get_data())["speed_session"]
+    sid = (await Moving.load(state)).speed_session
     v = await svc.view(session, actor, sid)
     await svc.reschedule(session, actor, sid, _parse_when(message.text or "", v.timezone), clock.now(), i18n)
     await state.clear()

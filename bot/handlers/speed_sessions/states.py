@@ -1,7 +1,12 @@
 """Dialog states of speed sessions."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
+
+from bot.handlers.dialogs import Durable
 
 
 class SpeedForm(StatesGroup):
@@ -10,5 +15,21 @@ class SpeedForm(StatesGroup):
     duration = State()
     place = State()
     capacity = State()
-    audience = State()  # data: speed (the draft)
-    move = State()  # data: speed_session
+    audience = State()  # data: Announcing (the draft, step by step)
+    move = State()  # data: Moving
+
+
+class Draft(BaseModel):
+    topic: str = ""
+    starts: datetime | None = None
+    duration: int | None = None
+    place: str = ""
+    capacity: int | None = None
+
+
+class Announcing(Durable):
+    speed: Draft = Draft()
+
+
+class Moving(Durable):
+    speed_session: int = 0

@@ -17,7 +17,7 @@ from bot.handlers.common.views import org_pick
 from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import text_expected
 from bot.handlers.summary.callbacks import DigestCb, ExportCb, StaffCb, SummaryCb, SummaryRequestCb
-from bot.handlers.summary.states import StaffForm
+from bot.handlers.summary.states import StaffForm, StaffNumbers
 from bot.handlers.summary.views import attention_target, digest_label
 from bot.i18n import Translator
 from bot.services import exports, summary
@@ -167,7 +167,7 @@ async def staff_pressed(callback: CallbackQuery, callback_data: StaffCb, session
     if not actor.has_role(org.id, *summary.READERS):
         raise AccessDenied("summary.only_curators")
     await state.set_state(StaffForm.numbers)
-    await state.update_data(staff_org=org.id)
+    await StaffNumbers(staff_org=org.id).save(state)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("summary.ask_staff"))  # type: ignore[union-attr]
 
@@ -177,7 +177,7 @@ async def staff_typed(message: Message, session: AsyncSession, actor: Actor, sta
     parts = (message.text or "").split()
     if len(parts) != 2 or not all(is_whole(p) for p in parts):
         raise InvalidInput("summary.bad_staff")
-    org_id = (await state.get_data())["staff_org"]
+    org_id = (await StaffNumbers.load(state)).staff_org
     await summary.set_staff(session, actor, org_id, int(parts[0]), int(parts[1]))
     await state.clear()
     org = await summary.org_for_reader(session, actor, org_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.handlers.journal.callbacks import JournalCb
 from bot.handlers.mentorships.callbacks import ProgramAction, ProgramCb
-from bot.handlers.registry.callbacks import PersonCardCb
+from bot.handlers.registry.callbacks import PersonCardCb, RegistryFilter
 from bot.handlers.summary.callbacks import SummaryRequestCb
 from bot.i18n import Translator
 from db.models import Organization
@@ -15,7 +15,7 @@ def attention_target(section: str, org_id: int, target: int) -> str:
     if section == "quiet_pairs":
         return JournalCb(mentorship=target, page=0).pack()
     if section == "unreachable":
-        return PersonCardCb(org=org_id, person=target, role="unreachable", page=0, search=False).pack()
+        return PersonCardCb(org=org_id, person=target, role=RegistryFilter.UNREACHABLE, page=0, search=False).pack()
     return ProgramCb(mentorship=target, action=ProgramAction.SHOW).pack()
 
 

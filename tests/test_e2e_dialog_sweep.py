@@ -48,7 +48,7 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
     build = {"title": "Опрос", "questions": [], "pending": {"text": "Вопрос?", "kind": "single"}}
     speed = {"topic": "Оценивание", "starts": "2026-11-30T12:00:00+00:00", "duration": 30, "place": "каб. 5"}
     table: dict[str, tuple[str, dict]] = {
-        "Onboarding:consent": ("stranger", {"token": "no-such-invite"}),
+        "Onboarding:consent": ("stranger", {VOLATILE: {"Invitation": {"token": "no-such-invite"}}}),
         "ProfileForm:step": ("curator", {"queue": ["position", "subject"], "mode": "edit", "selected": None}),
         "RegistryForm:query": ("curator", {"registry_org": org, "registry_role": "all"}),
         "PairForm:building": ("curator", {"pair_org": org, "pair_mentees": [ids["e5"]], "pair_mentor": None,

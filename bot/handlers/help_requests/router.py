@@ -18,7 +18,7 @@ from bot.handlers.help_requests.callbacks import (
     HelpTakeCb,
     HelpTopicCb,
 )
-from bot.handlers.help_requests.states import HeldMessage, HelpForm
+from bot.handlers.help_requests.states import Asking, Conversation, HeldMessage, HelpForm, Rating
 from bot.handlers.help_requests.views import conversation_buttons, conversation_choices
 from bot.handlers.render import Keyboard, from_pairs, label, mark_answered
 from bot.handlers.replies import text_expected
@@ -30,8 +30,6 @@ from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.organizations import timezone_of
 from db.models import HelpRequest, HelpRequestStatus, Role
-
-CONVERSATION = "help_request"  # FSM data: the request the user's messages go to
 
 
 def _attachment(message: Message) -> tuple[int, int] | None:
@@ -53,7 +51,7 @@ async def topic_picked(callback: CallbackQuery, callback_data: HelpTopicCb, sess
     if callback_data.topic and callback_data.topic not in {tid for tid, _ in await svc.topics(session, actor)}:
         raise AccessDenied()
     await state.set_state(HelpForm.text)
-    await state.update_data(help_topic=callback_data.topic or None)
+    await Asking(help_topic=callback_data.topic or None).save(state)
     await callback.answer()
     await mark_answered(callback)
     await callback.bot.send_message(callback.from_user.id, t("sit.ask_text"))  # type: ignore[union-attr]
@@ -61,12 +59,12 @@ async def topic_picked(callback: CallbackQuery, callback_data: HelpTopicCb, sess
 
 async def request_text(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                        i18n: I18n, clock: Clock) -> None:
-    data = await state.get_data()
-    created = await svc.start_request(session, actor, topic_id=data.get("help_topic"),
+    asking = await Asking.load(state)
+    created = await svc.start_request(session, actor, topic_id=asking.help_topic,
                                       text=message.text or message.caption or "", attachment=_attachment(message),
                                       now=clock.now(), i18n=i18n)
     await state.set_state(None)
-    await state.update_data({CONVERSATION: created.request_id})
+    await Conversation(help_request=created.request_id).save(state)
     key = "sit.sent_own" if created.own_mentor else "sit.sent_pool" if created.offered else "sit.sent_curator"
     await message.answer(t(key, id=created.request_id, count=created.offered))
 
@@ -79,7 +77,7 @@ async def take(callback: CallbackQuery, callback_data: HelpTakeCb, session: Asyn
                state: FSMContext, t: Translator, i18n: I18n, bot: Bot, clock: Clock) -> None:
     taken = await svc.take(session, actor, callback_data.request, clock.now(), i18n)
     await callback.answer()
-    await state.update_data({CONVERSATION: taken.request.id})
+    await Conversation(help_request=taken.request.id).save(state)
     await mark_answered(callback)
     await bot.send_message(callback.from_user.id, t("sit.taken_by_you", id=taken.request.id, name=taken.mentee_name,
                                                     text=taken.request.text or "—"),
@@ -114,7 +112,7 @@ async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session:
         raise AccessDenied()
     held = await HeldMessage.load(state)
     await HeldMessage.drop(state)
-    await state.update_data({CONVERSATION: found.target.id})
+    await Conversation(help_request=found.target.id).save(state)
     await callback.answer(t.plain("sit.replying_to", id=found.target.id))
     if held is not None:  # the message that waited for this choice goes now
         await _relay_to(held.text, held.attachment, found.target, session, actor, t, i18n, clock, bot, callback.from_user.id)
@@ -122,7 +120,7 @@ async def reply_to(callback: CallbackQuery, callback_data: HelpReplyCb, session:
 
 async def relay(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                 i18n: I18n, clock: Clock, bot: Bot) -> None:
-    found = await svc.route(session, actor, (await state.get_data()).get(CONVERSATION))
+    found = await svc.route(session, actor, (await Conversation.load(state)).help_request)
     text, copy_of = message.text or message.caption, _attachment(message)
     if found.target is not None:
         await _relay_to(text, copy_of, found.target, session, actor, t, i18n, clock, bot, message.chat.id)
@@ -155,7 +153,7 @@ async def rated(callback: CallbackQuery, callback_data: HelpRateCb, session: Asy
                 state: FSMContext, t: Translator) -> None:
     await svc.rate(session, actor, callback_data.request, callback_data.rating, None)
     await state.set_state(HelpForm.comment)
-    await state.update_data(help_rated=callback_data.request)
+    await Rating(help_rated=callback_data.request).save(state)
     await callback.answer()
     await mark_answered(callback)
     kb = Keyboard()
@@ -164,7 +162,7 @@ async def rated(callback: CallbackQuery, callback_data: HelpRateCb, session: Asy
 
 
 async def comment(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator) -> None:
-    rated_id = (await state.get_data()).get("help_rated")
+    rated_id = (await Rating.load(state)).help_rated
     await state.set_state(None)
     if rated_id is None:
         await message.answer(t("error.stale_button"))

@@ -3,12 +3,26 @@ from __future__ import annotations
 
 from aiogram.fsm.state import State, StatesGroup
 
-from bot.handlers.dialogs import Volatile
+from bot.handlers.dialogs import Durable, Volatile
 
 
 class HelpForm(StatesGroup):
-    text = State()  # data: help_topic
-    comment = State()  # data: help_rated
+    text = State()  # data: Asking
+    comment = State()  # data: Rating
+
+
+class Asking(Durable):
+    help_topic: int | None = None  # None: another topic
+
+
+class Conversation(Durable):
+    """The request a person's free-text messages go to, kept outside any dialog step."""
+
+    help_request: int | None = None
+
+
+class Rating(Durable):
+    help_rated: int | None = None
 
 
 class HeldMessage(Volatile):

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.journal.callbacks import JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
-from bot.handlers.journal.states import MeetingForm
+from bot.handlers.journal.states import Commenting, LogDialog, MeetingForm
 from bot.handlers.journal.views import choice_data, journal_view
 from bot.handlers.render import from_pairs, mark_answered, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
@@ -45,20 +45,21 @@ async def pair_picked(callback: CallbackQuery, callback_data: LogPairCb, session
 
 async def _start(bot: Bot, chat_id: int, mentorship_id: int, state: FSMContext, t: Translator) -> None:
     await state.set_state(MeetingForm.date)
-    await state.update_data(log_mentorship=mentorship_id, log={})
+    await LogDialog(log_mentorship=mentorship_id).save(state)
     await bot.send_message(chat_id, t("journal.ask_date"), reply_markup=from_pairs(
         [(t.plain("btn.today"), choice_data("date", "0")), (t.plain("btn.yesterday"), choice_data("date", "1"))], 2))
 
 
 async def _set(state: FSMContext, **values: object) -> None:
-    data = await state.get_data()
-    await state.update_data(log={**data.get("log", {}), **values})
+    dialog = await LogDialog.load(state)
+    dialog.log = dialog.log.model_copy(update=values)
+    await dialog.save(state)
 
 
 async def _date_chosen(bot: Bot, chat_id: int, held_on: date, session: AsyncSession, actor: Actor,
                        state: FSMContext, t: Translator, clock: Clock) -> None:
-    await svc.check_date(session, actor, (await state.get_data())["log_mentorship"], held_on, clock.now())
-    await _set(state, held_on=held_on.isoformat())
+    await svc.check_date(session, actor, (await LogDialog.load(state)).log_mentorship, held_on, clock.now())
+    await _set(state, held_on=held_on)
     await state.set_state(MeetingForm.duration)
     await bot.send_message(chat_id, t("journal.ask_duration"), reply_markup=from_pairs(
         [(t.plain("btn.minutes", n=n), choice_data("duration", str(n))) for n in (30, 45, 60, 90)], 4))
@@ -101,7 +102,7 @@ async def summary_typed(message: Message, state: FSMContext, t: Translator) -> N
 
 async def _ask_item(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                     i18n: I18n, clock: Clock) -> None:
-    items = await svc.open_items(session, actor, (await state.get_data())["log_mentorship"], clock.now())
+    items = await svc.open_items(session, actor, (await LogDialog.load(state)).log_mentorship, clock.now())
     if not items:
         await _save(bot, chat_id, None, session, actor, state, t, i18n, clock)
         return
@@ -138,7 +139,7 @@ async def choice(callback: CallbackQuery, callback_data: LogChoiceCb, session: A
         await _ask_format(bot, chat_id, state, t)
     elif callback_data.field == "format":
         fmt = MeetingFormat(value)
-        await _set(state, format=fmt.value)
+        await _set(state, format=fmt)
         if fmt == MeetingFormat.ONLINE:
             await state.set_state(MeetingForm.channel)
             await bot.send_message(chat_id, t("journal.ask_channel"))
@@ -153,28 +154,23 @@ async def choice(callback: CallbackQuery, callback_data: LogChoiceCb, session: A
 
 
 async def _zone(session: AsyncSession, state: FSMContext) -> str:
-    return await svc.zone_of_pair(session, (await state.get_data())["log_mentorship"])
+    return await svc.zone_of_pair(session, (await LogDialog.load(state)).log_mentorship)
 
 
 async def _save(bot: Bot, chat_id: int, item_id: int | None, session: AsyncSession, actor: Actor,
                 state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    data = await state.get_data()
-    log = data.get("log", {})
+    dialog = await LogDialog.load(state)
+    log = dialog.log
+    if log.held_on is None or log.duration is None or log.format is None:
+        raise InvalidInput("error.stale_button")  # not this dialog's step any more
     draft = svc.MeetingDraft(
-        held_on=date.fromisoformat(log["held_on"]), duration_minutes=int(log["duration"]),
-        format=MeetingFormat(log["format"]), channel=log.get("channel"), topic=log["topic"], summary=log["summary"],
-        next_steps=log.get("next_steps"), plan_item_id=item_id)
-    await svc.log_meeting(session, actor, data["log_mentorship"], draft, clock.now(), i18n)
+        held_on=log.held_on, duration_minutes=log.duration, format=log.format, channel=log.channel,
+        topic=log.topic, summary=log.summary, next_steps=log.next_steps, plan_item_id=item_id)
+    await svc.log_meeting(session, actor, dialog.log_mentorship, draft, clock.now(), i18n)
     await state.clear()
-    page = await svc.journal(session, actor, data["log_mentorship"])
+    page = await svc.journal(session, actor, dialog.log_mentorship)
     text, markup = journal_view(t, page)
     await bot.send_message(chat_id, t("journal.saved") + "\n\n" + text, reply_markup=markup)
-
-
-
-
-
-
 
 
 async def journal_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
@@ -216,14 +212,14 @@ async def confirm(callback: CallbackQuery, callback_data: MeetingConfirmCb, sess
         return
     await svc.confirm_allowed(session, actor, callback_data.meeting)
     await state.set_state(MeetingForm.comment)
-    await state.update_data(meeting=callback_data.meeting)
+    await Commenting(meeting=callback_data.meeting).save(state)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("journal.ask_comment"))  # type: ignore[union-attr]
 
 
 async def comment_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                         i18n: I18n, clock: Clock) -> None:
-    meeting = (await state.get_data())["meeting"]
+    meeting = (await Commenting.load(state)).meeting
     await svc.confirm(session, actor, meeting, comment=message.text or "", now=clock.now(), i18n=i18n)
     await state.clear()
     await message.answer(t("journal.comment_sent"))

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.onboarding.callbacks import ConsentCb
-from bot.handlers.onboarding.states import Onboarding
+from bot.handlers.onboarding.states import Invitation, Onboarding
 from bot.handlers.onboarding.views import consent
 from bot.handlers.profile import router as profile
 from bot.handlers.render import show
@@ -53,7 +53,7 @@ async def start(message: Message, command: CommandObject, state: FSMContext, ses
     if await onboarding.needs_consent(session, actor, info.organization_id):
         await state.clear()
         await state.set_state(Onboarding.consent)
-        await state.update_data(token=token)
+        await Invitation(token=token).save(state)
         await message.answer(
             t("consent.text", org=info.organization_name, role=t.plain(f"role.{info.role.value}"),
               version=onboarding.CONSENT_VERSION),
@@ -80,7 +80,8 @@ async def _join(chat_id: int, token: str, consent_given: bool, state: FSMContext
 
 async def consent_answer(callback: CallbackQuery, callback_data: ConsentCb, state: FSMContext,
                          session: AsyncSession, actor: Actor, t: Translator, bot: Bot, clock: Clock) -> None:
-    token = (await state.get_data()).get("token", "")
+    invitation = await Invitation.load(state)
+    token = invitation.token if invitation is not None else ""  # gone after a restart: the link is opened again
     await callback.answer()
     if not callback_data.accept:
         await state.clear()

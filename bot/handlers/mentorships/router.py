@@ -27,7 +27,18 @@ from bot.handlers.mentorships.callbacks import (
     ProgramMonthsCb,
     ReplaceMentorCb,
 )
-from bot.handlers.mentorships.states import DeclineForm, ItemDoneForm, ItemForm, PairForm, ProgramForm
+from bot.handlers.mentorships.states import (
+    DeclineForm,
+    Declining,
+    ItemClosing,
+    ItemDoneForm,
+    ItemDraft,
+    ItemForm,
+    PairBuilding,
+    PairForm,
+    ProgramDraft,
+    ProgramForm,
+)
 from bot.handlers.mentorships.views import program_actions, program_text, suggestions_view
 from bot.handlers.render import from_pairs, mark_answered, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
@@ -70,7 +81,7 @@ async def pick_mentee(callback: CallbackQuery, callback_data: PairMenteeCb, sess
     if callback_data.mentee not in mentees:
         raise InvalidInput("pairs.mentee_taken")
     await state.set_state(PairForm.building)
-    await state.update_data(pair_org=callback_data.org, pair_mentees=[callback_data.mentee], pair_mentor=None)
+    await PairBuilding(pair_org=callback_data.org, pair_mentees=[callback_data.mentee]).save(state)
     suggestions = await svc.suggest_mentors(session, actor, callback_data.org, [callback_data.mentee])
     await callback.answer()
     await show(callback, *suggestions_view(t, t("pairs.suggestions", mentee=mentees[callback_data.mentee].name),
@@ -79,8 +90,8 @@ async def pick_mentee(callback: CallbackQuery, callback_data: PairMenteeCb, sess
 
 async def _group_step(callback: CallbackQuery, session: AsyncSession, actor: Actor, state: FSMContext,
                       t: Translator) -> None:
-    data = await state.get_data()
-    org, chosen, mentor = data["pair_org"], data["pair_mentees"], data["pair_mentor"]
+    building = await PairBuilding.load(state)
+    org, chosen, mentor = building.pair_org, building.pair_mentees, building.pair_mentor
     people = {m.person_id: m for m in await svc.unpaired_mentees(session, actor, org)}
     suggestion = next((s for s in await svc.suggest_mentors(session, actor, org, chosen) if s.person_id == mentor),
                       None)
@@ -97,15 +108,17 @@ async def _group_step(callback: CallbackQuery, session: AsyncSession, actor: Act
 
 async def pick_mentor(callback: CallbackQuery, callback_data: PairMentorCb, session: AsyncSession, actor: Actor,
                       state: FSMContext, t: Translator) -> None:
-    await state.update_data(pair_mentor=callback_data.mentor)
+    building = await PairBuilding.load(state)
+    building.pair_mentor = callback_data.mentor
+    await building.save(state)
     await callback.answer()
     await _group_step(callback, session, actor, state, t)
 
 
 async def add_mentee(callback: CallbackQuery, callback_data: PairAddCb, session: AsyncSession, actor: Actor,
                      state: FSMContext, t: Translator) -> None:
-    data = await state.get_data()
-    chosen = list(data["pair_mentees"])
+    building = await PairBuilding.load(state)
+    chosen = list(building.pair_mentees)
     await callback.answer()
     if callback_data.mentee == 0:
         await show(callback, t("pairs.pick_form"),
@@ -116,13 +129,16 @@ async def add_mentee(callback: CallbackQuery, callback_data: PairAddCb, session:
             chosen.remove(callback_data.mentee)
     elif len(chosen) < svc.MAX_GROUP:
         chosen.append(callback_data.mentee)
-    await state.update_data(pair_mentees=chosen)
+    building.pair_mentees = chosen
+    await building.save(state)
     await _group_step(callback, session, actor, state, t)
 
 
 async def pick_form(callback: CallbackQuery, callback_data: PairFormCb, state: FSMContext, t: Translator) -> None:
-    await state.update_data(pair_form=callback_data.form.value)
-    group = len((await state.get_data())["pair_mentees"]) > 1
+    building = await PairBuilding.load(state)
+    building.pair_form = callback_data.form
+    await building.save(state)
+    group = len(building.pair_mentees) > 1
     kinds = [k for k in MentoringKind if group or k != MentoringKind.GROUP]
     await callback.answer()
     await show(callback, t("pairs.pick_kind"),
@@ -131,14 +147,12 @@ async def pick_form(callback: CallbackQuery, callback_data: PairFormCb, state: F
 
 async def pick_kind(callback: CallbackQuery, callback_data: PairKindCb, session: AsyncSession, actor: Actor,
                     state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    data = await state.get_data()
-    kind = callback_data.kind
-    try:
-        form = MentoringForm(data["pair_form"])
-    except (ValueError, KeyError):  # the dialog's data, not the button: an old press after /cancel
-        raise AccessDenied() from None
-    await svc.propose(session, actor, org_id=data["pair_org"], mentor_id=data["pair_mentor"],
-                      mentee_ids=data["pair_mentees"], form=form, kind=kind, now=clock.now(), i18n=i18n)
+    building = await PairBuilding.load(state)
+    if building.pair_form is None or building.pair_mentor is None:  # an old press after /cancel
+        raise AccessDenied()
+    await svc.propose(session, actor, org_id=building.pair_org, mentor_id=building.pair_mentor,
+                      mentee_ids=building.pair_mentees, form=building.pair_form, kind=callback_data.kind,
+                      now=clock.now(), i18n=i18n)
     await state.clear()
     await callback.answer()
     await show(callback, t("pairs.proposed"))
@@ -156,7 +170,7 @@ async def answer_proposal(callback: CallbackQuery, callback_data: MentorshipAnsw
         return
     await svc.check_pending(session, actor, callback_data.mentorship)
     await state.set_state(DeclineForm.reason)
-    await state.update_data(mentorship=callback_data.mentorship)
+    await Declining(mentorship=callback_data.mentorship).save(state)
     await callback.answer()
     await mark_answered(callback)
     await callback.bot.send_message(callback.from_user.id, t("pairs.ask_reason"))  # type: ignore[union-attr]
@@ -164,7 +178,7 @@ async def answer_proposal(callback: CallbackQuery, callback_data: MentorshipAnsw
 
 async def decline_reason(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                          i18n: I18n, clock: Clock) -> None:
-    mentorship = (await state.get_data())["mentorship"]
+    mentorship = (await Declining.load(state)).mentorship
     await svc.respond(session, actor, mentorship, accept=False, reason=message.text or "", now=clock.now(), i18n=i18n)
     await state.clear()
     await message.answer(t("pairs.you_declined"))
@@ -209,7 +223,7 @@ async def program_create(callback: CallbackQuery, callback_data: ProgramCb, sess
                          state: FSMContext, t: Translator, clock: Clock) -> None:
     v = await _program_view(callback, callback_data, session, actor, clock)
     await state.set_state(ProgramForm.goals)
-    await state.update_data(mentorship=v.id)
+    await ProgramDraft(mentorship=v.id).save(state)
     await callback.bot.send_message(callback.from_user.id, t("program.ask_goals"))  # type: ignore[union-attr]
 
 
@@ -218,7 +232,7 @@ async def program_item(callback: CallbackQuery, callback_data: ProgramCb, sessio
     v = await _program_view(callback, callback_data, session, actor, clock)
     if v.program_id is not None:
         await state.set_state(ItemForm.activity)
-        await state.update_data(program=v.program_id, mentorship=v.id)
+        await ItemDraft(program=v.program_id, mentorship=v.id).save(state)
         await callback.bot.send_message(callback.from_user.id, t("program.ask_activity"))  # type: ignore[union-attr]
 
 
@@ -255,7 +269,9 @@ async def program_replace(callback: CallbackQuery, callback_data: ProgramCb, ses
 
 async def goals_typed(message: Message, state: FSMContext, t: Translator) -> None:
     goals = svc.clean_text(message.text or "")
-    await state.update_data(goals=goals)
+    draft = await ProgramDraft.load(state)
+    draft.goals = goals
+    await draft.save(state)
     await state.set_state(ProgramForm.months)
     await message.answer(t("program.ask_months"), reply_markup=from_pairs(
         [(t.plain("btn.months", n=n), ProgramMonthsCb(months=n).pack()) for n in (3, 6, 9, 12)], 4))
@@ -263,18 +279,20 @@ async def goals_typed(message: Message, state: FSMContext, t: Translator) -> Non
 
 async def months_picked(callback: CallbackQuery, callback_data: ProgramMonthsCb, session: AsyncSession,
                         actor: Actor, state: FSMContext, t: Translator, clock: Clock) -> None:
-    data = await state.get_data()
-    await svc.create_program(session, actor, data["mentorship"], goals=data["goals"], months=callback_data.months,
+    draft = await ProgramDraft.load(state)
+    await svc.create_program(session, actor, draft.mentorship, goals=draft.goals, months=callback_data.months,
                              now=clock.now())
     await state.clear()
     await callback.answer()
     await mark_answered(callback)
-    text, markup = await _render(session, actor, data["mentorship"], t, clock.now())
+    text, markup = await _render(session, actor, draft.mentorship, t, clock.now())
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 async def activity_typed(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.update_data(activity=svc.clean_text(message.text or ""))
+    draft = await ItemDraft.load(state)
+    draft.activity = svc.clean_text(message.text or "")
+    await draft.save(state)
     await state.set_state(ItemForm.due)
     await message.answer(t("program.ask_due"))
 
@@ -282,19 +300,23 @@ async def activity_typed(message: Message, state: FSMContext, t: Translator) -> 
 async def due_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                     t: Translator) -> None:
     due = typed_date(message, "program.bad_date")
-    await svc.check_due(session, actor, (await state.get_data())["program"], due)
-    await state.update_data(due=due.isoformat())
+    draft = await ItemDraft.load(state)
+    await svc.check_due(session, actor, draft.program, due)
+    draft.due = due
+    await draft.save(state)
     await state.set_state(ItemForm.expected)
     await message.answer(t("program.ask_expected"))
 
 
 async def expected_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                          clock: Clock) -> None:
-    data = await state.get_data()
-    await svc.add_item(session, actor, data["program"], activity=data["activity"],
-                       due=datetime.fromisoformat(data["due"]).date(), expected=message.text or "", now=clock.now())
+    draft = await ItemDraft.load(state)
+    if draft.due is None:
+        raise InvalidInput("error.stale_button")  # not this dialog's step any more
+    await svc.add_item(session, actor, draft.program, activity=draft.activity, due=draft.due,
+                       expected=message.text or "", now=clock.now())
     await state.clear()
-    text, markup = await _render(session, actor, data["mentorship"], t, clock.now())
+    text, markup = await _render(session, actor, draft.mentorship, t, clock.now())
     await message.answer(t("program.item_added") + "\n\n" + text, reply_markup=markup)
 
 
@@ -302,7 +324,7 @@ async def item_done(callback: CallbackQuery, callback_data: ItemDoneCb, session:
                     state: FSMContext, t: Translator) -> None:
     mentorship = await svc.item_mentorship(session, actor, callback_data.item)
     await state.set_state(ItemDoneForm.note)
-    await state.update_data(item=callback_data.item, mentorship=mentorship)
+    await ItemClosing(item=callback_data.item, mentorship=mentorship).save(state)
     await callback.answer()
     await callback.bot.send_message(callback.from_user.id, t("program.ask_note"),  # type: ignore[union-attr]
                                     reply_markup=from_pairs([(t.plain("btn.skip"), SKIP_NOTE)]))
@@ -310,10 +332,10 @@ async def item_done(callback: CallbackQuery, callback_data: ItemDoneCb, session:
 
 async def _finish_item(bot: Bot, chat_id: int, note: str | None, session: AsyncSession, actor: Actor,
                        state: FSMContext, t: Translator, clock: Clock) -> None:
-    data = await state.get_data()
-    await svc.complete_item(session, actor, data["item"], note=note, now=clock.now())
+    closing = await ItemClosing.load(state)
+    await svc.complete_item(session, actor, closing.item, note=note, now=clock.now())
     await state.clear()
-    text, markup = await _render(session, actor, data["mentorship"], t, clock.now())
+    text, markup = await _render(session, actor, closing.mentorship, t, clock.now())
     await bot.send_message(chat_id, t("program.item_completed") + "\n\n" + text, reply_markup=markup)
 
 

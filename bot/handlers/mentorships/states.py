@@ -1,27 +1,60 @@
 """Dialog states of mentorships."""
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram.fsm.state import State, StatesGroup
+
+from bot.handlers.dialogs import Durable
+from db.models import MentoringForm
 
 
 class PairForm(StatesGroup):
-    building = State()  # data: pair_org, pair_mentees, pair_mentor, pair_form
+    building = State()  # data: PairBuilding
 
 
 class DeclineForm(StatesGroup):
-    reason = State()  # data: mentorship
+    reason = State()  # data: Declining
 
 
 class ProgramForm(StatesGroup):
-    goals = State()  # data: mentorship
-    months = State()  # data: mentorship, goals
+    goals = State()  # data: ProgramDraft
+    months = State()
 
 
 class ItemForm(StatesGroup):
-    activity = State()  # data: program
-    due = State()  # data: program, activity
-    expected = State()  # data: program, activity, due
+    activity = State()  # data: ItemDraft
+    due = State()
+    expected = State()
 
 
 class ItemDoneForm(StatesGroup):
-    note = State()  # data: item, mentorship
+    note = State()  # data: ItemClosing
+
+
+class PairBuilding(Durable):
+    pair_org: int = 0
+    pair_mentees: list[int] = []
+    pair_mentor: int | None = None
+    pair_form: MentoringForm | None = None
+
+
+class Declining(Durable):
+    mentorship: int = 0
+
+
+class ProgramDraft(Durable):
+    mentorship: int = 0
+    goals: str = ""
+
+
+class ItemDraft(Durable):
+    program: int = 0
+    mentorship: int = 0
+    activity: str = ""
+    due: date | None = None
+
+
+class ItemClosing(Durable):
+    item: int = 0
+    mentorship: int = 0

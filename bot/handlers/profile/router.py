@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.profile.callbacks import ProfileEditCb, StepChoiceCb, StepSkipCb, StepTopicCb
-from bot.handlers.profile.states import ProfileForm
+from bot.handlers.profile.states import ProfileForm, ProfileSteps
 from bot.handlers.profile.views import capacity, categories, person_text, profile_edit, skip_keyboard, topics, yes_no
 from bot.handlers.render import mark_answered
 from bot.i18n import Translator
@@ -32,7 +32,7 @@ async def begin(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession
                 t: Translator, steps: list[str], mode: str, clock: Clock) -> None:
     """Start walking `steps`; with none left, finish at once."""
     await state.set_state(ProfileForm.step)
-    await state.update_data(queue=steps, mode=mode, selected=None)
+    await ProfileSteps(queue=steps, mode=mode).save(state)
     if steps:
         await ask(bot, chat_id, state, session, actor, t)
     else:
@@ -41,8 +41,10 @@ async def begin(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession
 
 async def ask(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,
               t: Translator) -> None:
-    data = await state.get_data()
-    step = data["queue"][0]
+    steps = await ProfileSteps.load(state)
+    step = steps.step
+    if step is None:
+        return
     name, _ = split_step(step)
     markup = None
     if name == "under_35":
@@ -53,10 +55,10 @@ async def ask(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, 
         markup = capacity(step)
     elif name in TOPIC_STEPS:
         choices, chosen = await profile_service.topic_choices(session, actor, step)
-        selected = data.get("selected")
+        selected = steps.selected
         if selected is None:
-            selected = chosen
-            await state.update_data(selected=selected)
+            selected = steps.selected = sorted(chosen)
+            await steps.save(state)
         markup = topics(t, step, choices, set(selected))
     elif name in OPTIONAL_STEPS:
         markup = skip_keyboard(t, step)
@@ -65,7 +67,7 @@ async def ask(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, 
 
 async def finish(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,
                  t: Translator, clock: Clock) -> None:
-    mode = (await state.get_data()).get("mode")
+    mode = (await ProfileSteps.load(state)).mode
     await state.clear()
     await profile_service.complete_profile(session, actor, clock.now())
     actor = await load_actor(session, actor.telegram_id)
@@ -80,18 +82,17 @@ async def finish(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSessio
 
 async def _advance(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor,
                    t: Translator, clock: Clock) -> None:
-    data = await state.get_data()
-    queue = data["queue"][1:]
-    if not queue:
+    steps = await ProfileSteps.load(state)
+    if len(steps.queue) <= 1:
         await finish(bot, chat_id, state, session, actor, t, clock)
         return
-    await state.update_data(queue=queue, selected=None)
+    steps.queue, steps.selected = steps.queue[1:], None
+    await steps.save(state)
     await ask(bot, chat_id, state, session, actor, t)
 
 
 async def _current_step(state: FSMContext) -> str | None:
-    queue = (await state.get_data()).get("queue") or []
-    return queue[0] if queue else None
+    return (await ProfileSteps.load(state)).step
 
 
 async def typed_answer(message: Message, state: FSMContext, session: AsyncSession, actor: Actor,
@@ -146,7 +147,8 @@ async def topic_toggle(callback: CallbackQuery, callback_data: StepTopicCb, stat
         await callback.answer(t.plain("error.stale_button"))
         return
     choices, chosen = await profile_service.topic_choices(session, actor, step)
-    kept = (await state.get_data()).get("selected")
+    steps = await ProfileSteps.load(state)
+    kept = steps.selected
     selected = set(chosen if kept is None else kept)
     if callback_data.topic == 0:
         await profile_service.save_answer(session, actor, step, sorted(selected))
@@ -158,7 +160,8 @@ async def topic_toggle(callback: CallbackQuery, callback_data: StepTopicCb, stat
         await callback.answer(t.plain("error.stale_button"))
         return
     selected ^= {callback_data.topic}
-    await state.update_data(selected=sorted(selected))
+    steps.selected = sorted(selected)
+    await steps.save(state)
     await callback.answer()
     if callback.message is not None and isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=topics(t, step, choices, selected))

@@ -43,8 +43,13 @@ class SurveyRequiredCb(CallbackData, prefix="qr"):
     required: bool
 
 
+class BuildAction(StrEnum):
+    MORE = "more"  # another question
+    DONE = "done"  # on to the audience
+
+
 class SurveyBuildCb(CallbackData, prefix="qb"):
-    action: str  # more | done
+    action: BuildAction
 
 
 class SurveyAnswerCb(CallbackData, prefix="qa"):

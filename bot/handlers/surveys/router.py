@@ -17,6 +17,7 @@ from bot import reports
 from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.handlers.surveys.callbacks import (
+    BuildAction,
     SurveyAction,
     SurveyAnswerCb,
     SurveyAudienceCb,
@@ -27,7 +28,15 @@ from bot.handlers.surveys.callbacks import (
     SurveyNewCb,
     SurveyRequiredCb,
 )
-from bot.handlers.surveys.states import AnsweringSurvey, SurveyAnswering, SurveyBuild, SurveyProgress
+from bot.handlers.surveys.states import (
+    AnsweringSurvey,
+    Building,
+    Draft,
+    Question,
+    SurveyAnswering,
+    SurveyBuild,
+    SurveyProgress,
+)
 from bot.handlers.surveys.views import (
     answer_text,
     answers_summary,
@@ -155,12 +164,12 @@ async def show_pressed(callback: CallbackQuery, callback_data: SurveyCb, session
 
 
 # ------------------------------------------------------------------------- building
-async def _draft(state: FSMContext) -> dict[str, Any]:
-    return (await state.get_data()).get("build", {})
+async def _draft(state: FSMContext) -> Draft:
+    return (await Building.load(state)).build
 
 
 async def _put(state: FSMContext, **values: Any) -> None:
-    await state.update_data(build={**await _draft(state), **values})
+    await Building(build=(await _draft(state)).model_copy(update=values)).save(state)
 
 
 async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor: Actor, state: FSMContext,
@@ -174,11 +183,11 @@ async def new_picked(callback: CallbackQuery, callback_data: SurveyNewCb, actor:
         f"survey.template.{callback_data.kind}" if callback_data.kind in svc.TEMPLATES else "btn.survey_custom"))
     if callback_data.kind in svc.TEMPLATES:
         await state.set_state(SurveyBuild.audience)
-        await state.update_data(build={"template": callback_data.kind})
+        await Building(build=Draft(template=callback_data.kind)).save(state)
         await _ask_audience(callback.message, t, callback_data.kind)  # type: ignore[arg-type]
     elif callback_data.kind == "custom":
         await state.set_state(SurveyBuild.title)
-        await state.update_data(build={"questions": []})
+        await Building().save(state)
         await callback.message.answer(t("survey.ask_title"))  # type: ignore[union-attr]
 
 
@@ -193,7 +202,7 @@ async def title_typed(message: Message, state: FSMContext, t: Translator) -> Non
 
 
 async def _ask_kind(message: Message, state: FSMContext, t: Translator) -> None:
-    number = len((await _draft(state)).get("questions", [])) + 1
+    number = len((await _draft(state)).questions) + 1
     await state.set_state(SurveyBuild.kind)
     await message.answer(t("survey.ask_question_kind", number=number), reply_markup=from_pairs(
         [(t.plain(f"question_kind.{k.value}"), SurveyKindCb(kind=k.value).pack()) for k in CUSTOM_KINDS]))
@@ -204,16 +213,18 @@ async def kind_picked(callback: CallbackQuery, callback_data: SurveyKindCb, stat
         raise InvalidInput()
     await callback.answer()
     await show(callback, t("survey.kind_chosen", kind=t.plain(f"question_kind.{callback_data.kind}")))
-    await _put(state, pending={"kind": callback_data.kind})
+    await _put(state, pending=Question(kind=QuestionKind(callback_data.kind)))
     await state.set_state(SurveyBuild.question)
     await callback.message.answer(t("survey.ask_question_text"))  # type: ignore[union-attr]
 
 
 async def question_typed(message: Message, state: FSMContext, t: Translator) -> None:
     draft = await _draft(state)
-    pending = {**draft.get("pending", {}), "text": svc.clean_question(message.text or "")}
+    if draft.pending is None:
+        raise InvalidInput("error.stale_button")
+    pending = draft.pending.model_copy(update={"text": svc.clean_question(message.text or "")})
     await _put(state, pending=pending)
-    if pending["kind"] in (QuestionKind.SINGLE.value, QuestionKind.MULTI.value):
+    if pending.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         await state.set_state(SurveyBuild.options)
         await message.answer(t("survey.ask_options", min=svc.OPTIONS_MIN, max=svc.OPTIONS_MAX))
     else:
@@ -222,7 +233,9 @@ async def question_typed(message: Message, state: FSMContext, t: Translator) -> 
 
 async def options_typed(message: Message, state: FSMContext, t: Translator) -> None:
     draft = await _draft(state)
-    await _put(state, pending={**draft.get("pending", {}), "options": svc.parse_options(message.text or "")})
+    if draft.pending is None:
+        raise InvalidInput("error.stale_button")
+    await _put(state, pending=draft.pending.model_copy(update={"options": svc.parse_options(message.text or "")}))
     await _ask_required(message, state, t)
 
 
@@ -236,17 +249,17 @@ async def _ask_required(message: Message, state: FSMContext, t: Translator) -> N
 async def required_picked(callback: CallbackQuery, callback_data: SurveyRequiredCb, state: FSMContext,
                           t: Translator) -> None:
     draft = await _draft(state)
-    pending = draft.get("pending")
-    if not pending or "text" not in pending:
+    pending = draft.pending
+    if pending is None or not pending.text:
         raise InvalidInput("error.stale_button")
-    questions = [*draft.get("questions", []), {**pending, "required": callback_data.required}]
+    questions = [*draft.questions, pending.model_copy(update={"required": callback_data.required})]
     await _put(state, questions=questions, pending=None)
     await state.set_state(SurveyBuild.more)
     await callback.answer()
-    await show(callback, t("survey.question_added", number=len(questions), text=pending["text"]))
-    buttons = [(t.plain("btn.survey_done_questions"), SurveyBuildCb(action="done").pack())]
+    await show(callback, t("survey.question_added", number=len(questions), text=pending.text))
+    buttons = [(t.plain("btn.survey_done_questions"), SurveyBuildCb(action=BuildAction.DONE).pack())]
     if len(questions) < svc.QUESTIONS_MAX:
-        buttons.insert(0, (t.plain("btn.survey_more"), SurveyBuildCb(action="more").pack()))
+        buttons.insert(0, (t.plain("btn.survey_more"), SurveyBuildCb(action=BuildAction.MORE).pack()))
     await callback.message.answer(t("survey.more_or_done", count=len(questions)),  # type: ignore[union-attr]
                                   reply_markup=from_pairs(buttons, width=2))
 
@@ -254,8 +267,8 @@ async def required_picked(callback: CallbackQuery, callback_data: SurveyRequired
 async def build_step(callback: CallbackQuery, callback_data: SurveyBuildCb, state: FSMContext, t: Translator) -> None:
     draft = await _draft(state)
     await callback.answer()
-    await show(callback, t("survey.more_or_done", count=len(draft.get("questions", []))))
-    if callback_data.action == "more" and len(draft.get("questions", [])) < svc.QUESTIONS_MAX:
+    await show(callback, t("survey.more_or_done", count=len(draft.questions)))
+    if callback_data.action == BuildAction.MORE and len(draft.questions) < svc.QUESTIONS_MAX:
         await _ask_kind(callback.message, state, t)  # type: ignore[arg-type]
     else:
         await state.set_state(SurveyBuild.audience)
@@ -274,7 +287,7 @@ async def audience_picked(callback: CallbackQuery, callback_data: SurveyAudience
         await show(callback, t("survey.ask_program"), from_pairs(
             [(label, SurveyAudienceCb(value=f"program.{mid}").pack()) for mid, label in programs]))
         return
-    if value not in audiences(draft.get("template")) and not value.startswith("program."):
+    if value not in audiences(draft.template) and not value.startswith("program."):
         raise AccessDenied()
     await _put(state, audience=value)
     await state.set_state(SurveyBuild.deadline)
@@ -292,13 +305,11 @@ async def _zone(session: AsyncSession, actor: Actor) -> str:
 async def _create(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                   i18n: I18n, clock: Clock, deadline: datetime) -> None:
     draft = await _draft(state)
-    if "audience" not in draft:
+    if draft.audience is None:
         raise InvalidInput("error.stale_button")
-    questions = [svc.QuestionDraft(QuestionKind(q["kind"]), q["text"], q.get("options") or [], q["required"])
-                 for q in draft.get("questions", [])]
-    sid = await svc.create(session, actor, audience=draft["audience"], deadline=deadline, now=clock.now(), i18n=i18n,
-                           template=draft.get("template"), title=draft.get("title"),
-                           questions=questions or None)
+    questions = [svc.QuestionDraft(q.kind, q.text, list(q.options), q.required) for q in draft.questions]
+    sid = await svc.create(session, actor, audience=draft.audience, deadline=deadline, now=clock.now(), i18n=i18n,
+                           template=draft.template, title=draft.title, questions=questions or None)
     await state.clear()
     text, markup = card_view(t, await svc.card(session, actor, sid, i18n))
     await message.answer(t("survey.draft_ready") + "\n\n" + text, reply_markup=markup)

@@ -4,19 +4,42 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
 
 from bot.handlers.dialogs import Durable, Volatile
+from db.models import QuestionKind
 
 
 class SurveyBuild(StatesGroup):
-    title = State()  # data: build (the draft: template or title, questions, audience)
+    title = State()  # data: Building
     kind = State()
-    question = State()  # data: build.pending (the question being written)
+    question = State()
     options = State()
     required = State()
     more = State()
     audience = State()
     deadline = State()
+
+
+class Question(BaseModel):
+    """A question of a survey being built; `pending` while it is being written."""
+
+    kind: QuestionKind
+    text: str = ""
+    options: list[str] = []
+    required: bool = True
+
+
+class Draft(BaseModel):
+    template: str | None = None  # a template's name, or None: the curator's own questions
+    title: str | None = None
+    questions: list[Question] = []
+    pending: Question | None = None
+    audience: str | None = None
+
+
+class Building(Durable):
+    build: Draft = Draft()
 
 
 class SurveyAnswering(StatesGroup):

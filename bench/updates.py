@@ -65,7 +65,7 @@ from db.models import (
 )
 from tests.emulator import BotAPIEmulator
 from tests.emulator.server import ChatEvent, StoredMessage
-from tests.test_webhook import free_port
+from tests.helpers import free_port
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)  # the bot in its own process runs on the real clock
 

@@ -14,7 +14,7 @@ from bot.i18n import Translator
 from bot.services.dates import local_time
 from bot.services.spreadsheet import TextRows
 from bot.services.surveys import QuestionResult, SurveyResults
-from db.models import QuestionKind
+from db.models import QuestionKind, Role
 
 
 def _wrap(text: str, width: int = 48) -> str:
@@ -147,7 +147,6 @@ def _counts(t: Translator, prefix: str, counts: dict) -> str:
 
 def indicators_text(t: Translator, ind: Any) -> str:
     """The indicators block, the same for one organisation and for a total (summary.Indicators)."""
-    from db.models import Role
 
     roles = ind.people_by_role
     lines = [

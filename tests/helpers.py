@@ -5,6 +5,7 @@ import importlib
 import importlib.util
 import inspect
 import pkgutil
+import socket
 from types import ModuleType
 
 import bot.handlers
@@ -23,3 +24,10 @@ def classes_in(kind: str, base: type) -> list[type]:
     """The subclasses of `base` defined in every feature's `kind` module."""
     return [cls for module in handler_modules(kind) for _, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, base) and cls is not base and cls.__module__ == module.__name__]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on (for a webhook worker or a router)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -171,3 +171,13 @@ def test_each_rule_finds_what_breaks_it():
     assert session_calls(tree) == ["bot.handlers.x:2 h: session.get"]
     assert messenger_imports(tree) == ["bot.services.y:1 imports aiogram.types"]
     assert graph(tree)["bot.services"] == {"bot.services.y"}  # a relative import resolves
+
+
+def test_tests_and_benchmarks_take_helpers_from_factories_and_helpers_not_from_other_tests():
+    found = []
+    for top in ("tests", "bench"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests.test_"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+    assert found == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import tempfile
 from contextlib import asynccontextmanager
 from unittest import mock
@@ -25,14 +24,9 @@ from db.models import Invite, ProcessedUpdate, Role
 from tests.emulator import ScriptedUser
 from tests.emulator.server import TelegramError
 from tests.factories import SCHOOL_OFFSETS, SWEEP_BASE, arrange_sweep_school, cli_env, open_school_chats, run_cli, seed
+from tests.helpers import free_port
 
 SECRET = "s3cret_Token-42"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def webhook_settings(emulator, db_url: str, port: int) -> Settings:

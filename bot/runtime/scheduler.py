@@ -33,6 +33,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
+from bot.services.erasure import scrub_sent
+from bot.services.help_requests import escalate_due
+from bot.services.mentorships import send_plan_reminders
+from bot.services.notify import enqueue
+from bot.services.speed_sessions import send_reminders
+from bot.services.summary import send_due_digests
+from bot.services.surveys import send_due
+from db.engine import checkpoint
 from db.models import scheduler_jobs
 
 log = logging.getLogger(__name__)
@@ -185,7 +193,6 @@ def runtime() -> JobRuntime:
 async def send_scheduled_notification(*, chat_id: int, person_id: int | None, kind: str, text: str,
                                       dedup_key: str) -> None:
     """A notification planned for later: at its time it enters the outbox (once, by its key)."""
-    from bot.services.notify import enqueue
 
     rt = runtime()
     async with rt.sessionmaker() as session:
@@ -230,7 +237,6 @@ PLAN_REMINDERS_JOB = "plan-reminders"
 
 async def plan_reminders_job() -> None:
     """Every quarter of an hour: due-soon and overdue plan items (see mentorships.send_plan_reminders)."""
-    from bot.services.mentorships import send_plan_reminders
 
     await _scan("plan reminders", send_plan_reminders)
 
@@ -240,7 +246,6 @@ HELP_ESCALATION_JOB = "help-escalations"
 
 async def help_escalation_job() -> None:
     """Every five minutes: unaccepted help requests to the curators, unanswered ones to their mentor."""
-    from bot.services.help_requests import escalate_due
 
     await _scan("help escalations", escalate_due)
 
@@ -250,7 +255,6 @@ SPEED_REMINDERS_JOB = "speed-reminders"
 
 async def speed_reminders_job() -> None:
     """Every minute: speed sessions starting in a day or in an hour, to those signed up."""
-    from bot.services.speed_sessions import send_reminders
 
     await _scan("speed session reminders", send_reminders)
 
@@ -260,7 +264,6 @@ SURVEYS_JOB = "surveys"
 
 async def surveys_job() -> None:
     """Every five minutes: the one reminder before a survey's deadline; closing at the deadline."""
-    from bot.services.surveys import send_due
 
     await _scan("survey reminders", send_due)
 
@@ -270,7 +273,6 @@ DIGESTS_JOB = "digests"
 
 async def digests_job() -> None:
     """Every minute: weekly digests whose local day and hour have come (once each)."""
-    from bot.services.summary import send_due_digests
 
     await _scan("weekly digests", send_due_digests)
 
@@ -280,8 +282,6 @@ RETENTION_JOB = "outbox-retention"
 
 async def retention_job() -> None:
     """Every hour: delivered notifications older than the retention lose their texts (bot/services/erasure.py)."""
-    from bot.services.erasure import scrub_sent
-    from db.engine import checkpoint
 
     rt = runtime()
     async with rt.sessionmaker() as session:

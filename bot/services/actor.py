@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.errors import AccessDenied
 from db.models import Membership, Organization, Person, Role
 from db.repositories import plain_rows
 
@@ -46,7 +47,6 @@ class Actor:
 
     def first_org_where(self, *roles: Role, denied: str) -> int:
         """The first organisation where the actor holds one of `roles`; AccessDenied(denied) if none."""
-        from bot.services.errors import AccessDenied
 
         orgs = self.orgs_where(*roles)
         if not orgs:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, NotFound
+from bot.services.surveys import MIN_ANSWERS
 from db.models import Organization
 from db.repositories import OrganizationRepo
 
@@ -75,7 +76,6 @@ async def set_help_escalation_hours(session: AsyncSession, org_id: int, hours: i
 async def set_survey_min_answers(session: AsyncSession, org_id: int, answers: int) -> None:
     """How many answers a survey needs before its results are shown: never fewer than 3, so that
     no answer can be told apart."""
-    from bot.services.surveys import MIN_ANSWERS
 
     if not MIN_ANSWERS <= answers <= 1000:
         raise InvalidInput("error.survey_min", min=MIN_ANSWERS)

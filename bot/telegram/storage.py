@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from db.engine import create_engine
 from db.models import DialogState
 
 VOLATILE_STATES = ("Onboarding:",)  # state names (group:state) kept in memory only
@@ -71,7 +72,6 @@ class DatabaseStorage(BaseStorage):
     be held by a handler waiting for one more."""
 
     def __init__(self, url: str, *, shared: bool = False, cache_size: int = 10_000) -> None:
-        from db.engine import create_engine
 
         self.engine = create_engine(url, autocommit=True)  # a read or a write is one statement
         self.cache: OrderedDict[str, tuple[str | None, str]] | None = None if shared else OrderedDict()

@@ -11,13 +11,13 @@ from bot.handlers.mentorships.callbacks import (
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
 from bot.services import mentorships as svc
+from bot.services.message_split import visible_length
 from db.models import MentorshipStatus, Role
 
 CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
 
 
 def program_text(t: Translator, v) -> str:  # v: MentorshipView
-    from bot.services.message_split import visible_length
 
     head = [
         t("program.title"),

@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import reports
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.journal import QUIET_DAYS
 from bot.services.mentorships import local_today
+from bot.services.notify import enqueue
 from bot.services.people import curators_of, pair_titles
 from bot.services.summary.queries import (
     ACTIVE_BY_FORM_KIND,
@@ -284,7 +287,6 @@ class Attention:
 async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
     """The five lists, a statement each (its first few rows and how many in all), and the pairs' names
     in one more."""
-    from bot.services.journal import QUIET_DAYS
 
     today = local_today(now, org.timezone)
     params = {"org": org.id, "today": today, "quiet_before": today - timedelta(days=QUIET_DAYS),
@@ -409,8 +411,6 @@ async def send_due_digests(session: AsyncSession, now: datetime, i18n: Any) -> i
 async def send_digest(session: AsyncSession, org: Organization, slot: datetime, now: datetime, i18n: Any) -> int:
     """The week's changes, the indicators, what needs attention, and a chart of 12 weeks, through
     the outbox to every curator of the organisation. The caller commits."""
-    from bot import reports
-    from bot.services.notify import enqueue
 
     recipients = [c for c in await curators_of(session, org.id) if c.telegram_id is not None]
     if not recipients:

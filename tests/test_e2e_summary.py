@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from bot.handlers.summary.callbacks import ExportCb, SummaryCb, SummaryRequestCb
+from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
+from bot.handlers.summary.callbacks import SummaryCb, SummaryRequestCb
 from bot.services.organizations import create_organization
 from bot.services.summary.queries import ATTENTION_SHOWN
 from db.models import (
@@ -90,7 +91,7 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     assert "для куратора" in (await mentee.send("/summary")).text
     await other.send("/summary")
     assert "не ваша организация" in (await other.press_data(SummaryCb(org=org_a, page=0).pack())).alerts[0]
-    assert "не ваша организация" in (await other.press_data(ExportCb(org=org_a, period="all").pack())).alerts[0]
+    assert "не ваша организация" in (await other.press_data(ExportCb(org=org_a, period=ExportPeriod.ALL).pack())).alerts[0]
     assert "не ваша организация" in (await other.press_data(SummaryRequestCb(request=1).pack())).alerts[0]
 
     # the export: this month's workbook and the registry
@@ -141,7 +142,7 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     reply = await coordinator.press("Школа № 2")
     assert "Сводка: Школа № 2" in reply.text and "Требует внимания" not in reply.text  # nothing personal
     assert "не ваша организация" in (await coordinator.press_data(SummaryCb(org=region, page=0).pack())).alerts[0]
-    reply = await coordinator.press_data(ExportCb(org=0, period="all").pack())
+    reply = await coordinator.press_data(ExportCb(org=0, period=ExportPeriod.ALL).pack())
     document = next(m for m in reply.messages if m.document)
     rows = list(load_workbook(io.BytesIO(emulator._files[document.document["file_id"]])).active.iter_rows(
         values_only=True))

@@ -22,7 +22,3 @@ class DigestCb(CallbackData, prefix="dg"):
 class StaffCb(CallbackData, prefix="sx"):
     org: int
 
-
-class ExportCb(CallbackData, prefix="ex"):
-    org: int  # 0: the coordinator's workbook
-    period: str  # month | prev_month | year | all | ask (choose)

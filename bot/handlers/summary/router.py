@@ -1,26 +1,24 @@
-"""/summary and /export: the curator's (and head's) figures with what needs attention, the weekly
-digest's settings, the staff numbers; the coordinator's figures per organisation and in total."""
+"""/summary: the curator's (and head's) figures with what needs attention, the weekly digest's settings,
+the staff numbers; the coordinator's figures per organisation and in total."""
 from __future__ import annotations
-
-import tempfile
-from pathlib import Path
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
 from bot.handlers.common.callbacks import OrgPickCb
 from bot.handlers.common.views import org_pick
+from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
 from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import text_expected
-from bot.handlers.summary.callbacks import DigestCb, ExportCb, StaffCb, SummaryCb, SummaryRequestCb
+from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryCb, SummaryRequestCb
 from bot.handlers.summary.states import StaffForm, StaffNumbers
 from bot.handlers.summary.views import attention_target, digest_label
 from bot.i18n import Translator
-from bot.services import exports, summary
+from bot.services import summary
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.dates import local_date, local_time
@@ -85,7 +83,7 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
         for item in getattr(att, section)[1]:
             label = t.plain(f"summary.icon.{section}") + " " + shorten(item.text, 50)
             buttons.append((label, attention_target(section, org.id, item.target)))
-    buttons.append((t.plain("btn.export"), ExportCb(org=org.id, period="ask").pack()))
+    buttons.append((t.plain("btn.export"), ExportCb(org=org.id, period=ExportPeriod.ASK).pack()))
     if actor.has_role(org.id, Role.CURATOR):
         buttons.append((digest_label(t, org), DigestCb(org=org.id, day=-1, hour=-1).pack()))
     buttons.append((t.plain("btn.staff"), StaffCb(org=org.id).pack()))
@@ -120,7 +118,7 @@ async def _coordinator_page(session: AsyncSession, actor: Actor, t: Translator, 
         nav.append(("◀", SummaryCb(org=0, page=page - 1).pack()))
     if page < pages - 1:
         nav.append(("▶", SummaryCb(org=0, page=page + 1).pack()))
-    markup = from_pairs(buttons + nav + [(t.plain("btn.export"), ExportCb(org=0, period="all").pack())])
+    markup = from_pairs(buttons + nav + [(t.plain("btn.export"), ExportCb(org=0, period=ExportPeriod.ALL).pack())])
     return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]), markup
 
 
@@ -185,63 +183,14 @@ async def staff_typed(message: Message, session: AsyncSession, actor: Actor, sta
     await message.answer(t("summary.staff_saved") + "\n\n" + text, reply_markup=markup)
 
 
-# ------------------------------------------------------------------------------- /export
-async def export_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
-    if not actor.registered:
-        raise AccessDenied("error.not_registered")
-    orgs = await summary.readable_orgs(session, actor)
-    buttons = [(t.plain("export.for_org", org=shorten(o.name, 40)), ExportCb(org=o.id, period="ask").pack())
-               for o in orgs]
-    if actor.orgs_where(Role.COORDINATOR):
-        buttons.append((t.plain("btn.export_coordinator"), ExportCb(org=0, period="all").pack()))
-    if not buttons:
-        raise AccessDenied("summary.only_curators")
-    await message.answer(t("export.pick"), reply_markup=from_pairs(buttons))
-
-
-async def export_pressed(callback: CallbackQuery, callback_data: ExportCb, session: AsyncSession, actor: Actor,
-                         t: Translator, clock: Clock) -> None:
-    org_id, period = callback_data.org, callback_data.period
-    if org_id and not actor.has_role(org_id, *summary.READERS):  # a coordinator exports figures only
-        raise AccessDenied("summary.not_yours")
-    if org_id == 0 and not actor.orgs_where(Role.COORDINATOR):
-        raise AccessDenied("summary.only_curators")
-    if org_id and period == "ask":
-        await callback.answer()
-        await callback.bot.send_message(callback.from_user.id, t("export.ask_period"), reply_markup=from_pairs(  # type: ignore[union-attr]
-            [(t.plain(f"export.period.{p}"), ExportCb(org=org_id, period=p).pack()) for p in exports.PERIODS], 2))
-        return
-    if org_id and period not in exports.PERIODS:
-        raise InvalidInput()
-    await callback.answer(t.plain("export.preparing"))
-    bot, chat = callback.bot, callback.from_user.id
-    with tempfile.TemporaryDirectory(prefix="nastavnik-export-") as folder:
-        stamp = local_date(clock.now(), "UTC").replace(".", "-")
-        if org_id == 0:
-            path = Path(folder) / f"indicators-{stamp}.xlsx"
-            count = await exports.coordinator_workbook(session, actor, clock.now(), t, path)
-            await bot.send_document(chat, FSInputFile(path), caption=t("export.coordinator_caption", count=count))  # type: ignore[union-attr]
-            return
-        org = await summary.org_for_reader(session, actor, org_id)
-        path = Path(folder) / f"export-{org.id}-{period}-{stamp}.xlsx"
-        await exports.organisation_workbook(session, actor, org.id, period, clock.now(), t, path)
-        await bot.send_document(chat, FSInputFile(path), caption=t(  # type: ignore[union-attr]
-            "export.caption", org=org.name, period=t.plain(f"export.period.{period}")))
-        registry = Path(folder) / f"registry-{org.id}-{stamp}.csv"
-        await exports.registry_csv(session, actor, org.id, t, registry)
-        await bot.send_document(chat, FSInputFile(registry), caption=t("export.registry_caption", org=org.name))  # type: ignore[union-attr]
-
-
 def create_router() -> Router:
     router = Router(name="summary")
     router.message.register(summary_command, Command("summary"))
-    router.message.register(export_command, Command("export"))
     router.callback_query.register(org_picked, OrgPickCb.filter(F.purpose == "summary"))
     router.callback_query.register(summary_pressed, SummaryCb.filter())
     router.callback_query.register(request_pressed, SummaryRequestCb.filter())
     router.callback_query.register(digest_pressed, DigestCb.filter())
     router.callback_query.register(staff_pressed, StaffCb.filter())
-    router.callback_query.register(export_pressed, ExportCb.filter())
     router.message.register(staff_typed, StaffForm.numbers, F.text, ~F.text.startswith("/"))
     router.message.register(text_expected, StaffForm.numbers, ~F.text.startswith("/"))
     return router

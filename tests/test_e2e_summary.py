@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from openpyxl import load_workbook
@@ -14,12 +15,15 @@ from sqlalchemy import update
 
 from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
 from bot.handlers.summary.callbacks import SummaryCb, SummaryRequestCb
+from bot.services import summary
+from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from bot.services.summary.queries import ATTENTION_SHOWN
 from db.models import (
     HelpRequestStatus,
     MentoringKind,
     MentorshipStatus,
+    Organization,
     Role,
 )
 from tests.conftest import START, recorded_statements
@@ -45,22 +49,42 @@ SUMMARY_LINES = [
 ]
 
 
-async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
+@dataclass
+class Region:
+    region: int
+    org_a: int
+    a: dict[str, int]
+    curator: ScriptedUser  # Школа № 1's
+    other: ScriptedUser  # Школа № 2's curator
+    coordinator: ScriptedUser
+    mentee: ScriptedUser
+
+
+async def two_schools(emulator, db, *, staff: bool = False) -> Region:
+    """Two schools as seed_school makes them under one region with its coordinator; `staff`: Школа № 1's
+    staff numbers set (40 teachers, 10 of them young) as its curator types them in /summary."""
     async with db() as session:
         region = (await create_organization(session, "Управление образования", "Europe/Moscow")).id
     org_a, a = await seed_school(db, "Школа № 1", "Europe/Moscow", 1500)
-    org_b, b = await seed_school(db, "Школа № 2", "Europe/Moscow", 1700)
+    org_b, _ = await seed_school(db, "Школа № 2", "Europe/Moscow", 1700)
     async with db() as session:
-        from db.models import Organization
         await session.execute(update(Organization).where(Organization.id.in_([org_a, org_b])).values(parent_id=region))
         await session.commit()
     await school_person(db, region, 1900, "Координатор Мария", Role.COORDINATOR, young=False)
+    if staff:
+        async with db() as session:
+            await summary.set_staff(session, await load_actor(session, 1500), org_a, 40, 10)
     users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
              [(1500, "Ольга"), (1700, "Ольга-2"), (1900, "Мария"), (1520, "Алина")]}
     for user in users.values():
         emulator.open_chat(user.id, user.first_name)
-    curator, other, coordinator, mentee = users[1500], users[1700], users[1900], users[1520]
+    return Region(region, org_a, a, users[1500], users[1700], users[1900], users[1520])
 
+
+async def test_a_curators_summary_has_every_figure_and_a_button_to_each_item_that_needs_attention(
+        emulator, db, bot_app):
+    w = await two_schools(emulator, db)
+    curator = w.curator
     reply = await curator.send("/summary")
     text = reply.text
     assert "Сводка: Школа № 1" in text
@@ -79,7 +103,11 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     reply = await curator.press(lambda label: label.startswith("🚫"), card)
     assert "Дарья Пятая" in reply.text
 
-    # the real numbers of teachers make the shares
+
+
+async def test_the_real_numbers_of_teachers_make_the_shares(emulator, db, bot_app):
+    w = await two_schools(emulator, db)
+    curator = w.curator
     await curator.send("/summary")
     await curator.press("👥 Число педагогов")
     assert "два целых числа" in (await curator.send("сорок")).text
@@ -87,14 +115,22 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     reply = await curator.send("40 10")
     assert "(МПн/МПо): 12,5% — 5 из 40" in reply.text and "(МПм/МПо): 20,0% — 2 из 10" in reply.text
 
-    # nobody else's organisation: a mentee, the other school's curator, forged buttons
+
+
+async def test_nobody_reads_another_organisations_summary_nor_forges_a_button_to_it(emulator, db, bot_app):
+    w = await two_schools(emulator, db)
+    mentee, other, org_a = w.mentee, w.other, w.org_a
     assert "для куратора" in (await mentee.send("/summary")).text
     await other.send("/summary")
     assert "не ваша организация" in (await other.press_data(SummaryCb(org=org_a, page=0).pack())).alerts[0]
     assert "не ваша организация" in (await other.press_data(ExportCb(org=org_a, period=ExportPeriod.ALL).pack())).alerts[0]
     assert "не ваша организация" in (await other.press_data(SummaryRequestCb(request=1).pack())).alerts[0]
 
-    # the export: this month's workbook and the registry
+
+
+async def test_the_export_is_this_months_workbook_cell_by_cell_and_the_registry(emulator, db, bot_app):
+    w = await two_schools(emulator, db, staff=True)
+    curator, a = w.curator, w.a
     await curator.send("/export")
     await curator.press("📥 Школа № 1")
     reply = await curator.press("Этот месяц")
@@ -133,7 +169,11 @@ async def test_summary_export_and_coordinator(emulator, db, bot_app, clock):
     assert registry[0][:3] == ["ФИО", "Роль", "Должность"] and len(registry) == 10
     assert ["Алина Первая", "наставляемый", "учитель", "математика", "5", "Да", "молодой педагог", ""] in registry
 
-    # the coordinator: both schools and the total, figures only
+
+
+async def test_the_coordinator_sees_both_schools_and_their_total_figures_only(emulator, db, bot_app):
+    w = await two_schools(emulator, db, staff=True)
+    coordinator, mentee, region = w.coordinator, w.mentee, w.region
     reply = await coordinator.send("/summary")
     assert "Сводка по организациям (2)" in reply.text
     assert "Действующих пар и групп: 4; формы: педагог – педагог — 4" in reply.text

@@ -4,30 +4,63 @@ a mentee can neither announce nor mark attendance; a cancellation is told to eve
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedCb
+from bot.i18n import I18n
+from bot.services import speed_sessions as speed
+from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
-from db.models import Role, SignupStatus, SpeedSession, SpeedSignup
+from db.models import Role, SignupStatus, SpeedSignup
 from tests.emulator import ScriptedUser
 from tests.factories import seed, wait_text
 
 
-async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app, clock):
+@dataclass
+class SpeedSchool:
+    org_id: int
+    ids: dict[int, int]  # the mentees' person ids by Telegram id
+    klara: ScriptedUser  # the curator
+    viktor: ScriptedUser  # a mentor, the host
+    polina: ScriptedUser
+    vasily: ScriptedUser
+    tatiana: ScriptedUser
+
+
+async def speed_school(emulator, db) -> SpeedSchool:
+    """A school at UTC+5 with a curator, a mentor and three mentees, all with open chats."""
     async with db() as session:
         org_id = (await create_organization(session, "Школа № 41", "Asia/Yekaterinburg")).id  # UTC+5
     await seed(db, org_id, 1200, "Куратор Клара", Role.CURATOR)
     await seed(db, org_id, 1201, "Ведущий Виктор", Role.MENTOR, ["Инклюзия"], 3)
     ids = {tid: await seed(db, org_id, tid, name, Role.MENTEE, ["Инклюзия"])
            for tid, name in [(1202, "Первая Полина"), (1203, "Второй Василий"), (1204, "Третья Татьяна")]}
-    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
-             [(1200, "Клара"), (1201, "Виктор"), (1202, "Полина"), (1203, "Василий"), (1204, "Татьяна")]}
-    for user in users.values():
+    users = [ScriptedUser(emulator, tid, name) for tid, name in
+             [(1200, "Клара"), (1201, "Виктор"), (1202, "Полина"), (1203, "Василий"), (1204, "Татьяна")]]
+    for user in users:
         emulator.open_chat(user.id, user.first_name)
-    klara, viktor, polina, vasily, tatiana = users.values()
+    return SpeedSchool(org_id, ids, *users)
 
+
+async def announced(db, clock, *signed_up: ScriptedUser) -> int:
+    """Виктор's meeting for two on 25.11.2026 at 15:00 local (10:00 UTC), and who signed up, in order."""
+    i18n = I18n(default="ru")
+    async with db() as session:
+        sid = await speed.announce(session, await load_actor(session, 1201), topic="Как удержать внимание класса",
+                                   starts_at=datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc), duration=45,
+                                   place="Каб. 12", capacity=2, audience="all", now=clock.now(), i18n=i18n)
+    for user in signed_up:
+        async with db() as session:
+            await speed.join(session, await load_actor(session, user.id), sid, clock.now())
+    return sid
+
+
+async def test_announcing_a_speed_session_answers_each_wrong_step(emulator, db, bot_app):
+    w = await speed_school(emulator, db)
+    polina, viktor = w.polina, w.viktor
     reply = await polina.send("/sessions")
     assert "➕ Объявить встречу" not in polina.buttons(reply.messages[0])
     assert "наставник или куратор" in (await polina.press_data(SpeedCb(session=0, action=SpeedAction.NEW).pack(), reply.messages[0].message_id)).alerts[0]
@@ -45,15 +78,19 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
     reply = await viktor.press("Всех наставляемых")
     assert "Встреча объявлена" in reply.text and "25.11.2026 15:00" in reply.text
 
-    # three sign-ups for two places: the third waits; a cancellation moves the waitlist up
+
+
+async def test_three_sign_ups_for_two_places_and_a_cancellation_moves_the_waiting_list_up(emulator, db, bot_app,
+                                                                                           clock):
+    w = await speed_school(emulator, db)
+    polina, vasily, tatiana, ids = w.polina, w.vasily, w.tatiana, w.ids
+    await announced(db, clock)
     invitations = {}
     for user in (polina, vasily, tatiana):
         invitations[user.id] = await wait_text(user, "Скоростная встреча")
         answer = await user.press("✅ Записаться", invitations[user.id])
         assert answer.alerts
     assert "в листе ожидания" in answer.alerts[0]  # Татьяна
-    async with db() as session:
-        session_id = await session.scalar(select(SpeedSession.id))
     card = invitations[polina.id]  # the invitation became the session's card; open it afresh
     await polina.send("/sessions")
     card = (await polina.press(lambda text: "Как удержать внимание" in text)).messages[0]
@@ -65,7 +102,12 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
     assert statuses == {ids[1202]: SignupStatus.CANCELLED, ids[1203]: SignupStatus.REGISTERED,
                         ids[1204]: SignupStatus.REGISTERED}
 
-    # the host moves it an hour later; everyone signed up is told
+
+
+async def test_moving_a_session_tells_everyone_and_the_reminders_follow_local_time(emulator, db, bot_app, clock):
+    w = await speed_school(emulator, db)
+    viktor, polina, vasily, tatiana = w.viktor, w.polina, w.vasily, w.tatiana
+    await announced(db, clock, vasily, tatiana)
     reply = await viktor.send("/sessions")
     await viktor.press(lambda text: "Как удержать внимание" in text)
     await viktor.press("Перенести")
@@ -92,16 +134,23 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
     await asyncio.sleep(0.5)
     assert sum("Через час" in (m.text or "") for m in vasily.messages()) == 1  # once
 
-    # a mentee cannot mark attendance; the host does; the attendee rates it
+
+
+async def test_only_the_host_marks_attendance_from_the_start_and_an_attendee_rates_it(emulator, db, bot_app, clock):
+    w = await speed_school(emulator, db)
+    viktor, vasily, tatiana, ids = w.viktor, w.vasily, w.tatiana, w.ids
+    session_id = await announced(db, clock, vasily, tatiana)
+    await wait_text(tatiana, "Скоростная встреча")
+    clock.advance(datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc) - clock.now())  # an hour before the start
     forged = await tatiana.press_data(SpeedAttendCb(session=session_id, person=ids[1204]).pack(), tatiana.last().message_id)
     assert "ведущий встречи или куратор" in forged.alerts[0]
     await viktor.send("/sessions")
     card = (await viktor.press(lambda text: "Как удержать внимание" in text)).messages[0]
     early = await viktor.press("Отметить присутствие", card)  # an hour before the start: not yet
-    assert "с начала встречи: 25.11.2026 16:00" in early.alerts[0]
+    assert "с начала встречи: 25.11.2026 15:00" in early.alerts[0]
     forged = await viktor.press_data(SpeedAttendCb(session=session_id, person=ids[1203]).pack(), card.message_id)
     assert "с начала встречи" in forged.alerts[0]
-    clock.advance(datetime(2026, 11, 25, 11, 0, tzinfo=timezone.utc) - clock.now())
+    clock.advance(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc) - clock.now())
     await viktor.press("Отметить присутствие", card)
     await viktor.press("▫️ Второй Василий", card)
     reply = await viktor.press("Готово", card)
@@ -112,7 +161,11 @@ async def test_speed_session_from_announcement_to_feedback(emulator, db, bot_app
         rows = {row.person_id: (row.attended, row.feedback) for row in (await session.scalars(select(SpeedSignup)))}
     assert rows[ids[1203]] == (True, 4) and rows[ids[1204]] == (False, None)
 
-    # a cancelled meeting is told to everyone signed up
+
+
+async def test_a_cancelled_session_is_told_to_everyone_signed_up(emulator, db, bot_app):
+    w = await speed_school(emulator, db)
+    klara, polina = w.klara, w.polina
     await klara.send("/sessions")
     await klara.press("➕ Объявить встречу")
     for answer in ("Портфолио педагога", "30.11.2026 12:00", "30", "Онлайн, ссылка в чате", "5"):

@@ -7,17 +7,21 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
+from bot.services import surveys
+from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from db.models import Role, Survey, SurveyParticipant, SurveyStatus
+from tests.conftest import START
 from tests.emulator import ScriptedUser
 from tests.emulator.server import StoredMessage
-from tests.factories import seed, wait_text
+from tests.factories import I18N, seed, wait_text
 
 # (seven 1–10 ratings, been in a program before, would continue, a wish or None to skip)
 ANSWERS = {
@@ -42,7 +46,16 @@ async def answer_questionnaire(user: ScriptedUser, invitation: StoredMessage, an
     assert "Спасибо! Ваши ответы приняты." in reply.text
 
 
-async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db, bot_app, clock):
+@dataclass
+class SurveySchool:
+    org_id: int
+    ids: dict[int, int]  # the five mentees' person ids by Telegram id (1301…1305)
+    users: dict[int, ScriptedUser]
+    curator: ScriptedUser
+    mentor: ScriptedUser
+
+
+async def survey_school(emulator, db) -> SurveySchool:
     async with db() as session:
         org_id = (await create_organization(session, "Школа № 7", "Europe/Moscow")).id
     await seed(db, org_id, 1300, "Куратор Калинина", Role.CURATOR)
@@ -51,13 +64,36 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     users = {tid: ScriptedUser(emulator, tid, f"Н{tid}") for tid in range(1300, 1307)}
     for user in users.values():
         emulator.open_chat(user.id, user.first_name)
-    curator, mentor = users[1300], users[1306]
+    return SurveySchool(org_id, ids, users, users[1300], users[1306])
 
-    # a mentee cannot launch surveys, nor press the curator's button
+
+async def questionnaire_launched(db, w: SurveySchool, *answering: int) -> tuple[int, dict[int, StoredMessage]]:
+    """The mentee questionnaire launched by the curator to the mentees, due 30.11.2026 23:59 in Moscow (as
+    «Неделя» makes it), its invitations, and the answers of `answering` given in the chat (ANSWERS)."""
+    async with db() as session:
+        curator = await load_actor(session, 1300)
+        sid = await surveys.create(session, curator, audience="mentees", now=START, i18n=I18N, template="mentee",
+                                   deadline=surveys.deadline_for(date(2026, 11, 30), "Europe/Moscow"))
+        await surveys.launch(session, curator, sid, START, I18N)
+    invitations = {tid: await wait_text(w.users[tid], "Опрос «Анкета удовлетворённости наставляемого»")
+                   for tid in w.ids}
+    for tid in answering:
+        await answer_questionnaire(w.users[tid], invitations[tid], ANSWERS[tid])
+    return sid, invitations
+
+
+async def test_a_mentee_can_neither_build_a_survey_nor_press_the_curators_button(emulator, db, bot_app):
+    w = await survey_school(emulator, db)
+    users = w.users
     reply = await users[1301].send("/surveys")
     assert "Открытых опросов для вас нет" in reply.text and "➕ Новый опрос" not in users[1301].buttons()
     assert "куратор" in (await users[1301].press_data(SurveyCb(survey=0, action=SurveyAction.NEW).pack())).alerts[0]
 
+
+
+async def test_the_curator_builds_the_mentee_questionnaire_and_launches_it_to_the_mentees_only(emulator, db, bot_app):
+    w = await survey_school(emulator, db)
+    curator, mentor, users, ids = w.curator, w.mentor, w.users, w.ids
     await curator.send("/surveys")
     await curator.press("➕ Новый опрос")
     await curator.press("Анкета удовлетворённости наставляемого")
@@ -70,11 +106,16 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     assert "приглашения отправлены (5)" in reply.alerts[0]
     assert "Ответили: 0 из 5" in card.text
 
-    invitations = {tid: await wait_text(users[tid], "Опрос «Анкета удовлетворённости наставляемого»")
-                   for tid in ids}
+    for tid in ids:  # every mentee is invited, the mentor is not
+        await wait_text(users[tid], "Опрос «Анкета удовлетворённости наставляемого»")
     assert not any("Опрос «" in (m.text or "") for m in mentor.messages())
 
-    # the first answers with a detour: a wrong kind of input, back, a change
+
+
+async def test_answers_go_through_detours_once_only_and_only_for_those_asked(emulator, db, bot_app):
+    w = await survey_school(emulator, db)
+    curator, mentor, users = w.curator, w.mentor, w.users
+    _, invitations = await questionnaire_launched(db, w)
     first = users[1301]
     await first.press("📝 Пройти опрос", invitations[1301])
     question_one = first.last()
@@ -108,11 +149,16 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
     await mentor.send("/surveys")
     assert "не вам" in (await mentor.press_data(SurveyCb(survey=survey_id, action=SurveyAction.START).pack())).alerts[0]
     # results are not shown while the survey is open
+    await curator.send("/surveys")
     reply = await curator.press_data(SurveyCb(survey=survey_id, action=SurveyAction.RESULTS).pack())
     assert "после завершения опроса" in reply.alerts[0]
 
-    # one reminder, a day before the deadline (30.11 23:59 Moscow = 20:59 UTC), to the fifth only
-    # (the scan runs every 5 minutes: at 20:50 it is too early, by 21:05 it has run after 20:59)
+
+
+async def test_one_reminder_a_day_before_the_deadline_to_who_has_not_answered(emulator, db, bot_app, clock):
+    w = await survey_school(emulator, db)
+    users, ids = w.users, w.ids
+    await questionnaire_launched(db, w, 1301, 1302, 1303, 1304)
     clock.advance(datetime(2026, 11, 29, 20, 50, tzinfo=timezone.utc) - clock.now())
     await bot_app.backbone.scheduler.run_due()
     await asyncio.sleep(0.5)
@@ -126,7 +172,12 @@ async def test_mentee_questionnaire_launch_answers_reminder_results(emulator, db
         reminders = [m for m in users[tid].messages() if "⏰ Напоминание" in (m.text or "")]
         assert len(reminders) == (1 if tid == 1305 else 0), tid
 
-    # the deadline passes: closed, the curator is told, the late one can no longer answer
+
+
+async def test_after_the_deadline_the_results_the_workbook_and_what_the_database_keeps(emulator, db, bot_app, clock):
+    w = await survey_school(emulator, db)
+    curator, users, ids = w.curator, w.users, w.ids
+    await questionnaire_launched(db, w, 1301, 1302, 1303, 1304)
     clock.advance(datetime(2026, 11, 30, 21, 5, tzinfo=timezone.utc) - clock.now())
     await bot_app.backbone.scheduler.run_due()
     notice = await wait_text(curator, "завершён: ответили 4 из 5")

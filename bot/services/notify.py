@@ -3,7 +3,7 @@
 `enqueue` adds the row to the caller's transaction (it never commits); the sender delivers it. A
 notice says what to say: its text, and buttons as what they do (an `Action` and its arguments), not as
 any messenger's keyboard: the Telegram side turns them into callback data when it sends
-(bot/callbacks.py, `notice_markup`), and another channel would turn them into its own. Reachability
+(bot/telegram/notices.py, `notice_markup`), and another channel would turn them into its own. Reachability
 of people (403 from Telegram) is kept here too.
 """
 from __future__ import annotations

@@ -3,10 +3,13 @@ the conversation is relayed; unaccepted requests escalate after working hours; f
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.services import help_requests
+from bot.services.actor import load_actor
 from bot.services.help_requests import add_working_hours
 from bot.services.organizations import create_organization
 from db.models import (
@@ -21,7 +24,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.factories import seed, wait_text
+from tests.factories import I18N, seed, wait_text
 
 
 def test_working_hours_skip_nights_and_weekends():
@@ -35,7 +38,15 @@ def test_working_hours_skip_nights_and_weekends():
     assert add_working_hours(monday_noon, 4, "Asia/Vladivostok") == datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
 
 
-async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, bot_app, clock):
+@dataclass
+class HelpSchool:
+    ids: dict[int, int]  # person ids by Telegram id
+    users: dict[int, ScriptedUser]
+
+
+async def help_school(emulator, db) -> HelpSchool:
+    """Школа № 21: a curator, four mentees (Анна in a pair with Мария), four mentors of the competencies the
+    mentees' difficulties need or not, and a mentor of another school; every chat open."""
     async with db() as session:
         org_id = (await create_organization(session, "Школа № 21", "Europe/Moscow")).id
     ids = {
@@ -65,9 +76,19 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
               (912, "Пётр"), (913, "Олег"), (914, "Нина"), (990, "Чужой")]}
     for user in users.values():
         emulator.open_chat(user.id, user.first_name)
-    curator, anna, boris, vera, gleb, maria, petr, oleg, nina, alien = users.values()
+    return HelpSchool(ids, users)
 
-    # --- the own-mentor route, with bad input on the way
+
+async def act(db, telegram_id: int, service, *args, **kwargs):
+    """A service called as the person with that Telegram id, in a session of its own."""
+    async with db() as session:
+        return await service(session, await load_actor(session, telegram_id), *args, **kwargs)
+
+
+async def test_a_request_reaches_the_mentees_own_mentor_only_and_is_relayed_closed_and_rated(emulator, db, bot_app,
+                                                                                              clock):
+    w = await help_school(emulator, db)
+    anna, maria, petr, alien = (w.users[tid] for tid in (901, 911, 912, 990))
     assert "может наставляемый" in (await maria.send("/ask")).text
     await anna.send("/ask")
     await anna.press(lambda text: text.startswith("Инклюзия"))
@@ -100,45 +121,90 @@ async def test_own_mentor_pool_race_relay_escalation_and_figures(emulator, db, b
     assert "Запрос №1 закрыт, и это сообщение никуда не ушло" in (await anna.send("И ещё вопрос")).text
     await wait_text(maria, "Наставляемый закрыл запрос №1")
 
-    # --- the pool: two mentors race, exactly one wins; the other's offer says it is taken
+
+
+async def test_two_mentors_of_the_pool_race_for_a_request_and_exactly_one_wins(emulator, db, bot_app, clock):
+    w = await help_school(emulator, db)
+    boris, petr, oleg, nina = (w.users[tid] for tid in (902, 912, 913, 914))
+    ids = w.ids
     await boris.send("/ask")
     await boris.press(lambda text: text.startswith("Инклюзия"))
     assert "наставникам с подходящими компетенциями (2)" in (await boris.send("Как вести урок?")).text
-    petr_offer, oleg_offer = await wait_text(petr, "Запрос №2"), await wait_text(oleg, "Запрос №2")
-    assert all("Запрос №2" not in (m.text or "") for m in nina.messages())  # no matching competence
+    petr_offer, oleg_offer = await wait_text(petr, "Запрос №1"), await wait_text(oleg, "Запрос №1")
+    assert all("Запрос №1" not in (m.text or "") for m in nina.messages())  # no matching competence
     first, _ = await emulator.push_callback(petr.id, petr_offer.message_id, petr.button_data("🙋 Беру", petr_offer))
     second, _ = await emulator.push_callback(oleg.id, oleg_offer.message_id, oleg.button_data("🙋 Беру", oleg_offer))
     await emulator.wait_processed(second)
     async with db() as session:
-        request = await session.get(HelpRequest, 2)
+        request = await session.get(HelpRequest, 1)
         assert request.status == HelpRequestStatus.TAKEN and request.mentor_id == ids[912]
     # updated in place, naming the taker as the registry does (not their Telegram name «Пётр»)
-    assert "Запрос №2 взял(а) Пётр Первый" in oleg_offer.text and not oleg_offer.buttons
+    assert "Запрос №1 взял(а) Пётр Первый" in oleg_offer.text and not oleg_offer.buttons
     alerts = [e.text for e in emulator.events if e.kind == "callback_answer" and e.chat_id == oleg.id and e.text]
     assert alerts == ["Этот запрос уже взял другой наставник."]
     clock.advance(timedelta(minutes=20))
     await petr.send("Давайте разберём")
-    await wait_text(boris, "Пётр Первый · запрос №2")
+    await wait_text(boris, "Пётр Первый · запрос №1")
 
-    # --- no mentor for the topic: straight to the curator; an untaken one after 4 working hours
+
+
+async def test_a_request_no_mentor_can_take_goes_to_the_curator_and_an_untaken_one_after_four_working_hours(
+        emulator, db, bot_app, clock):
+    w = await help_school(emulator, db)
+    curator, vera, gleb, petr = (w.users[tid] for tid in (900, 903, 904, 912))
+    clock.advance(timedelta(minutes=30))  # 12:30 in Moscow, as the requests below are timed
     await vera.send("/ask")
     await vera.press(lambda text: text.startswith("Профессиональное"))
     assert "передан куратору" in (await vera.send("Устала, ничего не хочу")).text
-    await wait_text(curator, "Запрос №3 от Вера Выгорание никто из наставников не взял")
+    await wait_text(curator, "Запрос №1 от Вера Выгорание никто из наставников не взял")
     await gleb.send("/ask")
     await gleb.press(lambda text: text.startswith("Инклюзия"))
     await gleb.send("Помогите с адаптацией")
     assert clock.now() == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)  # asked at 12:30 in Moscow
     clock.advance(datetime(2026, 11, 23, 13, 29, tzinfo=timezone.utc) - clock.now())
     await bot_app.backbone.scheduler.run_due()
-    await wait_text(petr, "Запрос №4")
+    await wait_text(petr, "Запрос №2")
     await asyncio.sleep(0.5)  # the job has had its chance
-    assert all("Запрос №4" not in (m.text or "") for m in curator.messages())  # 16:29: not yet
+    assert all("Запрос №2" not in (m.text or "") for m in curator.messages())  # 16:29: not yet
     clock.advance(timedelta(minutes=2))  # 16:31 in Moscow: 4 working hours have passed
     await bot_app.backbone.scheduler.run_due()
-    await wait_text(curator, "Запрос №4 от Глеб Ждущий никто из наставников не взял")
+    await wait_text(curator, "Запрос №2 от Глеб Ждущий никто из наставников не взял")
 
-    # --- the curator's figures match the requests made
+
+
+async def test_the_curators_figures_and_a_mentors_list_match_the_requests_made(emulator, db, bot_app, clock):
+    w = await help_school(emulator, db)
+    curator, petr = w.users[900], w.users[912]
+    async with db() as session:
+        catalogue = await help_requests.topics(session, await load_actor(session, 901))
+    inclusion = next(tid for tid, title in catalogue if title.startswith("Инклюзия"))
+    professional = next(tid for tid, title in catalogue if title.startswith("Профессиональное"))
+
+    async def ask(tid: int, topic: int, text: str) -> int:
+        return (await act(db, tid, help_requests.start_request, topic_id=topic, text=text, attachment=None,
+                          now=clock.now(), i18n=I18N)).request_id
+
+    async def answer(tid: int, request_id: int) -> None:
+        async with db() as session:
+            request = await session.get(HelpRequest, request_id)
+            await help_requests.relay(session, await load_actor(session, tid), request, text="Давайте разберём",
+                                      copy_of=None, now=clock.now(), i18n=I18N)
+
+    first = await ask(901, inclusion, "Ребёнок с ОВЗ не включается в работу")  # to her own mentor, Мария
+    await act(db, 911, help_requests.take, first, clock.now(), I18N)
+    clock.advance(timedelta(minutes=10))
+    await answer(911, first)
+    await act(db, 901, help_requests.close, first, clock.now(), I18N)
+    await act(db, 901, help_requests.rate, first, 5, None)
+    await act(db, 901, help_requests.rate, first, None, "Очень помогло")
+    second = await ask(902, inclusion, "Как вести урок?")  # to the pool; Пётр takes it
+    await act(db, 912, help_requests.take, second, clock.now(), I18N)
+    clock.advance(timedelta(minutes=20))
+    await answer(912, second)
+    await ask(903, professional, "Устала, ничего не хочу")  # no mentor for it: to the curator at once
+    await ask(904, inclusion, "Помогите с адаптацией")  # at 12:30 in Moscow
+    clock.advance(datetime(2026, 11, 23, 13, 31, tzinfo=timezone.utc) - clock.now())  # 16:31: past 4 working hours
+
     reply = await curator.send("/requests")
     assert "Всего: 4; открыто: 2; в работе: 1; закрыто: 1" in reply.text
     assert "Просрочено (не взяты вовремя): 2" in reply.text

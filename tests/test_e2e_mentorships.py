@@ -3,6 +3,7 @@ a replacement and a completion, through the emulator; and what a stranger to the
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from bot.handlers.mentorships.callbacks import (
     ProgramAction,
     ProgramCb,
 )
+from bot.services import mentorships as svc
+from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from db.models import (
     CompletionReason,
@@ -25,16 +28,27 @@ from db.models import (
     Mentorship,
     MentorshipStatus,
     Participant,
+    PlanItem,
     Program,
     ReplacementGround,
     Role,
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.factories import seed, wait_text
+from tests.factories import I18N, seed, wait_text
 
 
-async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock):
+@dataclass
+class Gymnasium:
+    org_id: int
+    ids: dict  # person ids: "curator", and by Telegram id
+    busy_id: int  # Полнов's pair with Григорьев (he is at capacity)
+    users: dict[int, ScriptedUser]
+
+
+async def gymnasium(emulator, db) -> Gymnasium:
+    """Гимназия № 3: a curator, three mentees of two difficulties and one already paired, a mentor at capacity,
+    and two mentors with free places; every chat open."""
     async with db() as session:
         org_id = (await create_organization(session, "Гимназия № 3", "Europe/Moscow")).id
     ids = {}
@@ -57,11 +71,43 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
              [(700, "Кира"), (701, "Анна"), (702, "Богдан"), (703, "Вера"), (704, "Глеб"), (711, "Лидия"),
               (712, "Захар")]}
-    curator, anna, bogdan, vera, gleb, lidia, zakhar = users.values()
     for user in users.values():  # they joined long ago: their chats with the bot exist
         emulator.open_chat(user.id, user.first_name)
 
-    # --- a group formed from the suggestion
+    return Gymnasium(org_id, ids, busy_id, users)
+
+
+async def as_person(db, telegram_id: int, service, *args, **kwargs):
+    """A service called as the person with that Telegram id, in a session of its own."""
+    async with db() as session:
+        return await service(session, await load_actor(session, telegram_id), *args, **kwargs)
+
+
+async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
+    """Лучшева Лидия's group of the three mentees, agreed by all, with a 6-month program and three plan items
+    (as the chat makes them: tested below). Returns the group's and the program's ids."""
+    now = clock.now()
+    group_id = await as_person(db, 700, svc.propose, org_id=w.org_id, mentor_id=w.ids[711],
+                               mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
+                               kind=MentoringKind.GROUP, now=now, i18n=I18N)
+    for tid in (711, 701, 702, 703):
+        await as_person(db, tid, svc.respond, group_id, accept=True, now=now, i18n=I18N)
+    program_id = await as_person(db, 711, svc.create_program, group_id,
+                                 goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now)
+    for activity, due, expected in PLAN:
+        await as_person(db, 711, svc.add_item, program_id, activity=activity, due=due, expected=expected, now=now)
+    return group_id, program_id
+
+
+PLAN = [("Посетить урок наставника", date(2026, 11, 25), "Анализ урока"),
+        ("Провести открытый урок", date(2026, 11, 26), "Самоанализ урока"),
+        ("Разработать КИМ", date(2026, 12, 30), "Комплект заданий")]
+
+
+async def test_a_group_is_formed_from_the_ranking_and_begins_when_everyone_agrees(emulator, db, bot_app):
+    w = await gymnasium(emulator, db)
+    curator, anna, bogdan, vera, lidia = (w.users[tid] for tid in (700, 701, 702, 703, 711))
+    ids, busy_id = w.ids, w.busy_id
     reply = await curator.send("/pair")
     assert "Григорьев" not in reply.text  # already has a mentor
     reply = await curator.press("Алексеева Анна")
@@ -90,9 +136,19 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
         mentor_row = await session.scalar(select(Participant).where(
             Participant.mentorship_id == group.id, Participant.role == Role.MENTOR))
         assert mentor_row.person_id == ids[711] and mentor_row.confirmed_at == START
-        group_id = group.id
 
-    # --- the program: goals, 6 months, three plan items
+
+
+async def test_the_mentor_writes_the_program_and_its_plan_and_a_mentee_marks_an_item_done(emulator, db, bot_app,
+                                                                                         clock):
+    w = await gymnasium(emulator, db)
+    anna, lidia = w.users[701], w.users[711]
+    now = clock.now()
+    group_id = await as_person(db, 700, svc.propose, org_id=w.org_id, mentor_id=w.ids[711],
+                               mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
+                               kind=MentoringKind.GROUP, now=now, i18n=I18N)
+    for tid in (711, 701, 702, 703):
+        await as_person(db, tid, svc.respond, group_id, accept=True, now=now, i18n=I18N)
     reply = await lidia.send("/program")
     assert "Программа ещё не составлена" in reply.text
     await lidia.press("📝 Составить программу")
@@ -121,7 +177,15 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     reply = await anna.send("Посетила, анализ в папке")
     assert "1. ✅ Посетить урок наставника" in reply.text and "Посетила, анализ в папке" in reply.text
 
-    # --- reminders: due in 3 days to the participants, overdue to the curator
+
+
+async def test_plan_items_due_soon_remind_the_group_and_an_overdue_one_the_curator_once(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator, anna, bogdan, vera, lidia = (w.users[tid] for tid in (700, 701, 702, 703, 711))
+    group_id, _ = await group_with_program(db, clock, w)
+    async with db() as session:  # Анна has done the first item
+        item = await session.scalar(select(PlanItem.id).where(PlanItem.activity == PLAN[0][0]))
+    await as_person(db, 701, svc.complete_item, item, note="Посетила, анализ в папке", now=clock.now())
     clock.advance(timedelta(minutes=20))
     await bot_app.backbone.scheduler.run_due()
     for user in (lidia, anna, bogdan, vera):
@@ -137,7 +201,13 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     reply = await lidia.send("/program")
     assert "2. ⚠️ Провести открытый урок" in reply.text
 
-    # --- an extension by mutual consent
+
+
+async def test_an_extension_takes_every_participants_consent(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator, anna, bogdan, vera, lidia = (w.users[tid] for tid in (700, 701, 702, 703, 711))
+    await group_with_program(db, clock, w)
+    await lidia.send("/program")
     await lidia.press("📅 Продлить")
     assert "отправлено" in (await lidia.press("3 мес.")).text
     for user in (anna, bogdan, vera):
@@ -147,7 +217,14 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     async with db() as session:
         assert await session.scalar(select(Program.end_date)) == date(2027, 8, 23)
 
-    # --- a mentee asks for a replacement; the curator replaces the mentor
+
+
+async def test_a_replacement_asked_by_a_mentee_made_by_the_curator_then_completion_kept_in_the_history(
+        emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator, anna, bogdan, lidia, zakhar = (w.users[tid] for tid in (700, 701, 702, 711, 712))
+    ids = w.ids
+    group_id, _ = await group_with_program(db, clock, w)
     await bogdan.send("/program")
     await bogdan.press("🔁 Попросить замену наставника")
     assert "отправлена куратору" in (await bogdan.press("психологическая несовместимость")).text
@@ -193,7 +270,12 @@ async def test_group_from_suggestion_to_completion(emulator, db, bot_app, clock)
     reply = await curator.press("Алексеева Анна")
     assert "наставляемый у: Запасов Захар — завершена (по решению куратора (форс-мажор))" in reply.text
 
-    # --- someone from another pair cannot see or touch this one
+
+
+async def test_someone_from_another_pair_can_neither_see_nor_touch_it(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    gleb = w.users[704]
+    group_id, _ = await group_with_program(db, clock, w)
     async with db() as session:
         item_id = (await session.scalars(select(Program.id))).first()
     for cb in (ProgramCb(mentorship=group_id, action=ProgramAction.SHOW),

@@ -72,7 +72,6 @@ class DatabaseStorage(BaseStorage):
     be held by a handler waiting for one more."""
 
     def __init__(self, url: str, *, shared: bool = False, cache_size: int = 10_000) -> None:
-
         self.engine = create_engine(url, autocommit=True)  # a read or a write is one statement
         self.cache: OrderedDict[str, tuple[str | None, str]] | None = None if shared else OrderedDict()
         self.cache_size = cache_size

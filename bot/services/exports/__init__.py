@@ -122,7 +122,6 @@ class _Book:
 
 
 def _when(zone: str) -> Callable[[datetime | None], str | None]:
-
     return lambda moment: local_time(moment, zone) if moment else None
 
 

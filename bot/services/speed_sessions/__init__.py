@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
@@ -20,9 +19,8 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import clean_text
 from bot.services.notify import Action, Button, Buttons, enqueue, tell
 from bot.services.numbers import is_whole
+from bot.services.speed_sessions import queries
 from db.models import (
-    Membership,
-    MembershipTopic,
     MenteeCategory,
     Organization,
     Person,
@@ -31,7 +29,6 @@ from db.models import (
     SpeedSession,
     SpeedSessionStatus,
     SpeedSignup,
-    Topic,
 )
 
 HOSTS = (Role.MENTOR, Role.CURATOR)
@@ -58,34 +55,18 @@ class SessionView:
     can_manage: bool
 
 
-async def _audience(session: AsyncSession, org_id: int, audience: str) -> list[Person]:
-    query = select(Person).join(Membership, Membership.person_id == Person.id).where(
-        Membership.organization_id == org_id, Membership.role == Role.MENTEE, Membership.ended_at.is_(None),
-        Person.erased_at.is_(None))
-    kind, _, value = audience.partition(".")
-    if kind == "category":
-        query = query.where(Membership.mentee_category == MenteeCategory(value))
-    elif kind == "topic":
-        query = query.where(Membership.id.in_(select(MembershipTopic.membership_id).where(
-            MembershipTopic.topic_id == int(value))))
-    return list((await session.scalars(query.distinct())).all())
-
-
 def _invite_buttons(i18n: I18n, locale: str | None, session_id: int) -> Buttons:
     return [[Button(i18n.get(locale).plain("btn.speed_join"), Action.JOIN_SPEED, {"session": session_id})]]
 
 
 def _when(s: SpeedSession, tz: str) -> str:
-
     return local_time(s.starts_at, tz)
 
 
 async def audience_topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     """The difficulties an announcement may be addressed by (the host's organisation's catalogue)."""
     org_id = actor.first_org_where(*HOSTS, denied="speed.only_hosts")
-    rows = await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id)
-                                 .order_by(Topic.position))
-    return [(topic_id, title) for topic_id, title in rows]
+    return await queries.catalogue(session, org_id)
 
 
 async def check_audience(session: AsyncSession, org_id: int, audience: str) -> None:
@@ -96,8 +77,7 @@ async def check_audience(session: AsyncSession, org_id: int, audience: str) -> N
         return
     if kind == "category" and value in {c.value for c in MenteeCategory}:
         return
-    if kind == "topic" and is_whole(value) and await session.scalar(select(Topic.id).where(
-            Topic.id == int(value), Topic.organization_id == org_id)) is not None:
+    if kind == "topic" and is_whole(value) and await queries.is_topic_of(session, int(value), org_id):
         return
     raise AccessDenied()
 
@@ -120,7 +100,7 @@ async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at
     session.add(s)
     await session.flush()
     host = await session.get(Person, actor.person_id)
-    for person in await _audience(session, org_id, audience):
+    for person in await queries.addressed_mentees(session, org_id, audience):
         await tell(session, person, "speed.invitation", now, i18n, buttons=_invite_buttons(i18n, person.locale, s.id),
                     dedup_key=f"speed:{s.id}:invite:{person.id}", topic=s.topic,
                     host=host.full_name if host else "—", when=_when(s, org.timezone), minutes=duration,
@@ -156,9 +136,7 @@ async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionV
     s = await _get(session, actor, session_id)
     org = await session.get(Organization, s.organization_id)
     host = await session.get(Person, s.host_id)
-    rows = (await session.execute(select(SpeedSignup, Person.full_name).join(
-        Person, Person.id == SpeedSignup.person_id).where(SpeedSignup.session_id == s.id)
-        .order_by(SpeedSignup.signed_at, SpeedSignup.id))).all()
+    rows = await queries.signups_with_names(session, s.id)
     mine = next((row.status for row, _ in rows if row.person_id == actor.person_id), None)
     registered = [(row.person_id, name or "—", row.attended) for row, name in rows
                   if row.status == SignupStatus.REGISTERED]
@@ -170,11 +148,7 @@ async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionV
 
 async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[tuple[int, str, datetime, str]]:
     orgs = [r.organization_id for r in actor.roles]
-    rows = (await session.execute(select(SpeedSession, Organization.timezone).join(
-        Organization, Organization.id == SpeedSession.organization_id).where(
-        SpeedSession.organization_id.in_(orgs), SpeedSession.status == SpeedSessionStatus.SCHEDULED,
-        SpeedSession.starts_at > now - timedelta(hours=12)).order_by(SpeedSession.starts_at).limit(20))).all()
-    return [(s.id, s.topic, s.starts_at, tz) for s, tz in rows]
+    return [(s.id, s.topic, s.starts_at, tz) for s, tz in await queries.upcoming_in(session, orgs, now)]
 
 
 async def join(session: AsyncSession, actor: Actor, session_id: int, now: datetime) -> SignupStatus:
@@ -183,12 +157,10 @@ async def join(session: AsyncSession, actor: Actor, session_id: int, now: dateti
         raise AccessDenied("speed.only_mentees")
     if s.status != SpeedSessionStatus.SCHEDULED or s.starts_at <= now:
         raise InvalidInput("speed.closed")
-    row = await session.scalar(select(SpeedSignup).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.person_id == actor.person_id))
+    row = await queries.signup_of(session, s.id, actor.person_id)
     if row is not None and row.status != SignupStatus.CANCELLED:
         raise InvalidInput("speed.already")
-    taken = await session.scalar(select(func.count()).select_from(SpeedSignup).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED)) or 0
+    taken = await queries.registered_count(session, s.id)
     status = SignupStatus.REGISTERED if taken < s.capacity else SignupStatus.WAITLIST
     if row is None:
         session.add(SpeedSignup(session_id=s.id, person_id=actor.person_id, status=status, signed_at=now))
@@ -200,16 +172,13 @@ async def join(session: AsyncSession, actor: Actor, session_id: int, now: dateti
 
 async def leave(session: AsyncSession, actor: Actor, session_id: int, now: datetime, i18n: I18n) -> None:
     s = await _get(session, actor, session_id)
-    row = await session.scalar(select(SpeedSignup).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.person_id == actor.person_id))
+    row = await queries.signup_of(session, s.id, actor.person_id)
     if row is None or row.status == SignupStatus.CANCELLED:
         raise InvalidInput("speed.not_signed")
     was_registered = row.status == SignupStatus.REGISTERED
     row.status = SignupStatus.CANCELLED
     if was_registered and s.status == SpeedSessionStatus.SCHEDULED:
-        first = await session.scalar(select(SpeedSignup).where(
-            SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.WAITLIST)
-            .order_by(SpeedSignup.signed_at, SpeedSignup.id).limit(1))
+        first = await queries.first_waiting(session, s.id)
         if first is not None:  # the waitlist moves up
             first.status = SignupStatus.REGISTERED
             org = await session.get(Organization, s.organization_id)
@@ -220,16 +189,11 @@ async def leave(session: AsyncSession, actor: Actor, session_id: int, now: datet
     await session.commit()
 
 
-async def _signed(session: AsyncSession, s: SpeedSession) -> list[Person]:
-    return list((await session.scalars(select(Person).join(SpeedSignup, SpeedSignup.person_id == Person.id).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.status != SignupStatus.CANCELLED))).all())
-
-
 async def cancel(session: AsyncSession, actor: Actor, session_id: int, now: datetime, i18n: I18n) -> None:
     s = await _managed(session, actor, session_id)
     s.status = SpeedSessionStatus.CANCELLED
     org = await session.get(Organization, s.organization_id)
-    for person in await _signed(session, s):
+    for person in await queries.signed_people(session, s.id):
         await tell(session, person, "speed.cancelled", now, i18n, topic=s.topic,
                     when=_when(s, org.timezone if org else "UTC"))
     await session.commit()
@@ -242,7 +206,7 @@ async def reschedule(session: AsyncSession, actor: Actor, session_id: int, start
         raise InvalidInput("speed.past")
     s.starts_at = starts_at
     org = await session.get(Organization, s.organization_id)
-    for person in await _signed(session, s):
+    for person in await queries.signed_people(session, s.id):
         await tell(session, person, "speed.moved", now, i18n, topic=s.topic,
                     when=_when(s, org.timezone if org else "UTC"))
     await session.commit()
@@ -251,7 +215,6 @@ async def reschedule(session: AsyncSession, actor: Actor, session_id: int, start
 def check_started(starts_at: datetime, timezone: str, now: datetime) -> None:
     """Attendance (and so feedback) exists only from the session's start."""
     if now < starts_at:
-
         raise InvalidInput("speed.not_started", when=local_time(starts_at, timezone))
 
 
@@ -266,9 +229,7 @@ async def toggle_attendance(session: AsyncSession, actor: Actor, session_id: int
     if not _manages(actor, s):
         raise AccessDenied("speed.only_host")
     await _check_started(session, s, now)
-    row = await session.scalar(select(SpeedSignup).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.person_id == person_id,
-        SpeedSignup.status == SignupStatus.REGISTERED))
+    row = await queries.signup_of(session, s.id, person_id, registered=True)
     if row is None or s.status == SpeedSessionStatus.CANCELLED:
         raise NotFound()
     row.attended = not row.attended
@@ -281,8 +242,7 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
     s = await _managed(session, actor, session_id)
     await _check_started(session, s, now)
     s.status = SpeedSessionStatus.DONE
-    rows = (await session.scalars(select(SpeedSignup).where(
-        SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all()
+    rows = await queries.registered_signups(session, s.id)
     attended = 0
     for row in rows:
         row.attended = bool(row.attended)
@@ -300,8 +260,7 @@ async def finish_attendance(session: AsyncSession, actor: Actor, session_id: int
 
 
 async def feedback(session: AsyncSession, actor: Actor, session_id: int, rating: int) -> None:
-    row = await session.scalar(select(SpeedSignup).where(
-        SpeedSignup.session_id == session_id, SpeedSignup.person_id == actor.person_id))
+    row = await queries.signup_of(session, session_id, actor.person_id)
     if row is None or not row.attended:
         raise AccessDenied()
     if row.feedback is not None:
@@ -315,10 +274,7 @@ async def feedback(session: AsyncSession, actor: Actor, session_id: int, rating:
 async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """A day and an hour before the start (by the organisation's clock), once each per start time."""
     sent = 0
-    rows = (await session.execute(select(SpeedSession, Organization.timezone).join(
-        Organization, Organization.id == SpeedSession.organization_id).where(
-        SpeedSession.status == SpeedSessionStatus.SCHEDULED, SpeedSession.starts_at > now,
-        SpeedSession.starts_at <= now + timedelta(days=1)))).all()
+    rows = await queries.starting_within_a_day(session, now)
     for s, tz in rows:
         stamp = int(s.starts_at.timestamp())
         for key, lead in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
@@ -328,9 +284,7 @@ async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> in
                 continue  # announced less than a day ahead: the invitation was the reminder
             if key == "day" and now >= s.starts_at - timedelta(hours=1):
                 continue  # too late for "tomorrow"; the hour reminder goes instead
-            for person in (await session.scalars(select(Person).join(
-                    SpeedSignup, SpeedSignup.person_id == Person.id).where(
-                    SpeedSignup.session_id == s.id, SpeedSignup.status == SignupStatus.REGISTERED))).all():
+            for person in await queries.signed_people(session, s.id, registered_only=True):
                 await tell(session, person, f"speed.remind_{key}", now, i18n, topic=s.topic, when=_when(s, tz),
                             place=s.place, dedup_key=f"speed:{s.id}:{stamp}:{key}:{person.id}")
                 sent += 1

@@ -16,27 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.help_requests import queries
 from bot.services.help_requests.queries import IN_PROGRESS, MAX_OFFERS, OWN_MENTOR, REQUEST_CONTEXT
 from bot.services.notify import Action, Button, enqueue
 from bot.services.people import CURATORS, curators_of, mentor_loads
-from db.models import (
-    HelpRequest,
-    HelpRequestStatus,
-    Membership,
-    MembershipTopic,
-    Notification,
-    NotificationStatus,
-    Organization,
-    Person,
-    Role,
-    Topic,
-)
+from db.models import HelpRequest, HelpRequestStatus, NotificationStatus, Organization, Person, Role
 from db.repositories import plain_rows
 
 TEXT_MAX = 3500
@@ -86,21 +76,12 @@ async def _mentee_org(session: AsyncSession, actor: Actor) -> int:
 
 async def topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
     org_id = await _mentee_org(session, actor)
-    rows = await session.execute(select(Topic.id, Topic.title).where(
-        Topic.organization_id == org_id, Topic.archived.is_(False)).order_by(Topic.position))
-    return [(tid, title) for tid, title in rows]
+    return await queries.catalogue(session, org_id)
 
 
 async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclude: int) -> list[Person]:
     """Mentors with the topic among their competencies and a free place, reachable."""
-    query = select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id).where(
-        Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
-        Person.erased_at.is_(None), Person.unreachable_at.is_(None), Person.telegram_id.is_not(None),
-        Person.id != exclude)
-    if topic_id is not None:
-        query = query.where(Membership.id.in_(
-            select(MembershipTopic.membership_id).where(MembershipTopic.topic_id == topic_id)))
-    candidates = (await session.execute(query.order_by(Person.id))).all()
+    candidates = await queries.pool_candidates(session, org_id, topic_id, exclude)
     loads = await mentor_loads(session, [person.id for person, _ in candidates])
     return [person for person, capacity in candidates if loads.get(person.id, 0) < (capacity or 0)][:MAX_OFFERS]
 
@@ -173,22 +154,16 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
     request = await session.get(HelpRequest, request_id)
     if request is None:
         raise NotFound()
-    offered = await session.scalar(select(Notification.id).where(
-        Notification.dedup_key == _offer_key(request_id, actor.person_id or 0)))
-    if offered is None or not actor.has_role(request.organization_id, Role.MENTOR):
+    offered = await queries.was_offered(session, _offer_key(request_id, actor.person_id or 0))
+    if not offered or not actor.has_role(request.organization_id, Role.MENTOR):
         raise AccessDenied()
-    result = await session.execute(
-        update(HelpRequest).where(HelpRequest.id == request_id, HelpRequest.status == HelpRequestStatus.OPEN)
-        .values(status=HelpRequestStatus.TAKEN, mentor_id=actor.person_id, taken_at=now))
-    if (result.rowcount or 0) != 1:
+    if not await queries.claim(session, request_id, actor.person_id, now):
         await session.rollback()
         await session.refresh(request)
         raise InvalidInput("sit.already_yours" if request.mentor_id == actor.person_id else
                            "sit.already_taken" if request.status != HelpRequestStatus.CLOSED else "sit.closed")
     await session.refresh(request)
-    others = (await session.scalars(select(Notification).where(
-        Notification.dedup_key.like(f"help:{request_id}:offer:%"),
-        Notification.dedup_key != _offer_key(request_id, actor.person_id or 0)))).all()
+    others = await queries.other_offers(session, request_id, _offer_key(request_id, actor.person_id or 0))
     withdrawn = []
     for offer in others:
         if offer.status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
@@ -204,8 +179,7 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
                       text=t("sit.taken_for_mentee", id=request.id, name=mentor.full_name or "—"),
                       buttons=[[Button(t.plain("btn.help_close"), Action.CLOSE_HELP, {"request": request.id})]],
                       now=now)
-    locales = dict((await session.execute(select(Person.id, Person.locale).where(
-        Person.id.in_([person for _, _, person in withdrawn if person is not None])))).all()) if withdrawn else {}
+    locales = await queries.locales_of(session, [person for _, _, person in withdrawn if person is not None])
     await session.commit()
     return Taken(request, mentee.full_name or "—",
                  [(chat, message, locales.get(person)) for chat, message, person in withdrawn],  # type: ignore[arg-type]
@@ -336,11 +310,7 @@ async def end_for_leaver(session: AsyncSession, person_id: int, org_id: int | No
     """The person withdrew their consent (in `org_id`, or everywhere): their requests still open, and the
     ones they took as a mentor, are closed, and the other side is told (without the leaver's name, which
     may be about to be erased). In the caller's transaction."""
-    query = select(HelpRequest).where(HelpRequest.status != HelpRequestStatus.CLOSED,
-                                      (HelpRequest.mentee_id == person_id) | (HelpRequest.mentor_id == person_id))
-    if org_id is not None:
-        query = query.where(HelpRequest.organization_id == org_id)
-    for request in (await session.scalars(query)).all():
+    for request in await queries.unfinished_of(session, person_id, org_id):
         request.status, request.closed_at = HelpRequestStatus.CLOSED, now
         if request.mentor_id == person_id:
             other, key = request.mentee_id, "sit.closed_mentor_left"
@@ -366,14 +336,7 @@ async def mentor_requests(session: AsyncSession, actor: Actor) -> list[RequestLi
     """Open requests offered to the mentor and their own taken and recent ones."""
     if not actor.orgs_where(Role.MENTOR):
         raise AccessDenied("sit.only_mentors")
-    offered = select(Notification.dedup_key).where(Notification.person_id == actor.person_id,
-                                                   Notification.dedup_key.like("help:%:offer:%"))
-    offered_ids = {int(key.split(":")[1]) for key in (await session.scalars(offered)).all()}
-    rows = (await session.execute(
-        select(HelpRequest, Person.full_name).join(Person, Person.id == HelpRequest.mentee_id).where(
-            ((HelpRequest.status == HelpRequestStatus.OPEN) & HelpRequest.id.in_(offered_ids))
-            | (HelpRequest.mentor_id == actor.person_id))
-        .order_by(HelpRequest.created_at.desc()).limit(15))).all()
+    rows = await queries.mentor_lines(session, actor.person_id, await queries.offered_to(session, actor.person_id))
     return [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80), r.mentor_id == actor.person_id)
             for r, name in rows]
 
@@ -396,22 +359,14 @@ async def curator_figures(session: AsyncSession, actor: Actor, org_id: int, now:
         raise AccessDenied("sit.only_curators")
     org = await session.get(Organization, org_id)
     assert org is not None
-    by_status = dict((await session.execute(
-        select(HelpRequest.status, func.count()).where(HelpRequest.organization_id == org_id)
-        .group_by(HelpRequest.status))).all())
-    answered = (await session.execute(select(HelpRequest.created_at, HelpRequest.first_answer_at).where(
-        HelpRequest.organization_id == org_id, HelpRequest.first_answer_at.is_not(None)))).all()
-    waits = [(answer - created).total_seconds() / 60 for created, answer in answered]
-    mean_rating = await session.scalar(select(func.avg(HelpRequest.rating)).where(
-        HelpRequest.organization_id == org_id, HelpRequest.rating.is_not(None)))
-    overdue = (await session.execute(
-        select(HelpRequest, Person.full_name).join(Person, Person.id == HelpRequest.mentee_id).where(
-            HelpRequest.organization_id == org_id, HelpRequest.status == HelpRequestStatus.OPEN,
-            HelpRequest.escalate_at <= now).order_by(HelpRequest.created_at))).all()
+    by_status = await queries.counts_by_status(session, org_id)
+    waits = [(answer - created).total_seconds() / 60 for created, answer in await queries.answer_times(session, org_id)]
+    mean_rating = await queries.mean_rating(session, org_id)
+    overdue = await queries.overdue_in(session, org_id, now)
     return HelpFigures(
         org.name, sum(by_status.values()), by_status.get(HelpRequestStatus.OPEN, 0),
         by_status.get(HelpRequestStatus.TAKEN, 0), by_status.get(HelpRequestStatus.CLOSED, 0), len(overdue),
-        statistics.median(waits) if waits else None, float(mean_rating) if mean_rating is not None else None,
+        statistics.median(waits) if waits else None, mean_rating,
         [RequestLine(r.id, name or "—", r.status, r.created_at, _excerpt(r.text, 80)) for r, name in overdue[:10]])
 
 
@@ -419,16 +374,10 @@ async def escalate_due(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """Unaccepted requests past their working-hours deadline go to the curators; taken ones not yet
     answered within the same time remind their mentor. Once each."""
     count = 0
-    for request in (await session.scalars(select(HelpRequest).where(
-            HelpRequest.status == HelpRequestStatus.OPEN, HelpRequest.escalated_at.is_(None),
-            HelpRequest.escalate_at <= now))).all():
+    for request in await queries.due_for_escalation(session, now):
         await _escalate(session, request, now, i18n)
         count += 1
-    taken = (await session.execute(
-        select(HelpRequest, Organization).join(Organization, Organization.id == HelpRequest.organization_id).where(
-            HelpRequest.status == HelpRequestStatus.TAKEN, HelpRequest.first_answer_at.is_(None),
-            HelpRequest.reminded_at.is_(None)))).all()
-    for request, org in taken:
+    for request, org in await queries.taken_unanswered(session):
         if add_working_hours(request.taken_at, org.help_escalation_hours, org.timezone) > now:  # type: ignore[arg-type]
             continue
         request.reminded_at = now

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.journal import queries
 from bot.services.journal.queries import JOURNAL_COMMENTS, JOURNAL_PAGE, JOURNAL_TOTALS, PAGE
 from bot.services.mentorships import (
     MentorshipView,
@@ -24,16 +24,7 @@ from bot.services.mentorships import (
 from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.numbers import is_whole
 from bot.services.people import CURATORS, current_mentor, named_participants, pair_titles
-from db.models import (
-    MeetingConfirmation,
-    MeetingFormat,
-    MeetingLog,
-    Mentorship,
-    MentorshipStatus,
-    Organization,
-    Participant,
-    Role,
-)
+from db.models import MeetingConfirmation, MeetingFormat, MeetingLog, MentorshipStatus, Organization, Role
 from db.repositories import plain_rows
 
 DURATION_MAX = 600
@@ -65,10 +56,7 @@ async def loggable(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]
     """Active mentorships where the actor is the mentor: only mentors keep the journal."""
     if actor.person_id is None:
         raise AccessDenied("error.not_registered")
-    mine = select(Participant.mentorship_id.label("id")).join(Mentorship).where(
-        Participant.person_id == actor.person_id, Participant.role == Role.MENTOR, Participant.left_at.is_(None),
-        Participant.declined_at.is_(None), Participant.confirmed_at.is_not(None),
-        Mentorship.status == MentorshipStatus.ACTIVE).subquery()
+    mine = queries.mentored_by(actor.person_id)
     result = [(mid, ", ".join(name or "—" for name in mentees))
               for mid, (_, mentees) in (await named_participants(session, mine)).items()]
     if not result:
@@ -135,15 +123,13 @@ async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, d
 
 async def confirm_allowed(session: AsyncSession, actor: Actor, meeting_id: int) -> None:
     """The actor is asked to confirm this meeting (before asking them for a comment)."""
-    if await session.scalar(select(MeetingConfirmation.id).where(
-            MeetingConfirmation.meeting_id == meeting_id, MeetingConfirmation.person_id == actor.person_id)) is None:
+    if await queries.confirmation_of(session, meeting_id, actor.person_id) is None:
         raise AccessDenied()
 
 
 async def confirm(session: AsyncSession, actor: Actor, meeting_id: int, *, comment: str | None, now: datetime,
                   i18n: I18n) -> None:
-    row = await session.scalar(select(MeetingConfirmation).where(
-        MeetingConfirmation.meeting_id == meeting_id, MeetingConfirmation.person_id == actor.person_id))
+    row = await queries.confirmation_of(session, meeting_id, actor.person_id)
     if row is None:
         raise AccessDenied()
     if comment is None and row.confirmed_at is not None:
@@ -239,18 +225,11 @@ async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: dat
     org = await session.get(Organization, org_id)
     assert org is not None
     since = local_today(now, org.timezone) - timedelta(days=QUIET_DAYS)
-    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
-        MeetingLog.mentorship_id).subquery()
-    rows = (await session.execute(
-        select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
-            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
-            (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
+    rows = await queries.quiet_since(session, org_id, since)
     titles = await pair_titles(session, [mentorship_id for mentorship_id, _ in rows])
     return [(mentorship_id, titles[mentorship_id], last_date) for mentorship_id, last_date in rows]
 
 
 async def zone_of_pair(session: AsyncSession, mentorship_id: int) -> str:
     """The time zone of the pair's organisation, in which its meetings are dated."""
-    zone = await session.scalar(select(Organization.timezone).join(
-        Mentorship, Mentorship.organization_id == Organization.id).where(Mentorship.id == mentorship_id))
-    return zone or "UTC"
+    return await queries.zone_of_pair(session, mentorship_id)

@@ -1,14 +1,22 @@
-"""The statements of journal, built once at import."""
+"""The reads of the meeting journal: statements built once at import, and the queries the service runs."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, Row, Subquery, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     MeetingConfirmation,
     MeetingLog,
+    Mentorship,
+    MentorshipStatus,
+    Organization,
+    Participant,
     PlanItem,
+    Role,
 )
 
 PAGE = 5
@@ -46,3 +54,33 @@ JOURNAL_COMMENTS = (select(MeetingConfirmation.meeting_id, MeetingConfirmation.c
                     .where(MeetingConfirmation.meeting_id.in_(bindparam("ids", expanding=True)),
                            MeetingConfirmation.comment.is_not(None))
                     .order_by(MeetingConfirmation.id))
+
+
+def mentored_by(person_id: int | None) -> Subquery:
+    """The active pairs and groups where the person is the confirmed current mentor (a subquery of ids)."""
+    return select(Participant.mentorship_id.label("id")).join(Mentorship).where(
+        Participant.person_id == person_id, Participant.role == Role.MENTOR, Participant.left_at.is_(None),
+        Participant.declined_at.is_(None), Participant.confirmed_at.is_not(None),
+        Mentorship.status == MentorshipStatus.ACTIVE).subquery()
+
+
+async def confirmation_of(session: AsyncSession, meeting_id: int, person_id: int | None) -> MeetingConfirmation | None:
+    return await session.scalar(select(MeetingConfirmation).where(
+        MeetingConfirmation.meeting_id == meeting_id, MeetingConfirmation.person_id == person_id))
+
+
+async def quiet_since(session: AsyncSession, org_id: int, since: date) -> Sequence[Row]:
+    """(pair id, its last meeting or None) of the organisation's active pairs and groups with no meeting since."""
+    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
+        MeetingLog.mentorship_id).subquery()
+    return (await session.execute(
+        select(Mentorship.id, last.c.last).outerjoin(last, last.c.mentorship_id == Mentorship.id).where(
+            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE,
+            (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
+
+
+async def zone_of_pair(session: AsyncSession, mentorship_id: int) -> str:
+    """The time zone of the pair's organisation, in which its meetings are dated."""
+    zone = await session.scalar(select(Organization.timezone).join(
+        Mentorship, Mentorship.organization_id == Organization.id).where(Mentorship.id == mentorship_id))
+    return zone or "UTC"

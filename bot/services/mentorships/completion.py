@@ -3,24 +3,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    select,
-)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.mentorships import queries
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
 from bot.services.mentorships.pairs import suggest_mentors
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.rules import ALLOWED_REASONS, check_curator, viewer_role
 from bot.services.notify import tell
-from bot.services.people import OPEN, curators_of, current_mentees, current_mentor
+from bot.services.people import curators_of, current_mentees, current_mentor
 from bot.services.surveys import launch_on_completion
 from db.models import (
     CompletionReason,
-    Mentorship,
     MentorshipStatus,
     Participant,
     ReplacementGround,
@@ -86,8 +83,7 @@ async def replace_mentor(session: AsyncSession, actor: Actor, mentorship_id: int
         await tell(session, old.person, "replace.old_mentor", now, i18n,
                     ground=i18n.get(old.person.locale).plain(f"ground.{ground.value}"),
                     **describe(m, i18n, old.person.locale))
-    for request in (await session.scalars(select(ReplacementRequest).where(
-            ReplacementRequest.mentorship_id == m.id, ReplacementRequest.decided_at.is_(None)))).all():
+    for request in await queries.undecided_replacements(session, m.id):
         request.decided_at = now
     session.add(Participant(mentorship_id=m.id, person_id=new_mentor_id, role=Role.MENTOR, invited_at=now))
     await session.flush()
@@ -105,12 +101,7 @@ async def leave_all(session: AsyncSession, person_id: int, org_id: int | None, n
     summary's attention list); a pair left with no mentee ends at the mentee's initiative; a proposal
     that lost its mentor or every mentee is declined. The others and the curators are told, without the
     leaver's name (which is about to be erased)."""
-    query = select(Participant).join(Mentorship).where(
-        Participant.person_id == person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None),
-        Mentorship.status.in_(OPEN))
-    if org_id is not None:
-        query = query.where(Mentorship.organization_id == org_id)
-    for row in (await session.scalars(query)).all():
+    for row in await queries.open_places_of(session, person_id, org_id):
         m = await load_mentorship(session, row.mentorship_id, with_program=False)
         mine = next(p for p in m.participants if p.id == row.id)
         mine.left_at = now

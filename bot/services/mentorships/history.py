@@ -3,18 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    select,
-)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
+from bot.services.mentorships import queries
 from bot.services.people import current_mentor
 from db.models import (
     CompletionReason,
-    Mentorship,
     MentorshipStatus,
-    Participant,
     ReplacementGround,
     Role,
 )
@@ -32,11 +27,7 @@ class HistoryEntry:
 async def history_for(session: AsyncSession, person_id: int, org_id: int) -> list[HistoryEntry]:
     """Every pair or group the person was in at this organisation, ended ones included (for the
     registry card; the caller has checked that the reader may see the person)."""
-    ids = select(Participant.mentorship_id).where(Participant.person_id == person_id)
-    mentorships = (await session.scalars(
-        select(Mentorship).where(Mentorship.id.in_(ids), Mentorship.organization_id == org_id)
-        .options(selectinload(Mentorship.participants).selectinload(Participant.person))
-        .order_by(Mentorship.id.desc()).limit(20))).all()
+    mentorships = await queries.mentorships_of(session, person_id, org_id)
     entries = []
     for m in mentorships:
         for row in (p for p in m.participants if p.person_id == person_id):

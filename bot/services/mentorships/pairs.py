@@ -8,15 +8,15 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Row,
-    select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.mentorships import queries
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
-from bot.services.mentorships.queries import MY_MENTORSHIPS, PAIR_PEOPLE, VIEW, in_open_mentorship, load_mentorship
+from bot.services.mentorships.queries import MY_MENTORSHIPS, PAIR_PEOPLE, VIEW, load_mentorship
 from bot.services.mentorships.rules import MAX_GROUP, check_curator, clean_text, local_today, role_seen
 from bot.services.notify import tell
 from bot.services.people import (
@@ -26,7 +26,6 @@ from bot.services.people import (
     curators_of,
     current_mentees,
     current_mentor,
-    has_current_mentor,
     mentor_loads,
     names_by_pair,
     pair_title_of,
@@ -35,17 +34,13 @@ from bot.services.people import (
 )
 from db.models import (
     CompletionReason,
-    Membership,
-    MembershipTopic,
     MentoringForm,
     MentoringKind,
     Mentorship,
     MentorshipStatus,
     Participant,
-    Person,
     ReplacementGround,
     Role,
-    Topic,
 )
 from db.repositories import plain_rows
 
@@ -165,12 +160,7 @@ async def my_mentorships(session: AsyncSession, actor: Actor) -> list[tuple[int,
 
 async def unpaired_mentees(session: AsyncSession, actor: Actor, org_id: int) -> list[PersonRef]:
     await check_curator(actor, org_id)
-    people = (await session.scalars(
-        select(Person).join(Membership, Membership.person_id == Person.id).where(
-            Membership.organization_id == org_id, Membership.role == Role.MENTEE, Membership.ended_at.is_(None),
-            Person.erased_at.is_(None), Person.profile_completed_at.is_not(None),
-            Person.id.not_in(in_open_mentorship(Role.MENTEE)))
-        .order_by(Person.search_name))).all()
+    people = await queries.unpaired_mentees(session, org_id)
     return [person_ref(p) for p in people]
 
 
@@ -179,31 +169,15 @@ async def mentor_load(session: AsyncSession, mentor_id: int) -> int:
     return (await mentor_loads(session, [mentor_id])).get(mentor_id, 0)
 
 
-async def topics(session: AsyncSession, org_id: int, person_ids: Sequence[int], role: Role) -> dict[int, set[int]]:
-    rows = await session.execute(
-        select(Membership.person_id, MembershipTopic.topic_id).join(
-            MembershipTopic, MembershipTopic.membership_id == Membership.id).where(
-            Membership.organization_id == org_id, Membership.role == role, Membership.ended_at.is_(None),
-            Membership.person_id.in_(person_ids)))
-    result: dict[int, set[int]] = {pid: set() for pid in person_ids}
-    for person_id, topic_id in rows:
-        result[person_id].add(topic_id)
-    return result
-
-
 async def suggest_mentors(session: AsyncSession, actor: Actor, org_id: int, mentee_ids: Sequence[int],
                           exclude: Sequence[int] = ()) -> list[MentorSuggestion]:
     """Mentors of the organisation with room for all these mentees (never over capacity), ranked
     by how many of the mentees' difficulties they cover, then by free places."""
     await check_curator(actor, org_id)
-    mentors = (await session.execute(
-        select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id).where(
-            Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
-            Person.erased_at.is_(None), Person.profile_completed_at.is_not(None),
-            Person.id.not_in(list(mentee_ids) + list(exclude))))).all()
-    wanted = set().union(*(await topics(session, org_id, mentee_ids, Role.MENTEE)).values()) if mentee_ids else set()
-    competencies = await topics(session, org_id, [p.id for p, _ in mentors], Role.MENTOR)
-    titles = dict((await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id))).all())
+    mentors = await queries.mentor_candidates(session, org_id, list(mentee_ids) + list(exclude))
+    wanted = set().union(*(await queries.topics(session, org_id, mentee_ids, Role.MENTEE)).values()) if mentee_ids else set()
+    competencies = await queries.topics(session, org_id, [p.id for p, _ in mentors], Role.MENTOR)
+    titles = await queries.topic_titles(session, org_id)
     loads = await mentor_loads(session, [person.id for person, _ in mentors])
     suggestions = []
     for person, capacity in mentors:
@@ -301,10 +275,7 @@ async def leave_mentorless(session: AsyncSession, m: Mentorship, now: datetime) 
     """Mentees paired anew leave the pairs whose mentor left (and a pair left with nobody ends), so that
     nobody is in two programs at once."""
     mentee_ids = [p.person_id for p in current_mentees(m)]
-    stale = (await session.scalars(select(Participant).join(Mentorship).where(
-        Participant.person_id.in_(mentee_ids), Participant.role == Role.MENTEE, Participant.left_at.is_(None),
-        Participant.declined_at.is_(None), Mentorship.id != m.id, Mentorship.status == MentorshipStatus.ACTIVE,
-        ~has_current_mentor()))).all()
+    stale = await queries.in_mentorless_pairs(session, mentee_ids, m.id)
     for row in stale:
         row.left_at = now
         old = await load_mentorship(session, row.mentorship_id, with_program=False)

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    select,
-)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.mentorships import queries
 from bot.services.mentorships.notices import agree_or_refuse, notify_all
-from bot.services.mentorships.pairs import topics
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.rules import (
     MAX_MONTHS,
@@ -33,7 +30,6 @@ from db.models import (
     Program,
     ProgramExtension,
     Role,
-    Topic,
 )
 
 
@@ -72,8 +68,8 @@ async def create_program(session: AsyncSession, actor: Actor, mentorship_id: int
     org = await session.get(Organization, m.organization_id)
     assert org is not None
     mentee_ids = [p.person_id for p in current_mentees(m)]
-    topic_ids = set().union(*(await topics(session, m.organization_id, mentee_ids, Role.MENTEE)).values())
-    titles = (await session.scalars(select(Topic.title).where(Topic.id.in_(topic_ids)).order_by(Topic.position))).all()
+    topic_ids = set().union(*(await queries.topics(session, m.organization_id, mentee_ids, Role.MENTEE)).values())
+    titles = await queries.titles_in_order(session, topic_ids)
     start = local_today(now, org.timezone)
     program = Program(mentorship_id=m.id, goals=clean_text(goals), difficulties="; ".join(titles) or "—",
                       start_date=start, end_date=add_months(start, months), created_by_id=actor.person_id,

@@ -1,8 +1,12 @@
-"""The statements of pairs and groups, built once."""
+"""The reads of pairs and groups: statements built once at import, and the queries the services run."""
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import (
     Integer,
+    Row,
     Select,
     bindparam,
     literal,
@@ -17,13 +21,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from bot.services.errors import NotFound
 from bot.services.people import OPEN, has_current_mentor, named_select
 from db.models import (
+    Membership,
+    MembershipTopic,
     Mentorship,
+    MentorshipStatus,
     Organization,
     Participant,
     Person,
     PlanItem,
     Program,
+    ReplacementRequest,
     Role,
+    Topic,
 )
 
 
@@ -113,3 +122,85 @@ def in_open_mentorship(role: Role):
     if role == Role.MENTEE:
         query = query.where(has_current_mentor())
     return query
+
+
+async def unpaired_mentees(session: AsyncSession, org_id: int) -> Sequence[Person]:
+    """The organisation's mentees with a finished profile and no pair or group in progress, by name."""
+    return (await session.scalars(
+        select(Person).join(Membership, Membership.person_id == Person.id).where(
+            Membership.organization_id == org_id, Membership.role == Role.MENTEE, Membership.ended_at.is_(None),
+            Person.erased_at.is_(None), Person.profile_completed_at.is_not(None),
+            Person.id.not_in(in_open_mentorship(Role.MENTEE)))
+        .order_by(Person.search_name))).all()
+
+
+async def topics(session: AsyncSession, org_id: int, person_ids: Sequence[int], role: Role) -> dict[int, set[int]]:
+    """Each person's difficulties (a mentee's) or competencies (a mentor's) in the organisation."""
+    rows = await session.execute(
+        select(Membership.person_id, MembershipTopic.topic_id).join(
+            MembershipTopic, MembershipTopic.membership_id == Membership.id).where(
+            Membership.organization_id == org_id, Membership.role == role, Membership.ended_at.is_(None),
+            Membership.person_id.in_(person_ids)))
+    result: dict[int, set[int]] = {pid: set() for pid in person_ids}
+    for person_id, topic_id in rows:
+        result[person_id].add(topic_id)
+    return result
+
+
+async def mentor_candidates(session: AsyncSession, org_id: int, excluded: Sequence[int]) -> Sequence[Row]:
+    """(mentor, capacity) of the organisation's mentors with a finished profile, but for `excluded`."""
+    return (await session.execute(
+        select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id).where(
+            Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
+            Person.erased_at.is_(None), Person.profile_completed_at.is_not(None),
+            Person.id.not_in(list(excluded))))).all()
+
+
+async def topic_titles(session: AsyncSession, org_id: int) -> dict[int, str]:
+    return dict((await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id))).all())
+
+
+async def titles_in_order(session: AsyncSession, topic_ids: set[int]) -> Sequence[str]:
+    return (await session.scalars(select(Topic.title).where(Topic.id.in_(topic_ids)).order_by(Topic.position))).all()
+
+
+async def in_mentorless_pairs(session: AsyncSession, mentee_ids: Sequence[int], except_id: int) -> Sequence[Participant]:
+    """Those mentees' places in other active pairs or groups that have no current mentor."""
+    return (await session.scalars(select(Participant).join(Mentorship).where(
+        Participant.person_id.in_(mentee_ids), Participant.role == Role.MENTEE, Participant.left_at.is_(None),
+        Participant.declined_at.is_(None), Mentorship.id != except_id, Mentorship.status == MentorshipStatus.ACTIVE,
+        ~has_current_mentor()))).all()
+
+
+async def mentorships_of(session: AsyncSession, person_id: int, org_id: int) -> Sequence[Mentorship]:
+    """The person's pairs and groups at the organisation, newest first, with their participants (20)."""
+    ids = select(Participant.mentorship_id).where(Participant.person_id == person_id)
+    return (await session.scalars(
+        select(Mentorship).where(Mentorship.id.in_(ids), Mentorship.organization_id == org_id)
+        .options(selectinload(Mentorship.participants).selectinload(Participant.person))
+        .order_by(Mentorship.id.desc()).limit(20))).all()
+
+
+async def undecided_replacements(session: AsyncSession, mentorship_id: int) -> Sequence[ReplacementRequest]:
+    return (await session.scalars(select(ReplacementRequest).where(
+        ReplacementRequest.mentorship_id == mentorship_id, ReplacementRequest.decided_at.is_(None)))).all()
+
+
+async def open_places_of(session: AsyncSession, person_id: int, org_id: int | None) -> Sequence[Participant]:
+    """The person's places in pairs and groups not over (in one organisation, or everywhere)."""
+    query = select(Participant).join(Mentorship).where(
+        Participant.person_id == person_id, Participant.left_at.is_(None), Participant.declined_at.is_(None),
+        Mentorship.status.in_(OPEN))
+    if org_id is not None:
+        query = query.where(Mentorship.organization_id == org_id)
+    return (await session.scalars(query)).all()
+
+
+async def items_due_by(session: AsyncSession, until: date) -> Sequence[Row]:
+    """(plan item, pair id, zone) of active pairs' items not done and due by `until`."""
+    return (await session.execute(
+        select(PlanItem, Mentorship.id, Organization.timezone).join(Program, PlanItem.program_id == Program.id)
+        .join(Mentorship, Program.mentorship_id == Mentorship.id)
+        .join(Organization, Mentorship.organization_id == Organization.id)
+        .where(Mentorship.status == MentorshipStatus.ACTIVE, PlanItem.done_at.is_(None),
+               PlanItem.due_date <= until))).all()

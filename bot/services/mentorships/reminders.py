@@ -4,35 +4,21 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    select,
-)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
+from bot.services.mentorships import queries
 from bot.services.mentorships.notices import describe
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.rules import DUE_SOON_DAYS, REMINDER_HOUR
 from bot.services.notify import tell
 from bot.services.people import curators_of, current_mentees, current_mentor
-from db.models import (
-    Mentorship,
-    MentorshipStatus,
-    Organization,
-    PlanItem,
-    Program,
-)
 
 
 async def send_plan_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """From 09:00 local time: items due in 3 days to the mentor and mentees, overdue items to the
     curators. Each notice goes once (its outbox key), however often this runs."""
-    rows = (await session.execute(
-        select(PlanItem, Mentorship.id, Organization.timezone).join(Program, PlanItem.program_id == Program.id)
-        .join(Mentorship, Program.mentorship_id == Mentorship.id)
-        .join(Organization, Mentorship.organization_id == Organization.id)
-        .where(Mentorship.status == MentorshipStatus.ACTIVE, PlanItem.done_at.is_(None),
-               PlanItem.due_date <= (now + timedelta(days=DUE_SOON_DAYS + 1)).date()))).all()
+    rows = await queries.items_due_by(session, (now + timedelta(days=DUE_SOON_DAYS + 1)).date())
     sent = 0
     for item, mentorship_id, zone in rows:
         local = now.astimezone(ZoneInfo(zone))

@@ -8,14 +8,12 @@ anything personal.
 """
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
@@ -25,12 +23,12 @@ from bot.services.journal import QUIET_DAYS
 from bot.services.mentorships import local_today
 from bot.services.notify import enqueue
 from bot.services.people import curators_of, pair_titles
+from bot.services.summary import queries
 from bot.services.summary.queries import (
     ACTIVE_BY_FORM_KIND,
     ENDING_PROGRAMS,
     HELP_MONTH,
     HELP_OPEN,
-    IN_HELP_MONTH,
     IN_PROGRAMS,
     MEETINGS_MONTH,
     MENTEES_BY_CATEGORY,
@@ -47,17 +45,13 @@ from bot.services.summary.queries import (
 )
 from db.models import (
     HelpRequest,
-    MeetingLog,
-    Membership,
     MenteeCategory,
     MentoringForm,
     MentoringKind,
-    Mentorship,
     MentorshipStatus,
     Organization,
     Person,
     Role,
-    Survey,
 )
 
 READERS = (Role.CURATOR, Role.HEAD)
@@ -147,8 +141,7 @@ async def readable_orgs(session: AsyncSession, actor: Actor) -> list[Organizatio
     ids = [org_id for org_id, _ in actor.orgs_where(*READERS)]
     if not ids:
         return []
-    return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
-                                       .order_by(Organization.name))).all())
+    return await queries.organisations(session, ids)
 
 
 async def coordinated_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
@@ -157,8 +150,7 @@ async def coordinated_orgs(session: AsyncSession, actor: Actor) -> list[Organiza
     if not roots:
         return []
     children: dict[int, list[int]] = defaultdict(list)
-    for org_id, parent_id in (await session.execute(select(Organization.id, Organization.parent_id).where(
-            Organization.parent_id.is_not(None)))).all():
+    for org_id, parent_id in await queries.parent_links(session):
         children[parent_id].append(org_id)
     found: set[int] = set()
     queue = list(roots)
@@ -169,8 +161,7 @@ async def coordinated_orgs(session: AsyncSession, actor: Actor) -> list[Organiza
                 queue.append(child)
     if not found:
         return []
-    return list((await session.scalars(select(Organization).where(Organization.id.in_(found))
-                                       .order_by(Organization.name))).all())
+    return await queries.organisations(session, list(found))
 
 
 async def org_for_reader(session: AsyncSession, actor: Actor, org_id: int) -> Organization:
@@ -185,23 +176,6 @@ async def org_for_reader(session: AsyncSession, actor: Actor, org_id: int) -> Or
 def month_start(now: datetime, zone: str) -> datetime:
     local = now.astimezone(ZoneInfo(zone))
     return datetime.combine(local.date().replace(day=1), time(0), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
-
-
-@functools.cache
-def _median_wait(dialect: str) -> Any:
-    """Per organisation, the median seconds from a request to its first answer this month (window
-    functions: the middle row, or the mean of the two middle rows); built once per database kind."""
-    if dialect == "postgresql":
-        wait = func.extract("epoch", HelpRequest.first_answer_at - HelpRequest.created_at)
-    else:
-        wait = (func.julianday(HelpRequest.first_answer_at) - func.julianday(HelpRequest.created_at)) * 86400
-    ranked = select(
-        HelpRequest.organization_id.label("org"), wait.label("wait"),
-        func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
-        func.count().over(partition_by=HelpRequest.organization_id).label("n"),
-    ).where(IN_HELP_MONTH, HelpRequest.first_answer_at.is_not(None)).subquery()
-    return select(ranked.c.org, func.avg(ranked.c.wait)).where(
-        2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
 
 
 async def indicators(session: AsyncSession, orgs: list[Organization], now: datetime) -> dict[int, Indicators]:
@@ -241,7 +215,7 @@ async def indicators(session: AsyncSession, orgs: list[Organization], now: datet
     zones: dict[str, list[int]] = defaultdict(list)
     for o in orgs:
         zones[o.timezone].append(o.id)
-    median = _median_wait(session.get_bind().dialect.name)
+    median = queries.median_wait(session.get_bind().dialect.name)
     for zone, zone_ids in zones.items():
         start = month_start(now, zone)
         first_day = start.astimezone(ZoneInfo(zone)).date()
@@ -336,33 +310,9 @@ async def week_figures(session: AsyncSession, org: Organization, now: datetime, 
     first = monday - timedelta(weeks=weeks - 1)
     mondays = [first + timedelta(weeks=n) for n in range(weeks)]
 
-    async def count(query: Any) -> int:
-        return int(await session.scalar(query) or 0)
-
-    joined = await count(select(func.count(func.distinct(Membership.person_id))).where(
-        Membership.organization_id == org.id, Membership.created_at >= week_ago))
-    pairs = await count(select(func.count()).select_from(Mentorship).where(
-        Mentorship.organization_id == org.id, Mentorship.started_at >= week_ago))
-    completed = await count(select(func.count()).select_from(Mentorship).where(
-        Mentorship.organization_id == org.id, Mentorship.status == MentorshipStatus.COMPLETED,
-        Mentorship.ended_at >= week_ago))
-    meetings, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
-        MeetingLog.duration_minutes), 0)).join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
-        Mentorship.organization_id == org.id, MeetingLog.held_on > today - timedelta(days=7)))).one()
-    requests = await count(select(func.count()).select_from(HelpRequest).where(
-        HelpRequest.organization_id == org.id, HelpRequest.created_at >= week_ago))
-    closed = await count(select(func.count()).select_from(HelpRequest).where(
-        HelpRequest.organization_id == org.id, HelpRequest.closed_at >= week_ago))
-    surveys = await count(select(func.count()).select_from(Survey).where(
-        Survey.organization_id == org.id, Survey.closed_at >= week_ago))
-    by_day = dict((await session.execute(select(MeetingLog.held_on, func.count()).join(
-        Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
-        Mentorship.organization_id == org.id, MeetingLog.held_on >= first).group_by(MeetingLog.held_on))).all())
-    # help requests by the UTC day they came (a day's shift at a week's edge does not change the picture)
-    since = datetime.combine(first, time(0), tzinfo=zone)
-    request_days = dict((await session.execute(select(func.date(HelpRequest.created_at), func.count()).where(
-        HelpRequest.organization_id == org.id, HelpRequest.created_at >= since).group_by(
-        func.date(HelpRequest.created_at)))).all())
+    week = await queries.week_counts(session, org.id, week_ago, today)
+    by_day = await queries.meetings_by_day(session, org.id, first)
+    request_days = await queries.requests_by_day(session, org.id, datetime.combine(first, time(0), tzinfo=zone))
 
     def weekly(days: dict[Any, int]) -> list[int]:
         counts = [0] * weeks
@@ -373,8 +323,9 @@ async def week_figures(session: AsyncSession, org: Organization, now: datetime, 
                 counts[index] += n
         return counts
 
-    return WeekFigures(joined, pairs, completed, int(meetings), int(minutes), requests, closed, surveys, mondays,
-                       weekly(by_day), weekly(request_days))
+    return WeekFigures(week["joined"], week["pairs"], week["completed"], week["meetings"], week["minutes"],
+                       week["requests"], week["closed"], week["surveys"], mondays, weekly(by_day),
+                       weekly(request_days))
 
 
 DIGEST_WINDOW = timedelta(hours=1)  # a digest more than an hour late (the bot was down) waits a week
@@ -396,7 +347,7 @@ def digest_slot(org: Organization, now: datetime) -> datetime | None:
 async def send_due_digests(session: AsyncSession, now: datetime, i18n: Any) -> int:
     """Every minute: organisations whose digest time has come get it once (to their curators)."""
     queued = 0
-    for org in (await session.scalars(select(Organization).where(Organization.digest_weekday.is_not(None)))).all():
+    for org in await queries.with_digest(session):
         slot = digest_slot(org, now)
         if slot is None or (org.digest_sent_at is not None and org.digest_sent_at >= slot):
             continue

@@ -1,9 +1,14 @@
-"""The statements of summary, built once at import."""
+"""The reads of the summary and the digest: statements built once at import, and the queries the service
+runs."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import Row, and_, bindparam, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.people import has_current_mentor
 from db.models import (
@@ -13,6 +18,7 @@ from db.models import (
     Membership,
     Mentorship,
     MentorshipStatus,
+    Organization,
     Participant,
     Person,
     PlanItem,
@@ -170,3 +176,77 @@ UNREACHABLE = _first_few(
            Person.id.in_(select(Membership.person_id).where(Membership.organization_id == bindparam("org"),
                                                             Membership.ended_at.is_(None))))
     .order_by(Person.full_name, Person.id))
+
+
+async def organisations(session: AsyncSession, ids: Sequence[int]) -> list[Organization]:
+    """These organisations, by name."""
+    return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
+                                       .order_by(Organization.name))).all())
+
+
+async def parent_links(session: AsyncSession) -> Sequence[Row]:
+    """(organisation, its parent) of every organisation under another."""
+    return (await session.execute(select(Organization.id, Organization.parent_id).where(
+        Organization.parent_id.is_not(None)))).all()
+
+
+@functools.cache
+def median_wait(dialect: str) -> Any:
+    """Per organisation, the median seconds from a request to its first answer this month (window
+    functions: the middle row, or the mean of the two middle rows); built once per database kind."""
+    if dialect == "postgresql":
+        wait = func.extract("epoch", HelpRequest.first_answer_at - HelpRequest.created_at)
+    else:
+        wait = (func.julianday(HelpRequest.first_answer_at) - func.julianday(HelpRequest.created_at)) * 86400
+    ranked = select(
+        HelpRequest.organization_id.label("org"), wait.label("wait"),
+        func.row_number().over(partition_by=HelpRequest.organization_id, order_by=wait).label("rn"),
+        func.count().over(partition_by=HelpRequest.organization_id).label("n"),
+    ).where(IN_HELP_MONTH, HelpRequest.first_answer_at.is_not(None)).subquery()
+    return select(ranked.c.org, func.avg(ranked.c.wait)).where(
+        2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2).group_by(ranked.c.org)
+
+
+async def week_counts(session: AsyncSession, org_id: int, week_ago: datetime, today: date) -> dict[str, int]:
+    """The past seven days' changes: who joined, pairs begun and completed, meetings and their minutes,
+    help requests made and closed, surveys closed."""
+    async def count(query: Any) -> int:
+        return int(await session.scalar(query) or 0)
+
+    meetings, minutes = (await session.execute(select(func.count(), func.coalesce(func.sum(
+        MeetingLog.duration_minutes), 0)).join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
+        Mentorship.organization_id == org_id, MeetingLog.held_on > today - timedelta(days=7)))).one()
+    return {
+        "joined": await count(select(func.count(func.distinct(Membership.person_id))).where(
+            Membership.organization_id == org_id, Membership.created_at >= week_ago)),
+        "pairs": await count(select(func.count()).select_from(Mentorship).where(
+            Mentorship.organization_id == org_id, Mentorship.started_at >= week_ago)),
+        "completed": await count(select(func.count()).select_from(Mentorship).where(
+            Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.COMPLETED,
+            Mentorship.ended_at >= week_ago)),
+        "meetings": int(meetings), "minutes": int(minutes),
+        "requests": await count(select(func.count()).select_from(HelpRequest).where(
+            HelpRequest.organization_id == org_id, HelpRequest.created_at >= week_ago)),
+        "closed": await count(select(func.count()).select_from(HelpRequest).where(
+            HelpRequest.organization_id == org_id, HelpRequest.closed_at >= week_ago)),
+        "surveys": await count(select(func.count()).select_from(Survey).where(
+            Survey.organization_id == org_id, Survey.closed_at >= week_ago)),
+    }
+
+
+async def meetings_by_day(session: AsyncSession, org_id: int, first: date) -> dict[Any, int]:
+    return dict((await session.execute(select(MeetingLog.held_on, func.count()).join(
+        Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
+        Mentorship.organization_id == org_id, MeetingLog.held_on >= first).group_by(MeetingLog.held_on))).all())
+
+
+async def requests_by_day(session: AsyncSession, org_id: int, since: datetime) -> dict[Any, int]:
+    """Help requests by the UTC day they came (a day's shift at a week's edge does not change the picture)."""
+    return dict((await session.execute(select(func.date(HelpRequest.created_at), func.count()).where(
+        HelpRequest.organization_id == org_id, HelpRequest.created_at >= since).group_by(
+        func.date(HelpRequest.created_at)))).all())
+
+
+async def with_digest(session: AsyncSession) -> Sequence[Organization]:
+    """The organisations that asked for a weekly digest."""
+    return (await session.scalars(select(Organization).where(Organization.digest_weekday.is_not(None)))).all()

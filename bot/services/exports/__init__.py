@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -25,26 +24,9 @@ from bot.services import summary
 from bot.services.actor import Actor
 from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.exports import queries
 from bot.services.spreadsheet import TextRows, csv_row
-from db.models import (
-    HelpRequest,
-    MeetingLog,
-    Membership,
-    Mentorship,
-    Organization,
-    Participant,
-    Person,
-    PlanItem,
-    Program,
-    Role,
-    SignupStatus,
-    SpeedSession,
-    SpeedSignup,
-    Survey,
-    SurveyParticipant,
-    SurveyStatus,
-    Topic,
-)
+from db.models import Membership, Organization, Person, Role
 
 PERIODS = ("month", "prev_month", "year", "all")
 INDICATOR_KEYS = ("teachers_total", "teachers_in_programs", "programs_share", "young_total", "young_covered",
@@ -78,15 +60,6 @@ def period_for(name: str, now: datetime, zone: str) -> Period:
     if name == "all":
         return Period(None, None)
     raise InvalidInput()
-
-
-def _within(column: Any, lo: Any, hi: Any) -> Any:
-    conditions = []
-    if lo is not None:
-        conditions.append(column >= lo)
-    if hi is not None:
-        conditions.append(column < hi)
-    return and_(true(), *conditions)
 
 
 async def _rows(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
@@ -139,9 +112,7 @@ REGISTRY_COLUMNS = ("name", "role", "position", "subject", "experience", "under_
 async def _registry(session: AsyncSession, org_id: int,
                     t: Translator) -> AsyncIterator[tuple[list[Any], Membership, Person]]:
     """The organisation's current people, a row a role (REGISTRY_COLUMNS), for the sheet and the CSV."""
-    async for m, p in _rows(session, select(Membership, Person).join(Person, Person.id == Membership.person_id).where(
-            Membership.organization_id == org_id, Membership.ended_at.is_(None), Person.erased_at.is_(None))
-            .order_by(Person.search_name, Person.id, Membership.id)):
+    async for m, p in _rows(session, queries.registry(org_id)):
         yield ([p.full_name, t.plain(f"role.{m.role.value}"), p.position, p.subject, p.experience_years,
                 _yes(t, p.under_35), t.plain(f"category.{m.mentee_category.value}") if m.mentee_category else None,
                 m.capacity], m, p)
@@ -150,11 +121,7 @@ async def _registry(session: AsyncSession, org_id: int,
 async def _names(session: AsyncSession, org_id: int) -> dict[int, tuple[str, list[str]]]:
     """Mentor and mentees of every pair and group of the organisation (as now), by mentorship."""
     people: dict[int, tuple[str, list[str]]] = {}
-    rows = select(Participant.mentorship_id, Participant.role, Person.full_name).join(
-        Person, Person.id == Participant.person_id).join(Mentorship, Mentorship.id == Participant.mentorship_id).where(
-        Mentorship.organization_id == org_id, Participant.left_at.is_(None), Participant.declined_at.is_(None)
-    ).order_by(Participant.id)
-    async for mentorship_id, role, name in _rows(session, rows):
+    async for mentorship_id, role, name in _rows(session, queries.participants(org_id)):
         mentor, mentees = people.get(mentorship_id, ("—", []))
         if role == Role.MENTOR:
             mentor = name or "—"
@@ -182,8 +149,7 @@ async def organisation_workbook(session: AsyncSession, actor: Actor, org_id: int
     names = await _names(session, org_id)
     sheet = book.sheet(t.plain("export.sheet.pairs"), h(
         "pair", "form", "kind", "status", "mentor", "mentees", "started", "ended", "reason"))
-    async for (m,) in _rows(session, select(Mentorship).where(Mentorship.organization_id == org_id)
-                            .order_by(Mentorship.id)):
+    async for (m,) in _rows(session, queries.pairs(org_id)):
         mentor, mentees = names.get(m.id, ("—", []))
         sheet.append([m.id, t.plain(f"form.{m.form.value}"), t.plain(f"kind.{m.kind.value}"),
                       t.plain(f"mstatus.{m.status.value}"), mentor, ", ".join(mentees), when(m.started_at),
@@ -191,65 +157,37 @@ async def organisation_workbook(session: AsyncSession, actor: Actor, org_id: int
                       else None])
 
     sheet = book.sheet(t.plain("export.sheet.programs"), h("pair", "goals", "difficulties", "start", "end"))
-    async for (p,) in _rows(session, select(Program).join(Mentorship, Mentorship.id == Program.mentorship_id).where(
-            Mentorship.organization_id == org_id).order_by(Program.id)):
+    async for (p,) in _rows(session, queries.programs(org_id)):
         sheet.append([p.mentorship_id, p.goals, p.difficulties, _day(p.start_date), _day(p.end_date)])
 
     sheet = book.sheet(t.plain("export.sheet.items"), h("pair", "activity", "due", "expected", "done", "note"))
-    async for mentorship_id, item in _rows(session, select(Program.mentorship_id, PlanItem).join(
-            PlanItem, PlanItem.program_id == Program.id).join(Mentorship, Mentorship.id == Program.mentorship_id).where(
-            Mentorship.organization_id == org_id).order_by(Program.mentorship_id, PlanItem.due_date, PlanItem.id)):
+    async for mentorship_id, item in _rows(session, queries.plan_items(org_id)):
         sheet.append([mentorship_id, item.activity, _day(item.due_date), item.expected_result, when(item.done_at),
                       item.completion_note])
 
     sheet = book.sheet(t.plain("export.sheet.meetings"), h(
         "pair", "date", "minutes", "format", "channel", "topic", "summary", "next_steps"))
-    async for (meeting,) in _rows(session, select(MeetingLog).join(Mentorship, Mentorship.id == MeetingLog.mentorship_id)
-                                  .where(Mentorship.organization_id == org_id,
-                                         _within(MeetingLog.held_on, period.start, period.end))
-                                  .order_by(MeetingLog.held_on, MeetingLog.id)):
+    async for (meeting,) in _rows(session, queries.meetings(org_id, period.start, period.end)):
         sheet.append([meeting.mentorship_id, _day(meeting.held_on), meeting.duration_minutes,
                       t.plain(f"meeting_format.{meeting.format.value}"), meeting.channel, meeting.topic,
                       meeting.summary, meeting.next_steps])
 
-    mentee, mentor = Person.__table__.alias("mentee"), Person.__table__.alias("mentor")
     sheet = book.sheet(t.plain("export.sheet.requests"), h(
         "request", "created", "topic", "status", "mentee", "mentor", "taken", "first_answer", "closed", "rating"))
-    async for r, topic, mentee_name, mentor_name in _rows(session, select(
-            HelpRequest, Topic.title, mentee.c.full_name, mentor.c.full_name)
-            .outerjoin(Topic, Topic.id == HelpRequest.topic_id)
-            .outerjoin(mentee, mentee.c.id == HelpRequest.mentee_id)
-            .outerjoin(mentor, mentor.c.id == HelpRequest.mentor_id).where(
-            HelpRequest.organization_id == org_id, _within(HelpRequest.created_at, lo, hi))
-            .order_by(HelpRequest.created_at, HelpRequest.id)):
+    async for r, topic, mentee_name, mentor_name in _rows(session, queries.help_requests(org_id, lo, hi)):
         sheet.append([r.id, when(r.created_at), topic, t.plain(f"hstatus.{r.status.value}"), mentee_name,
                       mentor_name, when(r.taken_at), when(r.first_answer_at), when(r.closed_at), r.rating])
 
-    signups = select(SpeedSignup.session_id, func.count().label("registered"),
-                     func.sum(case((SpeedSignup.attended.is_(True), 1), else_=0)).label("came"),
-                     func.avg(SpeedSignup.feedback).label("feedback")).where(
-        SpeedSignup.status == SignupStatus.REGISTERED).group_by(SpeedSignup.session_id).subquery()
     sheet = book.sheet(t.plain("export.sheet.speed"), h(
         "topic", "host", "starts", "minutes", "place", "capacity", "registered", "attended", "feedback", "status"))
-    async for s, host, registered, came, feedback in _rows(session, select(
-            SpeedSession, Person.full_name, signups.c.registered, signups.c.came, signups.c.feedback)
-            .outerjoin(Person, Person.id == SpeedSession.host_id)
-            .outerjoin(signups, signups.c.session_id == SpeedSession.id).where(
-            SpeedSession.organization_id == org_id, _within(SpeedSession.starts_at, lo, hi))
-            .order_by(SpeedSession.starts_at)):
+    async for s, host, registered, came, feedback in _rows(session, queries.speed_sessions(org_id, lo, hi)):
         sheet.append([s.topic, host, when(s.starts_at), s.duration_minutes, s.place, s.capacity, registered or 0,
                       int(came or 0), round(float(feedback), 2) if feedback is not None else None,
                       t.plain(f"sstatus.{s.status.value}")])
 
     sheet = book.sheet(t.plain("export.sheet.surveys"), h(
         "survey", "status", "deadline", "invited", "answered", "mean"))
-    answered = select(SurveyParticipant.survey_id, func.count().label("invited"), func.sum(
-        case((SurveyParticipant.answered.is_(True), 1), else_=0)).label("answered")).group_by(
-        SurveyParticipant.survey_id).subquery()
-    async for s, invited, done in _rows(session, select(Survey, answered.c.invited, answered.c.answered).outerjoin(
-            answered, answered.c.survey_id == Survey.id).where(
-            Survey.organization_id == org_id, Survey.status != SurveyStatus.DRAFT,
-            _within(Survey.deadline, lo, hi)).order_by(Survey.deadline)):
+    async for s, invited, done in _rows(session, queries.surveys(org_id, lo, hi)):
         title = t.plain(f"survey.template.{s.template}") if s.template else s.title
         # a mean only where the survey's results may be shown (it was kept at closing for those)
         sheet.append([title, t.plain(f"survey_status.{s.status.value}"), when(s.deadline), invited or 0,

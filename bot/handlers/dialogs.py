@@ -25,8 +25,10 @@ class Durable(BaseModel):
     async def load(cls, state: FSMContext) -> Self:
         return cls.model_validate(await state.get_data())
 
-    async def save(self, state: FSMContext) -> None:
-        await state.update_data(self.model_dump(mode="json"))
+    async def save(self, state: FSMContext, *, replace: bool = False) -> None:
+        """Write the model's fields into the dialog data; `replace`: drop whatever else was there (one write)."""
+        data = self.model_dump(mode="json")
+        await (state.set_data(data) if replace else state.update_data(data))
 
 
 class Volatile(BaseModel):

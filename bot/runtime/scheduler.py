@@ -86,15 +86,13 @@ class BusyTolerantJobStore(SQLAlchemyJobStore):
             self._busy(error)
 
     def get_next_run_time(self) -> datetime | None:
-        if self.retry_at is not None:
-            retry_at, self.retry_at = self.retry_at, None
-            return retry_at
-        try:
-            return super().get_next_run_time()
-        except OperationalError as error:
-            self._busy(error)
-            retry_at, self.retry_at = self.retry_at, None
-            return retry_at
+        if self.retry_at is None:
+            try:
+                return super().get_next_run_time()
+            except OperationalError as error:
+                self._busy(error)
+        retry_at, self.retry_at = self.retry_at, None
+        return retry_at
 
 
 class JobScheduler(AsyncIOScheduler):

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,11 +58,9 @@ def buttons_json(rows: Buttons | None) -> str | None:
                                    for row in rows]}, ensure_ascii=False)
 
 
-def buttons_of(stored: str | None) -> list[list[Button]]:
-    """The rows of buttons a notice was stored with."""
-    if not stored:
-        return []
-    return [[Button(b["text"], Action(b["action"]), b["args"]) for b in row] for row in json.loads(stored)["buttons"]]
+def buttons_from(data: Mapping[str, Any]) -> list[list[Button]]:
+    """The rows of buttons of a notice's stored JSON, once parsed."""
+    return [[Button(b["text"], Action(b["action"]), b["args"]) for b in row] for row in data["buttons"]]
 
 
 async def enqueue(

@@ -2,7 +2,7 @@
 `SPEEDUPS=off` (the bot then runs on the libraries' public behaviour alone, slower).
 
 Each module says what it changes, why (with the benchmark that showed it) and which test guards it
-(tests/test_speedups.py, tests/test_transactions.py, tests/test_heap.py, tests/test_dispatcher.py). The
+(tests/test_speedups.py, tests/test_transactions.py, tests/test_heap.py, tests/test_cli.py). The
 library versions they touch are pinned in pyproject.toml to what those tests pass on. Figures with
 them on and off: docs/performance.md.
 """

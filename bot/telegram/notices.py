@@ -13,7 +13,7 @@ from bot.handlers.journal.callbacks import MeetingConfirmCb
 from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedCb, SpeedFeedbackCb
 from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
-from bot.services.notify import Action, buttons_of
+from bot.services.notify import Action, buttons_from
 
 # what each button of a notice (bot/services/notify.py) is on Telegram
 NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
@@ -41,4 +41,4 @@ def notice_markup(stored: str | None) -> InlineKeyboardMarkup | None:
         return InlineKeyboardMarkup.model_validate(data)
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=b.text or "—", callback_data=NOTICE_CALLBACKS[b.action](b.args).pack()) for b in row]
-        for row in buttons_of(stored)])
+        for row in buttons_from(data)])

@@ -338,8 +338,7 @@ async def _start_answering(callback: CallbackQuery, session: AsyncSession, actor
                            t: Translator, i18n: I18n, clock: Clock, sid: int) -> None:
     form = await svc.questionnaire(session, actor, sid, clock.now(), i18n)
     await state.set_state(SurveyAnswering.question)
-    await state.set_data({})
-    await AnsweringSurvey(sv=sid).save(state)
+    await AnsweringSurvey(sv=sid).save(state, replace=True)
     await SurveyProgress().save(state)  # in memory only: an answer then changes nothing stored
     await callback.answer()
     bot, chat = callback.bot, callback.from_user.id

@@ -223,6 +223,13 @@ async def actor_of(db, telegram_id: int):
         return await load_actor(session, telegram_id)
 
 
+async def as_person(db, telegram_id: int, service, *args, **kwargs):
+    """A service called as the person with that Telegram id, in a session of its own (arranging a world
+    through the rules, not around them)."""
+    async with db() as session:
+        return await service(session, await load_actor(session, telegram_id), *args, **kwargs)
+
+
 async def survey_world(db, mentees: int = MENTEES):
     async with db() as session:
         org = (await create_organization(session, "Лицей № 1", "Europe/Moscow")).id

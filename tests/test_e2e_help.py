@@ -24,7 +24,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.factories import I18N, seed, wait_text
+from tests.factories import I18N, as_person, seed, wait_text
 
 
 def test_working_hours_skip_nights_and_weekends():
@@ -77,12 +77,6 @@ async def help_school(emulator, db) -> HelpSchool:
     for user in users.values():
         emulator.open_chat(user.id, user.first_name)
     return HelpSchool(ids, users)
-
-
-async def act(db, telegram_id: int, service, *args, **kwargs):
-    """A service called as the person with that Telegram id, in a session of its own."""
-    async with db() as session:
-        return await service(session, await load_actor(session, telegram_id), *args, **kwargs)
 
 
 async def test_a_request_reaches_the_mentees_own_mentor_only_and_is_relayed_closed_and_rated(emulator, db, bot_app,
@@ -181,7 +175,7 @@ async def test_the_curators_figures_and_a_mentors_list_match_the_requests_made(e
     professional = next(tid for tid, title in catalogue if title.startswith("Профессиональное"))
 
     async def ask(tid: int, topic: int, text: str) -> int:
-        return (await act(db, tid, help_requests.start_request, topic_id=topic, text=text, attachment=None,
+        return (await as_person(db, tid, help_requests.start_request, topic_id=topic, text=text, attachment=None,
                           now=clock.now(), i18n=I18N)).request_id
 
     async def answer(tid: int, request_id: int) -> None:
@@ -191,14 +185,14 @@ async def test_the_curators_figures_and_a_mentors_list_match_the_requests_made(e
                                       copy_of=None, now=clock.now(), i18n=I18N)
 
     first = await ask(901, inclusion, "Ребёнок с ОВЗ не включается в работу")  # to her own mentor, Мария
-    await act(db, 911, help_requests.take, first, clock.now(), I18N)
+    await as_person(db, 911, help_requests.take, first, clock.now(), I18N)
     clock.advance(timedelta(minutes=10))
     await answer(911, first)
-    await act(db, 901, help_requests.close, first, clock.now(), I18N)
-    await act(db, 901, help_requests.rate, first, 5, None)
-    await act(db, 901, help_requests.rate, first, None, "Очень помогло")
+    await as_person(db, 901, help_requests.close, first, clock.now(), I18N)
+    await as_person(db, 901, help_requests.rate, first, 5, None)
+    await as_person(db, 901, help_requests.rate, first, None, "Очень помогло")
     second = await ask(902, inclusion, "Как вести урок?")  # to the pool; Пётр takes it
-    await act(db, 912, help_requests.take, second, clock.now(), I18N)
+    await as_person(db, 912, help_requests.take, second, clock.now(), I18N)
     clock.advance(timedelta(minutes=20))
     await answer(912, second)
     await ask(903, professional, "Устала, ничего не хочу")  # no mentor for it: to the curator at once

@@ -19,7 +19,6 @@ from bot.handlers.mentorships.callbacks import (
     ProgramCb,
 )
 from bot.services import mentorships as svc
-from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from db.models import (
     CompletionReason,
@@ -35,7 +34,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.factories import I18N, seed, wait_text
+from tests.factories import I18N, as_person, seed, wait_text
 
 
 @dataclass
@@ -77,21 +76,23 @@ async def gymnasium(emulator, db) -> Gymnasium:
     return Gymnasium(org_id, ids, busy_id, users)
 
 
-async def as_person(db, telegram_id: int, service, *args, **kwargs):
-    """A service called as the person with that Telegram id, in a session of its own."""
-    async with db() as session:
-        return await service(session, await load_actor(session, telegram_id), *args, **kwargs)
-
-
-async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
-    """Лучшева Лидия's group of the three mentees, agreed by all, with a 6-month program and three plan items
-    (as the chat makes them: tested below). Returns the group's and the program's ids."""
+async def agreed_group(db, clock, w: Gymnasium) -> int:
+    """Лучшева Лидия's group of the three mentees, proposed by the curator and agreed by all (as the chat
+    does it: tested below). Returns its id."""
     now = clock.now()
     group_id = await as_person(db, 700, svc.propose, org_id=w.org_id, mentor_id=w.ids[711],
                                mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
                                kind=MentoringKind.GROUP, now=now, i18n=I18N)
     for tid in (711, 701, 702, 703):
         await as_person(db, tid, svc.respond, group_id, accept=True, now=now, i18n=I18N)
+    return group_id
+
+
+async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
+    """The agreed group with a 6-month program and three plan items (as the chat makes them: tested below).
+    Returns the group's and the program's ids."""
+    now = clock.now()
+    group_id = await agreed_group(db, clock, w)
     program_id = await as_person(db, 711, svc.create_program, group_id,
                                  goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now)
     for activity, due, expected in PLAN:
@@ -143,12 +144,7 @@ async def test_the_mentor_writes_the_program_and_its_plan_and_a_mentee_marks_an_
                                                                                          clock):
     w = await gymnasium(emulator, db)
     anna, lidia = w.users[701], w.users[711]
-    now = clock.now()
-    group_id = await as_person(db, 700, svc.propose, org_id=w.org_id, mentor_id=w.ids[711],
-                               mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
-                               kind=MentoringKind.GROUP, now=now, i18n=I18N)
-    for tid in (711, 701, 702, 703):
-        await as_person(db, tid, svc.respond, group_id, accept=True, now=now, i18n=I18N)
+    await agreed_group(db, clock, w)
     reply = await lidia.send("/program")
     assert "Программа ещё не составлена" in reply.text
     await lidia.press("📝 Составить программу")

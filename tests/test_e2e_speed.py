@@ -12,11 +12,10 @@ from sqlalchemy import select
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedCb
 from bot.i18n import I18n
 from bot.services import speed_sessions as speed
-from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from db.models import Role, SignupStatus, SpeedSignup
 from tests.emulator import ScriptedUser
-from tests.factories import seed, wait_text
+from tests.factories import as_person, seed, wait_text
 
 
 @dataclass
@@ -48,13 +47,11 @@ async def speed_school(emulator, db) -> SpeedSchool:
 async def announced(db, clock, *signed_up: ScriptedUser) -> int:
     """Виктор's meeting for two on 25.11.2026 at 15:00 local (10:00 UTC), and who signed up, in order."""
     i18n = I18n(default="ru")
-    async with db() as session:
-        sid = await speed.announce(session, await load_actor(session, 1201), topic="Как удержать внимание класса",
-                                   starts_at=datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc), duration=45,
-                                   place="Каб. 12", capacity=2, audience="all", now=clock.now(), i18n=i18n)
+    sid = await as_person(db, 1201, speed.announce, topic="Как удержать внимание класса",
+                          starts_at=datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc), duration=45,
+                          place="Каб. 12", capacity=2, audience="all", now=clock.now(), i18n=i18n)
     for user in signed_up:
-        async with db() as session:
-            await speed.join(session, await load_actor(session, user.id), sid, clock.now())
+        await as_person(db, user.id, speed.join, sid, clock.now())
     return sid
 
 

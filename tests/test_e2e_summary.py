@@ -16,7 +16,6 @@ from sqlalchemy import update
 from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
 from bot.handlers.summary.callbacks import SummaryCb, SummaryRequestCb
 from bot.services import summary
-from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from bot.services.summary.queries import ATTENTION_SHOWN
 from db.models import (
@@ -28,7 +27,7 @@ from db.models import (
 )
 from tests.conftest import START, recorded_statements
 from tests.emulator import ScriptedUser
-from tests.factories import school_pair, school_person, school_request, seed_school, wait_text
+from tests.factories import as_person, school_pair, school_person, school_request, seed_school, wait_text
 
 SUMMARY_LINES = [
     "Участники: наставляемых 5, наставников 2, кураторов 1, руководителей 1",
@@ -72,8 +71,7 @@ async def two_schools(emulator, db, *, staff: bool = False) -> Region:
         await session.commit()
     await school_person(db, region, 1900, "Координатор Мария", Role.COORDINATOR, young=False)
     if staff:
-        async with db() as session:
-            await summary.set_staff(session, await load_actor(session, 1500), org_a, 40, 10)
+        await as_person(db, 1500, summary.set_staff, org_a, 40, 10)
     users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
              [(1500, "Ольга"), (1700, "Ольга-2"), (1900, "Мария"), (1520, "Алина")]}
     for user in users.values():

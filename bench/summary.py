@@ -22,10 +22,10 @@ import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from bot.i18n import I18n
-from bot.services import exports, summary
+from bot.services import coordinators, exports, summary
 from bot.services.actor import load_actor
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import downgrade, upgrade
@@ -48,18 +48,13 @@ from db.models import (
     SurveyParticipant,
     SurveyStatus,
 )
+from tests.factories import insert_rows, membership_row, person_row
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 ORGS, PEOPLE_PER_ORG, MENTORS_PER_ORG, MEETINGS = 1000, 50, 10, 1_000_000
 REQUESTS_PER_ORG, SURVEYS_PER_ORG = 50, 2
-BATCH = 5000
 CATEGORIES = list(MenteeCategory)
 KINDS = [MentoringKind.TRADITIONAL, MentoringKind.GROUP, MentoringKind.SHORT_TERM, MentoringKind.VIRTUAL]
-
-
-async def _insert(session, model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        await session.execute(insert(model), rows[start:start + BATCH])
 
 
 async def seed(url: str, fraction: float) -> dict[str, int]:
@@ -72,7 +67,7 @@ async def seed(url: str, fraction: float) -> dict[str, int]:
         region = Organization(name="Региональный центр", timezone="Europe/Moscow", digest_weekday=None)
         session.add(region)
         await session.flush()
-        await _insert(session, Organization, [
+        await insert_rows(session, Organization, [
             {"id": region.id + 1 + n, "name": f"Школа № {n + 1:04d}", "timezone": "Europe/Moscow",
              "parent_id": region.id, "created_at": NOW} for n in range(orgs)])
         org_ids = [region.id + 1 + n for n in range(orgs)]
@@ -84,17 +79,15 @@ async def seed(url: str, fraction: float) -> dict[str, int]:
                 person_id += 1
                 role = Role.CURATOR if n == 0 else Role.HEAD if n == 1 else (
                     Role.MENTOR if n < 2 + MENTORS_PER_ORG else Role.MENTEE)
-                people.append({"id": person_id, "telegram_id": 10_000_000 + person_id,
-                               "full_name": f"Педагог {person_id}", "search_name": f"педагог {person_id}",
-                               "under_35": person_id % 3 == 0, "created_at": NOW,
-                               "profile_completed_at": NOW,
-                               "unreachable_at": NOW if person_id % 97 == 0 else None})
-                memberships.append({"person_id": person_id, "organization_id": org_id, "role": role,
-                                    "mentee_category": CATEGORIES[person_id % 5] if role == Role.MENTEE else None,
-                                    "capacity": 3 if role == Role.MENTOR else None, "created_at": NOW})
+                people.append(person_row(person_id, 10_000_000 + person_id, f"Педагог {person_id}", at=NOW,
+                                         under_35=person_id % 3 == 0,
+                                         unreachable_at=NOW if person_id % 97 == 0 else None))
+                memberships.append(membership_row(
+                    person_id, org_id, role, at=NOW, capacity=3 if role == Role.MENTOR else None,
+                    mentee_category=CATEGORIES[person_id % 5] if role == Role.MENTEE else None))
                 roles_of[org_id].append((person_id, role))
-        await _insert(session, Person, people)
-        await _insert(session, Membership, memberships)
+        await insert_rows(session, Person, people)
+        await insert_rows(session, Membership, memberships)
         mentorships, participants, programs, items, requests = [], [], [], [], []
         mentorship_id = 0
         for org_id in org_ids:
@@ -125,11 +118,11 @@ async def seed(url: str, fraction: float) -> dict[str, int]:
                                  "status": HelpRequestStatus.CLOSED if answered else HelpRequestStatus.OPEN,
                                  "created_at": created, "escalate_at": created + timedelta(hours=4),
                                  "first_answer_at": created + timedelta(minutes=5 + n) if answered else None})
-        await _insert(session, Mentorship, mentorships)
-        await _insert(session, Participant, participants)
-        await _insert(session, Program, programs)
-        await _insert(session, PlanItem, items)
-        await _insert(session, HelpRequest, requests)
+        await insert_rows(session, Mentorship, mentorships)
+        await insert_rows(session, Participant, participants)
+        await insert_rows(session, Program, programs)
+        await insert_rows(session, PlanItem, items)
+        await insert_rows(session, HelpRequest, requests)
         surveys, survey_people, survey_id = [], [], 0
         for org_id in org_ids:
             mentees = [p for p, r in roles_of[org_id] if r == Role.MENTEE]
@@ -141,8 +134,8 @@ async def seed(url: str, fraction: float) -> dict[str, int]:
                                 "created_at": NOW})
                 survey_people += [{"survey_id": survey_id, "person_id": p, "answered": k % 3 != 0}
                                   for k, p in enumerate(mentees)]
-        await _insert(session, Survey, surveys)
-        await _insert(session, SurveyParticipant, survey_people)
+        await insert_rows(session, Survey, surveys)
+        await insert_rows(session, SurveyParticipant, survey_people)
         await session.flush()
         # a million meetings, generated by the database itself
         pairs = mentorship_id
@@ -199,9 +192,8 @@ async def measure(url: str, ids: dict[str, int]) -> dict[str, float]:
 
     async def coordinator_summary(session) -> None:
         actor = await load_actor(session, ids["coordinator"])
-        orgs = await summary.coordinated_orgs(session, actor)
-        assert len(orgs) == ids["orgs"]
-        summary.total(list((await summary.indicators(session, orgs, NOW)).values()))
+        area = await coordinators.region(session, actor, NOW)
+        assert len(area.orgs) == ids["orgs"]
 
     async def curator_summary(session) -> None:
         org = await session.get(Organization, ids["first_org"])

@@ -21,8 +21,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from bot.i18n import I18n
 from bot.services import surveys
 from bot.services.actor import load_actor
@@ -40,16 +38,11 @@ from db.models import (
     SurveyResponse,
     SurveyStatus,
 )
+from tests.factories import insert_rows, membership_row, person_row
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TIMED = 120  # the last respondents, who answer through the service
-BATCH = 5000
 FIRST_TELEGRAM_ID = 10_000_000
-
-
-async def _insert(session, model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        await session.execute(insert(model), rows[start:start + BATCH])
 
 
 async def _seed(sessionmaker, size: int) -> int:
@@ -59,10 +52,10 @@ async def _seed(sessionmaker, size: int) -> int:
         org = Organization(name="Школа", timezone="Europe/Moscow")
         session.add(org)
         await session.flush()
-        await _insert(session, Person, [{"id": n + 1, "telegram_id": FIRST_TELEGRAM_ID + n, "full_name": f"Человек {n}",
-                                         "profile_completed_at": NOW, "created_at": NOW} for n in range(size)])
-        await _insert(session, Membership, [{"person_id": n + 1, "organization_id": org.id, "role": Role.MENTEE,
-                                             "created_at": NOW} for n in range(size)])
+        await insert_rows(session, Person, [person_row(n + 1, FIRST_TELEGRAM_ID + n, f"Человек {n}", at=NOW)
+                                            for n in range(size)])
+        await insert_rows(session, Membership, [membership_row(n + 1, org.id, Role.MENTEE, at=NOW)
+                                                for n in range(size)])
         survey = Survey(organization_id=org.id, title="Анкета", template="mentee", audience="mentees", anonymous=True,
                         status=SurveyStatus.OPEN, deadline=NOW + timedelta(days=7), created_at=NOW, launched_at=NOW)
         session.add(survey)
@@ -75,11 +68,11 @@ async def _seed(sessionmaker, size: int) -> int:
             questions.append(question)
         await session.flush()
         answered = size - TIMED
-        await _insert(session, SurveyParticipant, [{"survey_id": survey.id, "person_id": n + 1, "answered": n < answered}
+        await insert_rows(session, SurveyParticipant, [{"survey_id": survey.id, "person_id": n + 1, "answered": n < answered}
                                                    for n in range(size)])
         answers = json.dumps({str(q.id): 7 if q.kind == QuestionKind.SCALE else True for q in questions
                               if q.kind != QuestionKind.TEXT}, sort_keys=True)
-        await _insert(session, SurveyResponse, [{"id": secrets.token_hex(16), "survey_id": survey.id,
+        await insert_rows(session, SurveyResponse, [{"id": secrets.token_hex(16), "survey_id": survey.id,
                                                  "answers": answers} for _ in range(answered)])
         await session.commit()
         return survey.id

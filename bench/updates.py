@@ -44,27 +44,19 @@ from bot.services import surveys
 from bot.services.actor import load_actor
 from bot.services.clock import FrozenClock
 from bot.services.organizations import create_organization
-from bot.services.profile import normalize_name
 from bot.settings import Settings
 from bot.telegram.dispatcher import create_bot
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import downgrade, upgrade
 from db.models import (
-    Membership,
-    MembershipTopic,
-    MentoringForm,
     MentoringKind,
-    Mentorship,
     MentorshipStatus,
-    Participant,
     Person,
-    PlanItem,
-    Program,
     Role,
-    Topic,
 )
 from tests.emulator import BotAPIEmulator
 from tests.emulator.server import ChatEvent, StoredMessage
+from tests.factories import add_person, school_pair
 from tests.helpers import free_port
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)  # the bot in its own process runs on the real clock
@@ -265,39 +257,22 @@ async def seed(url: str, users: int) -> Cast:
     cast = Cast([], [], [])
     async with sessionmaker() as session:
         org_id = (await create_organization(session, "Школа для замера", "Europe/Moscow")).id
-        topic_id = await session.scalar(select(Topic.id).where(Topic.organization_id == org_id,
-                                                              Topic.title.startswith("Инклюзия")))
         tid = 500_000
         pairs = max(1, users // 4)
         for n in range(users):
             tid += 1
             role = Role.CURATOR if n % 20 == 0 else Role.MENTOR if len(cast.mentors) < pairs else Role.MENTEE
-            person = Person(telegram_id=tid, full_name=f"Педагог {tid}", search_name=normalize_name(f"Педагог {tid}"),
-                            position="учитель", subject="история", experience_years=3, under_35=n % 2 == 0,
-                            profile_completed_at=NOW, created_at=NOW)
-            session.add(person)
-            await session.flush()
-            membership = Membership(person_id=person.id, organization_id=org_id, role=role,
-                                    capacity=3 if role == Role.MENTOR else None, created_at=NOW)
-            session.add(membership)
-            await session.flush()
-            if role == Role.MENTOR:
-                session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+            mentor = role == Role.MENTOR
+            person_id = await add_person(session, org_id, tid, f"Педагог {tid}", role, young=n % 2 == 0, at=NOW,
+                                         created=NOW, topics=("Инклюзия",) if mentor else (),
+                                         capacity=3 if mentor else None)
             {Role.CURATOR: cast.curators, Role.MENTOR: cast.mentors, Role.MENTEE: cast.mentees}[role].append(
-                (tid, person.id))
+                (tid, person_id))
         for (_, mentor_id), (_, mentee_id) in zip(cast.mentors, cast.mentees, strict=False):
-            m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
-                           kind=MentoringKind.TRADITIONAL, status=MentorshipStatus.ACTIVE, started_at=NOW)
-            session.add(m)
-            await session.flush()
-            session.add_all([Participant(mentorship_id=m.id, person_id=mentor_id, role=Role.MENTOR, confirmed_at=NOW),
-                             Participant(mentorship_id=m.id, person_id=mentee_id, role=Role.MENTEE, confirmed_at=NOW)])
-            program = Program(mentorship_id=m.id, goals="Цели", difficulties="Инклюзия",
-                              start_date=NOW.date(), end_date=NOW.date() + timedelta(days=365))
-            session.add(program)
-            await session.flush()
-            session.add(PlanItem(program_id=program.id, activity="Открытый урок", expected_result="Анализ",
-                                 due_date=NOW.date() + timedelta(days=120)))
+            await school_pair(session, org_id, MentoringKind.TRADITIONAL, MentorshipStatus.ACTIVE,
+                              [(mentor_id, Role.MENTOR), (mentee_id, Role.MENTEE)], started=NOW,
+                              program_end=NOW.date() + timedelta(days=365),
+                              plan=[("Открытый урок", NOW.date() + timedelta(days=120))])
         await session.commit()
         curator = await load_actor(session, cast.curators[0][0])
         sid = await surveys.create(session, curator, audience="mentees", deadline=NOW + timedelta(days=7), now=NOW,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from bot.i18n import I18n
 from bot.services import surveys as svc
@@ -45,23 +47,54 @@ from tests.emulator import ScriptedUser
 from tests.emulator.server import StoredMessage
 
 
-async def seed(db, org_id: int, telegram_id: int, name: str, role: Role, topics: list[str] = (),
+async def add_person(session, org_id: int, telegram_id: int, name: str, role: Role, *, topics: Sequence[str] = (),
+                     capacity: int | None = None, young: bool = True, at: datetime = START,
+                     created: datetime | None = None) -> int:
+    """A registered person with a completed profile (`at`) and one membership, flushed in the caller's
+    transaction (the caller commits: a benchmark adds hundreds in one). `created`: when the rows were
+    written (the database's clock when not given)."""
+    stamp = {"created_at": created} if created else {}
+    person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
+                    position="учитель", subject="математика", experience_years=5, under_35=young,
+                    profile_completed_at=at, **stamp)
+    session.add(person)
+    await session.flush()
+    membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity, **stamp)
+    session.add(membership)
+    await session.flush()
+    for title in topics:
+        topic_id = await session.scalar(select(Topic.id).where(
+            Topic.organization_id == org_id, Topic.title.startswith(title)))
+        session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+    return person.id
+
+
+async def seed(db, org_id: int, telegram_id: int, name: str, role: Role, topics: Sequence[str] = (),
                capacity: int | None = None) -> int:
     async with db() as session:
-        person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
-                        position="учитель", subject="математика", experience_years=5, under_35=True,
-                        profile_completed_at=START)
-        session.add(person)
-        await session.flush()
-        membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity)
-        session.add(membership)
-        await session.flush()
-        for title in topics:
-            topic_id = await session.scalar(select(Topic.id).where(
-                Topic.organization_id == org_id, Topic.title.startswith(title)))
-            session.add(MembershipTopic(membership_id=membership.id, topic_id=topic_id))
+        person_id = await add_person(session, org_id, telegram_id, name, role, topics=topics, capacity=capacity)
         await session.commit()
-        return person.id
+        return person_id
+
+
+# Rows for bulk inserts: the benchmarks' regions of 50,000 people are inserted as rows, not objects.
+BULK_BATCH = 5000
+
+
+def person_row(person_id: int, telegram_id: int, name: str, *, at: datetime = START, **extra: Any) -> dict[str, Any]:
+    """A person as add_person makes one, as a row; `extra` sets any other column."""
+    return {"id": person_id, "telegram_id": telegram_id, "full_name": name, "search_name": normalize_name(name),
+            "profile_completed_at": at, "created_at": at, **extra}
+
+
+def membership_row(person_id: int, org_id: int, role: Role, *, at: datetime = START, **extra: Any) -> dict[str, Any]:
+    return {"person_id": person_id, "organization_id": org_id, "role": role, "created_at": at, **extra}
+
+
+async def insert_rows(session, model, rows: list[dict[str, Any]]) -> None:
+    """Insert rows in batches (a statement's parameters are limited: SQLite's to 32,766)."""
+    for start in range(0, len(rows), BULK_BATCH):
+        await session.execute(insert(model), rows[start:start + BULK_BATCH])
 
 
 async def wait_text(user: ScriptedUser, needle: str, timeout: float = 15) -> StoredMessage:
@@ -96,16 +129,24 @@ async def school_person(db, org_id, tid, name, role, *, young, category=None) ->
     return person_id
 
 
-async def school_pair(session, org_id, kind, status, people, *, program_end=None) -> int:
+async def school_pair(session, org_id, kind, status, people, *, program_end=None, started: datetime | None = None,
+                      plan: Sequence[tuple[str, date]] = ()) -> int:
+    """A pair or group of `people` ((person, role), mentor first) with a program when `program_end`
+    is given, and its plan items (activity, deadline)."""
     m = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER, kind=kind, status=status,
-                   started_at=START - timedelta(days=60), ended_at=START if status == MentorshipStatus.COMPLETED else None)
+                   started_at=started or START - timedelta(days=60),
+                   ended_at=START if status == MentorshipStatus.COMPLETED else None)
     session.add(m)
     await session.flush()
     for person_id, role in people:
-        session.add(Participant(mentorship_id=m.id, person_id=person_id, role=role, confirmed_at=START))
+        session.add(Participant(mentorship_id=m.id, person_id=person_id, role=role, confirmed_at=started or START))
     if program_end:
-        session.add(Program(mentorship_id=m.id, goals="Цели", difficulties="Затруднения",
-                            start_date=date(2026, 9, 1), end_date=program_end))
+        program = Program(mentorship_id=m.id, goals="Цели", difficulties="Затруднения",
+                          start_date=date(2026, 9, 1), end_date=program_end)
+        session.add(program)
+        await session.flush()
+        session.add_all([PlanItem(program_id=program.id, activity=activity, expected_result="Анализ", due_date=due)
+                         for activity, due in plan])
     await session.flush()
     return m.id
 

@@ -136,6 +136,23 @@ def messenger_imports(sources: Sources, layer: str = "bot.services") -> list[str
     return found
 
 
+STATEMENT_BUILDERS = {"select", "update", "insert", "delete", "text", "exists", "union", "union_all"}
+
+
+def statements_outside_queries(sources: Sources, layer: str = "bot.services") -> list[str]:
+    """Statement builders imported by a feature's module other than its queries.py. The shared modules
+    at the top of the layer (people, notify, erasure, ...) each are their own queries."""
+    found = []
+    for name, source, package in in_layer(sources, layer):
+        depth = len(name.split(".")) - len(layer.split("."))
+        if name.endswith(".queries") or depth < (1 if package else 2):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+                found += [f"{name}:{node.lineno} imports {a.name}" for a in node.names if a.name in STATEMENT_BUILDERS]
+    return found
+
+
 # ------------------------------------------------------------------------------ the project
 def test_no_import_cycle_among_the_modules_function_level_imports_included():
     sources = project_sources()
@@ -155,6 +172,10 @@ def test_services_do_not_import_the_messenger():
     assert messenger_imports(project_sources()) == []
 
 
+def test_a_features_statements_live_in_its_queries_module():
+    assert statements_outside_queries(project_sources()) == []
+
+
 # -------------------------------------------------------------- each rule can fail
 def test_each_rule_finds_what_breaks_it():
     tree: Sources = {
@@ -165,11 +186,16 @@ def test_each_rule_finds_what_breaks_it():
                            "    await svc.do(session)\n", False),
         "bot.services.y": ("from aiogram.types import Message\n", False),
         "bot.services": ("from . import y\n", True),
+        "bot.services.z": ("from sqlalchemy import Row, select\n", True),
+        "bot.services.z.rules": ("from sqlalchemy.sql import delete\n", False),
+        "bot.services.z.queries": ("from sqlalchemy import select\n", False),
+        "bot.services.shared": ("from sqlalchemy import select\n", False),
     }
     assert cycles(tree) == [["bot.a", "bot.b"]]
     assert private_imports(tree) == ["bot.b:2 takes _secret from bot.c"]
     assert session_calls(tree) == ["bot.handlers.x:2 h: session.get"]
     assert messenger_imports(tree) == ["bot.services.y:1 imports aiogram.types"]
+    assert statements_outside_queries(tree) == ["bot.services.z:1 imports select", "bot.services.z.rules:1 imports delete"]
     assert graph(tree)["bot.services"] == {"bot.services.y"}  # a relative import resolves
 
 

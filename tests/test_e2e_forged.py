@@ -62,6 +62,11 @@ def forged(ids: list[int], per_factory: int = 12) -> list[str]:
     return packed
 
 
+def test_each_factory_has_a_prefix_of_its_own():
+    prefixes = [cls.__prefix__ for cls in _factories()]
+    assert sorted(p for p in set(prefixes) if prefixes.count(p) > 1) == []
+
+
 async def _snapshot(db) -> dict[str, object]:
     async with db() as session:
         counts = {}

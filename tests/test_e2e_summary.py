@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from bot.handlers.common.callbacks import OrgPickCb
+from bot.handlers.coordinators.callbacks import RegionOrgCb
 from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
-from bot.handlers.summary.callbacks import SummaryCb, SummaryRequestCb
+from bot.handlers.summary.callbacks import SummaryRequestCb
 from bot.services import summary
 from bot.services.organizations import create_organization
 from bot.services.summary.queries import ATTENTION_SHOWN
@@ -120,7 +122,7 @@ async def test_nobody_reads_another_organisations_summary_nor_forges_a_button_to
     mentee, other, org_a = w.mentee, w.other, w.org_a
     assert "для куратора" in (await mentee.send("/summary")).text
     await other.send("/summary")
-    assert "не ваша организация" in (await other.press_data(SummaryCb(org=org_a, page=0).pack())).alerts[0]
+    assert "не ваша организация" in (await other.press_data(OrgPickCb(org=org_a, purpose="summary").pack())).alerts[0]
     assert "не ваша организация" in (await other.press_data(ExportCb(org=org_a, period=ExportPeriod.ALL).pack())).alerts[0]
     assert "не ваша организация" in (await other.press_data(SummaryRequestCb(request=1).pack())).alerts[0]
 
@@ -179,7 +181,10 @@ async def test_the_coordinator_sees_both_schools_and_their_total_figures_only(em
     assert "• Школа № 1: 12,5% / 20,0% / 2 / 2 / 2" in reply.text and "• Школа № 2: 55,6% / 50,0% / 2 / 2 / 2" in reply.text
     reply = await coordinator.press("Школа № 2")
     assert "Сводка: Школа № 2" in reply.text and "Требует внимания" not in reply.text  # nothing personal
-    assert "не ваша организация" in (await coordinator.press_data(SummaryCb(org=region, page=0).pack())).alerts[0]
+    assert "Сводка по организациям (2)" in (await coordinator.press("◀ Ко всем организациям")).text
+    assert "не ваша организация" in (await coordinator.press_data(RegionOrgCb(org=region, page=0).pack())).alerts[0]
+    await w.other.send("/summary")  # a curator, not a coordinator
+    assert "не ваша организация" in (await w.other.press_data(RegionOrgCb(org=w.org_a, page=0).pack())).alerts[0]
     reply = await coordinator.press_data(ExportCb(org=0, period=ExportPeriod.ALL).pack())
     document = next(m for m in reply.messages if m.document)
     rows = list(load_workbook(io.BytesIO(emulator._files[document.document["file_id"]])).active.iter_rows(

@@ -1,6 +1,7 @@
 """Organisations and their catalogue of professional difficulties/competencies."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,3 +91,9 @@ async def timezone_of(session: AsyncSession, org_id: int) -> str:
     """The organisation's IANA zone, in which its people read dates ("UTC" for one that is gone)."""
     zone = await session.scalar(select(Organization.timezone).where(Organization.id == org_id))
     return zone or "UTC"
+
+
+async def by_name(session: AsyncSession, ids: Sequence[int]) -> list[Organization]:
+    """These organisations, by name."""
+    return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
+                                       .order_by(Organization.name))).all())

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.handlers import (
     common,
     consent,
+    coordinators,
     exports,
     help_requests,
     invites,
@@ -99,7 +100,7 @@ def routers() -> list[Router]:
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
     features = [common, onboarding, profile, consent, invites, registry, mentorships, journal, speed_sessions,
-                surveys, summary, exports, help_requests, fallback]
+                surveys, summary, coordinators, exports, help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -4,11 +4,6 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 
 
-class SummaryCb(CallbackData, prefix="sm"):
-    org: int  # 0: the coordinator's view
-    page: int  # the coordinator's page of organisations
-
-
 class SummaryRequestCb(CallbackData, prefix="sr"):
     request: int
 

@@ -1,5 +1,5 @@
 """/summary: the curator's (and head's) figures with what needs attention, the weekly digest's settings,
-the staff numbers; the coordinator's figures per organisation and in total."""
+the staff numbers; for a coordinator, the first page of handlers.coordinators."""
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -11,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import reports
 from bot.handlers.common.callbacks import OrgPickCb
 from bot.handlers.common.views import org_pick
+from bot.handlers.coordinators.views import region_page
 from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
 from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import text_expected
-from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryCb, SummaryRequestCb
+from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryRequestCb
 from bot.handlers.summary.states import StaffForm, StaffNumbers
 from bot.handlers.summary.views import attention_target, digest_label
 from bot.i18n import Translator
-from bot.services import summary
+from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.dates import local_date, local_time
@@ -27,7 +28,6 @@ from bot.services.numbers import is_whole
 from bot.services.organizations import timezone_of
 from db.models import Organization, Role
 
-ORGS_PAGE = 10
 WEEKDAYS = range(7)
 HOURS = range(6, 22)
 
@@ -37,11 +37,11 @@ async def summary_command(message: Message, session: AsyncSession, actor: Actor,
     if not actor.registered:
         raise AccessDenied("error.not_registered")
     orgs = await summary.readable_orgs(session, actor)
-    if actor.orgs_where(Role.COORDINATOR):
-        text, markup = await _coordinator_page(session, actor, t, clock, 0)
+    if coordinators.is_coordinator(actor):
+        text, markup = region_page(t, await coordinators.region(session, actor, clock.now()), 0)
         await message.answer(text, reply_markup=markup)
     if not orgs:
-        if not actor.orgs_where(Role.COORDINATOR):
+        if not coordinators.is_coordinator(actor):
             raise AccessDenied("summary.only_curators")
         return
     if len(orgs) > 1:
@@ -58,26 +58,12 @@ async def org_picked(callback: CallbackQuery, callback_data: OrgPickCb, session:
     await show(callback, *await _organisation(session, actor, t, clock, org))
 
 
-async def summary_pressed(callback: CallbackQuery, callback_data: SummaryCb, session: AsyncSession, actor: Actor,
-                          t: Translator, clock: Clock) -> None:
-    if callback_data.org == 0:
-        text, markup = await _coordinator_page(session, actor, t, clock, callback_data.page)
-    else:
-        org = await summary.org_for_reader(session, actor, callback_data.org)
-        text, markup = await _organisation(session, actor, t, clock, org)
-    await callback.answer()
-    await show(callback, text, markup)
-
-
 async def _organisation(session: AsyncSession, actor: Actor, t: Translator, clock: Clock,
                         org: Organization) -> tuple[str, InlineKeyboardMarkup]:
     now = clock.now()
     ind = (await summary.indicators(session, [org], now))[org.id]
     title = t("summary.title", org=org.name, date=local_date(now, org.timezone))
     buttons: list[tuple[str, str]] = []
-    if not actor.has_role(org.id, *summary.READERS):  # a coordinator: figures only, nothing personal
-        return "\n\n".join([title, reports.indicators_text(t, ind)]), from_pairs(
-            [(t.plain("btn.summary_back"), SummaryCb(org=0, page=0).pack())])
     att = await summary.attention(session, org, now)
     for section in reports.ATTENTION_SECTIONS:
         for item in getattr(att, section)[1]:
@@ -89,37 +75,6 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
     buttons.append((t.plain("btn.staff"), StaffCb(org=org.id).pack()))
     text = "\n\n".join([title, reports.indicators_text(t, ind), reports.attention_text(t, att)])
     return text, from_pairs(buttons)
-
-
-
-
-
-
-async def _coordinator_page(session: AsyncSession, actor: Actor, t: Translator, clock: Clock,
-                            page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    orgs = await summary.coordinated_orgs(session, actor)
-    if not orgs:
-        return t("summary.no_orgs"), None
-    figures = await summary.indicators(session, orgs, clock.now())
-    pages = (len(orgs) + ORGS_PAGE - 1) // ORGS_PAGE
-    page = min(max(page, 0), pages - 1)
-    total = summary.total(list(figures.values()))
-    lines = [t("summary.coordinator_title", count=len(orgs)), reports.indicators_text(t, total),
-             t("summary.by_org", page=page + 1, pages=pages)]
-    shown = orgs[page * ORGS_PAGE:(page + 1) * ORGS_PAGE]
-    for org in shown:
-        ind = figures[org.id]
-        lines.append(t("summary.org_line", org=org.name, programs_share=reports.percent(t, ind.programs_share),
-                       young_share=reports.percent(t, ind.young_share), pairs=ind.active_pairs,
-                       meetings=ind.meetings_month, open=ind.help_open))
-    buttons = [(shorten(org.name, 50), SummaryCb(org=org.id, page=page).pack()) for org in shown]
-    nav = []
-    if page > 0:
-        nav.append(("◀", SummaryCb(org=0, page=page - 1).pack()))
-    if page < pages - 1:
-        nav.append(("▶", SummaryCb(org=0, page=page + 1).pack()))
-    markup = from_pairs(buttons + nav + [(t.plain("btn.export"), ExportCb(org=0, period=ExportPeriod.ALL).pack())])
-    return "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]), markup
 
 
 async def request_pressed(callback: CallbackQuery, callback_data: SummaryRequestCb, session: AsyncSession,
@@ -187,7 +142,6 @@ def create_router() -> Router:
     router = Router(name="summary")
     router.message.register(summary_command, Command("summary"))
     router.callback_query.register(org_picked, OrgPickCb.filter(F.purpose == "summary"))
-    router.callback_query.register(summary_pressed, SummaryCb.filter())
     router.callback_query.register(request_pressed, SummaryRequestCb.filter())
     router.callback_query.register(digest_pressed, DigestCb.filter())
     router.callback_query.register(staff_pressed, StaffCb.filter())

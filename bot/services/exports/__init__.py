@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import summary
+from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
@@ -238,16 +238,15 @@ async def registry_csv(session: AsyncSession, actor: Actor, org_id: int, t: Tran
 
 async def coordinator_workbook(session: AsyncSession, actor: Actor, now: datetime, t: Translator, path: Path) -> int:
     """One row per organisation below the coordinator's, and the total. Returns how many organisations."""
-    orgs = await summary.coordinated_orgs(session, actor)
-    if not orgs:
+    area = await coordinators.region(session, actor, now)
+    if not area.orgs:
         raise AccessDenied("summary.no_orgs")
-    figures = await summary.indicators(session, orgs, now)
+    orgs, figures = area.orgs, area.figures
     book = _Book()
     sheet = book.sheet(t.plain("export.sheet.by_org"), [
         t.plain("export.col.org")] + [t.plain(f"export.indicator.{key}") for key in INDICATOR_KEYS])
     for org in orgs:
         sheet.append([org.name] + [value for _, value in indicator_rows(t, figures[org.id])])
-    sheet.append([t.plain("export.total")] + [value for _, value in indicator_rows(
-        t, summary.total(list(figures.values())))])
+    sheet.append([t.plain("export.total")] + [value for _, value in indicator_rows(t, area.total)])
     book.save(path)
     return len(orgs)

@@ -1,10 +1,9 @@
-"""The curator's summary, the coordinator's view and the weekly digest: indicators (seed 001) and
+"""The curator's summary and the weekly digest: indicators (seed 001) and
 what needs attention, computed with aggregate SQL (GROUP BY organisation) so that one organisation
 and a region of a thousand cost a handful of queries each.
 
-Who sees what: a curator or head sees their organisations; a coordinator sees the organisations
-below theirs (`Organization.parent_id`, any depth), per organisation and in total, and never
-anything personal.
+Who sees what: a curator or head sees their organisations; the coordinator's figures across
+organisations are services.coordinators', made from `indicators` and `total` here.
 """
 from __future__ import annotations
 
@@ -22,6 +21,7 @@ from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import QUIET_DAYS
 from bot.services.mentorships import local_today
 from bot.services.notify import enqueue
+from bot.services.organizations import by_name
 from bot.services.people import curators_of, pair_titles
 from bot.services.summary import queries
 from bot.services.summary.queries import (
@@ -141,32 +141,13 @@ async def readable_orgs(session: AsyncSession, actor: Actor) -> list[Organizatio
     ids = [org_id for org_id, _ in actor.orgs_where(*READERS)]
     if not ids:
         return []
-    return await queries.organisations(session, ids)
-
-
-async def coordinated_orgs(session: AsyncSession, actor: Actor) -> list[Organization]:
-    """The organisations below the coordinator's (any depth), not the coordinator's own body."""
-    roots = {org_id for org_id, _ in actor.orgs_where(Role.COORDINATOR)}
-    if not roots:
-        return []
-    children: dict[int, list[int]] = defaultdict(list)
-    for org_id, parent_id in await queries.parent_links(session):
-        children[parent_id].append(org_id)
-    found: set[int] = set()
-    queue = list(roots)
-    while queue:
-        for child in children.get(queue.pop(), []):
-            if child not in found and child not in roots:
-                found.add(child)
-                queue.append(child)
-    if not found:
-        return []
-    return await queries.organisations(session, list(found))
+    return await by_name(session, ids)
 
 
 async def org_for_reader(session: AsyncSession, actor: Actor, org_id: int) -> Organization:
-    """One organisation the actor may read: as its curator or head, or as a coordinator above it."""
-    if actor.has_role(org_id, *READERS) or org_id in {o.id for o in await coordinated_orgs(session, actor)}:
+    """One organisation the actor may read as its curator or head (a coordinator reads figures
+    through services.coordinators)."""
+    if actor.has_role(org_id, *READERS):
         org = await session.get(Organization, org_id)
         if org is not None:
             return org

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.people import has_current_mentor
@@ -176,18 +176,6 @@ UNREACHABLE = _first_few(
            Person.id.in_(select(Membership.person_id).where(Membership.organization_id == bindparam("org"),
                                                             Membership.ended_at.is_(None))))
     .order_by(Person.full_name, Person.id))
-
-
-async def organisations(session: AsyncSession, ids: Sequence[int]) -> list[Organization]:
-    """These organisations, by name."""
-    return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
-                                       .order_by(Organization.name))).all())
-
-
-async def parent_links(session: AsyncSession) -> Sequence[Row]:
-    """(organisation, its parent) of every organisation under another."""
-    return (await session.execute(select(Organization.id, Organization.parent_id).where(
-        Organization.parent_id.is_not(None)))).all()
 
 
 @functools.cache

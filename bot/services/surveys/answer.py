@@ -7,7 +7,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,7 @@ from bot.i18n import I18n
 from bot.services import survey_mix
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.surveys import queries
 from bot.services.surveys.queries import INVITATION, OPEN_FOR, QUESTION_COLUMNS, QUESTIONS
 from bot.services.surveys.rules import (
     SCALE,
@@ -31,7 +32,6 @@ from db.models import (
     QuestionKind,
     Survey,
     SurveyMixEntry,
-    SurveyParticipant,
     SurveyResponse,
     SurveyStatus,
 )
@@ -118,10 +118,7 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: d
             raise InvalidInput("survey.required_missing", number=q.position + 1)
     assert actor.person_id is not None
     if not form.anonymous:
-        marked = await session.execute(update(SurveyParticipant).where(
-            SurveyParticipant.survey_id == survey_id, SurveyParticipant.person_id == actor.person_id,
-            SurveyParticipant.answered.is_(False)).values(answered=True))
-        if marked.rowcount != 1:
+        if await queries.mark_answered(session, survey_id, [actor.person_id], only_unanswered=True) != 1:
             await session.rollback()
             raise InvalidInput("survey.already")
         session.add(SurveyResponse(id=secrets.token_hex(16), survey_id=survey_id, respondent_id=actor.person_id,
@@ -136,7 +133,7 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: d
     except IntegrityError:
         await session.rollback()
         raise InvalidInput("survey.already") from None
-    survey = await session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
+    survey = await queries.locked_survey(session, survey_id)
     if survey is None or survey.status != SurveyStatus.OPEN:  # closed meanwhile
         await session.rollback()
         raise InvalidInput("survey.closed")
@@ -149,8 +146,7 @@ async def submit(session: AsyncSession, actor: Actor, survey_id: int, answers: d
 async def _mix_entries(session: AsyncSession, survey_id: int) -> list[survey_mix.Entry]:
     """The survey's entries this process can open."""
     key = survey_mix.current()
-    rows = (await session.execute(select(SurveyMixEntry.id, SurveyMixEntry.person_id, SurveyMixEntry.sealed).where(
-        SurveyMixEntry.survey_id == survey_id, SurveyMixEntry.key_id == key.id))).all()
+    rows = await queries.sealed_entries(session, survey_id, key.id)
     return [survey_mix.Entry(row.id, row.person_id, key.open(row.sealed, survey_id)) for row in rows]
 
 
@@ -165,10 +161,8 @@ async def write_batch(session: AsyncSession, survey: Survey, *, closing: bool) -
     gone = batch if not closing else entries
     if not gone:
         return [], []
-    await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.id.in_([e.id for e in gone])))
-    await session.execute(update(SurveyParticipant).where(
-        SurveyParticipant.survey_id == survey.id,
-        SurveyParticipant.person_id.in_([e.person_id for e in gone])).values(answered=True))
+    await queries.delete_entries(session, [e.id for e in gone])
+    await queries.mark_answered(session, survey.id, [e.person_id for e in gone])
     for entry in survey_mix.shuffled(batch):
         session.add(SurveyResponse(id=secrets.token_hex(16), survey_id=survey.id, respondent_id=None,
                                    answers=json.dumps(entry.answers, ensure_ascii=False, sort_keys=True)))

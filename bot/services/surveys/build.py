@@ -5,9 +5,7 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
@@ -15,6 +13,7 @@ from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.people import pair_title
+from bot.services.surveys import queries
 from bot.services.surveys.answer import write_batch
 from bot.services.surveys.rules import (
     DEADLINE_DAYS_MAX,
@@ -26,7 +25,6 @@ from bot.services.surveys.rules import (
     TEMPLATES,
     QuestionDraft,
     SurveyCard,
-    answer_counts,
     audience_people,
     check_audience,
     clean_question,
@@ -45,15 +43,12 @@ from bot.services.surveys.rules import (
 from db.engine import checkpoint
 from db.models import (
     Mentorship,
-    MentorshipStatus,
     Organization,
-    Participant,
     Person,
     QuestionKind,
     Survey,
     SurveyParticipant,
     SurveyQuestion,
-    SurveyResponse,
     SurveyStatus,
 )
 
@@ -154,9 +149,7 @@ async def launch_on_completion(session: AsyncSession, m: Mentorship, now: dateti
     year = school_year(now.astimezone(ZoneInfo(zone)).date())
     audience = f"{POOL_PREFIX}{year}"
     for template in TEMPLATES:
-        survey = await session.scalar(select(Survey).where(
-            Survey.organization_id == m.organization_id, Survey.template == template, Survey.audience == audience,
-            Survey.status == SurveyStatus.OPEN).with_for_update())
+        survey = await queries.open_pool_survey(session, m.organization_id, template, audience)
         if survey is None:
             survey = Survey(organization_id=m.organization_id, template=template, audience=audience,
                             title=i18n.get(None).plain(f"survey.template.{template}"), anonymous=True,
@@ -168,8 +161,7 @@ async def launch_on_completion(session: AsyncSession, m: Mentorship, now: dateti
                 session.add(SurveyQuestion(survey_id=survey.id, position=n, kind=kind, key=key, required=required,
                                            text=i18n.get(None).plain(f"survey_q.{template}.{key}")))
         program = Survey(organization_id=m.organization_id, template=template, audience=f"program.{m.id}")
-        invited = set((await session.scalars(select(SurveyParticipant.person_id).where(
-            SurveyParticipant.survey_id == survey.id))).all())
+        invited = await queries.invited_ids(session, survey.id)
         people = [p for p in await audience_people(session, program) if p.id not in invited]
         await _invite(session, survey, people, now, i18n, zone)
 
@@ -177,7 +169,7 @@ async def launch_on_completion(session: AsyncSession, m: Mentorship, now: dateti
 async def set_anonymous(session: AsyncSession, actor: Actor, survey_id: int, anonymous: bool) -> None:
     """Anonymity is fixed from the first answer on: respondents were told what it is."""
     survey = await managed_survey(session, actor, survey_id)
-    _, answers = await answer_counts(session, survey.id)
+    _, answers = await queries.answer_counts(session, survey.id)
     if answers or survey.status == SurveyStatus.CLOSED:
         raise InvalidInput("survey.anonymity_locked")
     if survey.status == SurveyStatus.OPEN:
@@ -190,7 +182,7 @@ async def delete_draft(session: AsyncSession, actor: Actor, survey_id: int) -> N
     survey = await managed_survey(session, actor, survey_id)
     if survey.status != SurveyStatus.DRAFT:
         raise InvalidInput("error.stale_button")
-    await session.execute(delete(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id))
+    await queries.delete_questions(session, survey.id)
     await session.delete(survey)
     await session.commit()
 
@@ -212,13 +204,11 @@ async def close_survey(session: AsyncSession, survey: Survey, now: datetime, i18
     survey.status, survey.closed_at = SurveyStatus.CLOSED, now
     _, dropped = await write_batch(session, survey, closing=True)
     minimum = await minimum_for(session, survey.organization_id)
-    for person in (await session.scalars(select(Person).where(Person.id.in_(dropped)))).all():
+    for person in await queries.people_by_ids(session, dropped):
         await tell(session, person, "survey.answer_not_kept", now, i18n, min=minimum,
                     dedup_key=f"survey:{survey.id}:not-kept:{person.id}", title=survey_title(survey, i18n, person.locale))
-    scales = {str(q) for q in (await session.scalars(select(SurveyQuestion.id).where(
-        SurveyQuestion.survey_id == survey.id, SurveyQuestion.kind == QuestionKind.SCALE))).all()}
-    answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
-        SurveyResponse.survey_id == survey.id))).all()]
+    scales = await queries.scale_question_ids(session, survey.id)
+    answers = await queries.stored_answers(session, survey.id)
     values = [v for a in answers for k, v in a.items() if k in scales]
     if len(answers) >= minimum and values:
         survey.mean_score = sum(values) / len(values)
@@ -230,13 +220,11 @@ async def card(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18n |
     if not actor.has_role(survey.organization_id, *READERS):
         raise AccessDenied("survey.only_curators")
     org = await session.get(Organization, survey.organization_id)
-    invited, answered = await answer_counts(session, survey.id)
-    questions = await session.scalar(select(func.count()).select_from(SurveyQuestion).where(
-        SurveyQuestion.survey_id == survey.id)) or 0
+    invited, answered = await queries.answer_counts(session, survey.id)
+    questions = await queries.question_count(session, survey.id)
     label = None
     if survey.audience.startswith("program."):
-        m = await session.scalar(select(Mentorship).where(Mentorship.id == int(survey.audience[8:])).options(
-            selectinload(Mentorship.participants).selectinload(Participant.person)))
+        m = await queries.pair_with_people(session, int(survey.audience[8:]))
         if m is not None:
             label = pair_title(m)
     return SurveyCard(survey.id, survey.organization_id,
@@ -250,17 +238,11 @@ async def programs_for_audience(session: AsyncSession, actor: Actor, limit: int 
     """The organisation's active pairs and groups, newest first, to pick a program's participants."""
 
     org_id = actor.first_org_where(*MANAGERS, denied="survey.only_curators")
-    rows = (await session.scalars(select(Mentorship).where(
-        Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.ACTIVE)
-        .options(selectinload(Mentorship.participants).selectinload(Participant.person))
-        .order_by(Mentorship.id.desc()).limit(limit))).all()
-    return [(m.id, pair_title(m)) for m in rows]
+    return [(m.id, pair_title(m)) for m in await queries.active_pairs(session, org_id, limit)]
 
 
 async def managed_list(session: AsyncSession, actor: Actor, limit: int = 15) -> list[tuple[int, str, SurveyStatus]]:
     orgs = [org_id for org_id, _ in actor.orgs_where(*READERS)]
     if not orgs:
         return []
-    rows = (await session.execute(select(Survey.id, Survey.title, Survey.status, Survey.template).where(
-        Survey.organization_id.in_(orgs)).order_by(Survey.id.desc()).limit(limit))).all()
-    return [(row.id, row.title, row.status) for row in rows]
+    return [(row.id, row.title, row.status) for row in await queries.latest_surveys(session, orgs, limit)]

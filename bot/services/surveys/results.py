@@ -4,19 +4,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.surveys import queries
 from bot.services.surveys.rules import (
     READERS,
     RNG,
     SCALE,
     QuestionResult,
     SurveyResults,
-    answer_counts,
     is_pooled,
     minimum_of,
     question_view,
@@ -25,10 +24,7 @@ from bot.services.surveys.rules import (
 )
 from db.models import (
     Organization,
-    Person,
     QuestionKind,
-    SurveyQuestion,
-    SurveyResponse,
     SurveyStatus,
 )
 
@@ -41,14 +37,12 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int, i18n: I18
     minimum = minimum_of(org)
     if survey.status != SurveyStatus.CLOSED and not (survey.status == SurveyStatus.OPEN and is_pooled(survey)):
         raise InvalidInput("survey.results_after_close")
-    answers = [json.loads(text) for text in (await session.scalars(select(SurveyResponse.answers).where(
-        SurveyResponse.survey_id == survey.id))).all()]
-    invited, answered = await answer_counts(session, survey.id)
+    answers = await queries.stored_answers(session, survey.id)
+    invited, answered = await queries.answer_counts(session, survey.id)
     if len(answers) < minimum:
         raise InvalidInput("survey.too_few", min=minimum, got=answered)
     t = i18n.get(actor.locale)
-    questions = (await session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
-                                       .order_by(SurveyQuestion.position))).all()
+    questions = await queries.questions_of(session, survey.id)
     out = []
     for row in questions:
         q = question_view(row, survey.template, i18n, actor.locale)
@@ -81,6 +75,5 @@ async def named_answers(session: AsyncSession, actor: Actor, survey_id: int,
     await results(session, actor, survey_id, i18n)  # the same checks: reader, closed, enough answers
     if survey.anonymous:
         raise AccessDenied()
-    rows = (await session.execute(select(SurveyResponse.answers, Person.full_name).outerjoin(
-        Person, Person.id == SurveyResponse.respondent_id).where(SurveyResponse.survey_id == survey.id))).all()
+    rows = await queries.named_responses(session, survey.id)
     return sorted(((name or "—", json.loads(text)) for text, name in rows), key=lambda row: row[0])

@@ -8,28 +8,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, case, delete, func, select, update
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.numbers import is_whole
 from bot.services.people import current_mentees, current_mentor
+from bot.services.surveys import queries
 from db.models import (
-    Membership,
     Mentorship,
     Organization,
-    Participant,
     Person,
     QuestionKind,
     Role,
     Survey,
-    SurveyMixEntry,
-    SurveyParticipant,
     SurveyQuestion,
-    SurveyResponse,
     SurveyStatus,
 )
 
@@ -253,8 +248,7 @@ async def audience_people(session: AsyncSession, survey: Survey) -> list[Person]
     roles = {"mentee": (Role.MENTEE,), "mentor": (Role.MENTOR,)}.get(survey.template or "", (Role.MENTEE, Role.MENTOR))
     kind, _, value = survey.audience.partition(".")
     if kind == "program":
-        m = await session.scalar(select(Mentorship).where(Mentorship.id == int(value)).options(
-            selectinload(Mentorship.participants).selectinload(Participant.person)))
+        m = await queries.pair_with_people(session, int(value))
         if m is None:
             return []
         mentor = current_mentor(m)
@@ -264,10 +258,7 @@ async def audience_people(session: AsyncSession, survey: Survey) -> list[Person]
         return [p for p in people if p.erased_at is None and p.telegram_id is not None]
     wanted = {"mentees": (Role.MENTEE,), "mentors": (Role.MENTOR,)}.get(survey.audience, (Role.MENTEE, Role.MENTOR))
     wanted = tuple(r for r in wanted if r in roles)
-    return list((await session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
-        Membership.organization_id == survey.organization_id, Membership.role.in_(wanted),
-        Membership.ended_at.is_(None), Person.erased_at.is_(None), Person.telegram_id.is_not(None))
-        .distinct().order_by(Person.id))).all())
+    return await queries.members(session, survey.organization_id, wanted)
 
 
 def survey_title(survey: Survey | Row, i18n: I18n, locale: str | None) -> str:
@@ -277,15 +268,6 @@ def survey_title(survey: Survey | Row, i18n: I18n, locale: str | None) -> str:
 def school_year(day: date) -> int:
     """The school year a day belongs to, by the year of its 1 September."""
     return day.year if day.month >= 9 else day.year - 1
-
-
-async def answer_counts(session: AsyncSession, survey_id: int) -> tuple[int, int]:
-    """(invited, answered), counted in SQL."""
-    row = (await session.execute(select(func.count(), func.coalesce(func.sum(
-        case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0),
-        select(func.count()).select_from(SurveyMixEntry).where(SurveyMixEntry.survey_id == survey_id)
-        .scalar_subquery()).where(SurveyParticipant.survey_id == survey_id))).one()
-    return int(row[0]), int(row[1]) + int(row[2] or 0)
 
 
 def minimum_of(org: Organization | None) -> int:
@@ -304,6 +286,4 @@ def is_pooled(survey: Survey | Row | SurveyCard) -> bool:
 
 async def forget_person(session: AsyncSession, person_id: int) -> None:
     """Erasure: a named survey's answers stop naming the person (they stay, anonymous, in the counts)."""
-    await session.execute(update(SurveyResponse).where(SurveyResponse.respondent_id == person_id)
-                          .values(respondent_id=None))
-    await session.execute(delete(SurveyMixEntry).where(SurveyMixEntry.person_id == person_id))
+    await queries.forget_respondent(session, person_id)

@@ -422,6 +422,34 @@ class PlanItem(Base):
     program: Mapped[Program] = relationship(back_populates="items")
 
 
+class ProgramChangeKind(str, enum.Enum):
+    """What a correction of a program changed (seed 004 §VII.2: the plan is corrected as work goes on)."""
+
+    ITEM_ACTIVITY = "item_activity"
+    ITEM_DUE = "item_due"
+    ITEM_EXPECTED = "item_expected"
+    ITEM_DELETED = "item_deleted"
+    GOALS = "goals"
+    FORM = "form"
+    KIND = "kind"
+
+
+class ProgramChange(Base):
+    """One correction of a pair's program, form or kind: who, when, what it was before and after.
+    Kept for good, like the mentorship; a deleted plan item lives on here as its `before`."""
+
+    __tablename__ = "program_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    kind: Mapped[ProgramChangeKind] = mapped_column(_str_enum(ProgramChangeKind, "program_change_kind"))
+    item_id: Mapped[int | None] = mapped_column(Integer)  # the plan item's id (no key: it may be deleted)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ProgramExtension(Base):
     """A proposal to move a program's end, in force once every other participant agrees."""
 

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from bot.i18n import I18n
+from bot.services import mentorships
 from bot.services import surveys as svc
 from bot.services.actor import load_actor
 from bot.services.invites import create_invite
@@ -119,10 +121,12 @@ async def make_invite(db, org_id: int, role: Role, uses: int = 5) -> str:
         return (await create_invite(session, org_id=org_id, role=role, now=START, max_uses=uses)).token
 
 
-async def school_person(db, org_id, tid, name, role, *, young, category=None) -> int:
+async def school_person(db, org_id, tid, name, role, *, young, category=None, experience: int = 5) -> int:
+    """`young`: under 35; МПм counts those of them in their first 3 years (`experience`)."""
     person_id = await seed(db, org_id, tid, name, role)
     async with db() as session:
-        await session.execute(update(Person).where(Person.id == person_id).values(under_35=young))
+        await session.execute(update(Person).where(Person.id == person_id).values(
+            under_35=young, experience_years=experience))
         await session.execute(update(Membership).where(Membership.person_id == person_id).values(
             mentee_category=category))
         await session.commit()
@@ -177,14 +181,14 @@ async def seed_school(db, name: str, zone: str, base: int) -> tuple[int, dict[st
         "curator": await school_person(db, org_id, at["curator"], "Куратор Ольга", Role.CURATOR, young=False),
         "head": await school_person(db, org_id, at["head"], "Директор Иван", Role.HEAD, young=False),
         "m1": await school_person(db, org_id, at["m1"], "Наставник Первый", Role.MENTOR, young=False),
-        "m2": await school_person(db, org_id, at["m2"], "Наставник Второй", Role.MENTOR, young=True),
-        "e1": await school_person(db, org_id, at["e1"], "Алина Первая", Role.MENTEE, young=True,
+        "m2": await school_person(db, org_id, at["m2"], "Наставник Второй", Role.MENTOR, young=True, experience=2),
+        "e1": await school_person(db, org_id, at["e1"], "Алина Первая", Role.MENTEE, young=True, experience=2,
                             category=MenteeCategory.YOUNG),
-        "e2": await school_person(db, org_id, at["e2"], "Борис Второй", Role.MENTEE, young=True,
+        "e2": await school_person(db, org_id, at["e2"], "Борис Второй", Role.MENTEE, young=True, experience=2,
                             category=MenteeCategory.NEW_IN_TEAM),
         "e3": await school_person(db, org_id, at["e3"], "Вера Третья", Role.MENTEE, young=False,
                             category=MenteeCategory.NEW_TECHNOLOGY),
-        "e4": await school_person(db, org_id, at["e4"], "Глеб Четвёртый", Role.MENTEE, young=True,
+        "e4": await school_person(db, org_id, at["e4"], "Глеб Четвёртый", Role.MENTEE, young=True, experience=2,
                             category=MenteeCategory.YOUNG),
         "e5": await school_person(db, org_id, at["e5"], "Дарья Пятая", Role.MENTEE, young=False,
                             category=MenteeCategory.YOUNG),
@@ -329,3 +333,72 @@ async def arrange_sweep_school(db) -> dict:
         await session.commit()
         return {"org": org_id, **p, "program": program.id, "item": item_id, "meeting": meeting.id,
                 "request": answered.id, "survey": survey_id}
+
+
+# ------------------------------------------------------------- Гимназия № 3 (pairs and programs)
+@dataclass
+class Gymnasium:
+    org_id: int
+    ids: dict  # person ids: "curator", and by Telegram id
+    busy_id: int  # Полнов's pair with Григорьев (he is at capacity)
+    users: dict[int, ScriptedUser]
+
+
+async def gymnasium(emulator, db) -> Gymnasium:
+    """Гимназия № 3: a curator, three mentees of two difficulties and one already paired, a mentor at capacity,
+    and two mentors with free places; every chat open."""
+    async with db() as session:
+        org_id = (await create_organization(session, "Гимназия № 3", "Europe/Moscow")).id
+    ids = {}
+    ids["curator"] = await seed(db, org_id, 700, "Куратор Кира Константиновна", Role.CURATOR)
+    for tid, name in [(701, "Алексеева Анна"), (702, "Борисов Богдан"), (703, "Васильева Вера")]:
+        ids[tid] = await seed(db, org_id, tid, name, Role.MENTEE, ["Инклюзия", "Оценивание"])
+    ids[704] = await seed(db, org_id, 704, "Григорьев Глеб", Role.MENTEE, ["Инклюзия"])
+    ids[710] = await seed(db, org_id, 710, "Полнов Пётр (занят)", Role.MENTOR, ["Инклюзия", "Оценивание"], 1)
+    ids[711] = await seed(db, org_id, 711, "Лучшева Лидия", Role.MENTOR, ["Инклюзия", "Оценивание"], 3)
+    ids[712] = await seed(db, org_id, 712, "Запасов Захар", Role.MENTOR, ["Инклюзия"], 5)
+    async with db() as session:  # Полнов already mentors Григорьев: he is at capacity
+        busy = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
+                          kind=MentoringKind.TRADITIONAL, status=MentorshipStatus.ACTIVE, started_at=START)
+        session.add(busy)
+        await session.flush()
+        session.add_all([Participant(mentorship_id=busy.id, person_id=ids[710], role=Role.MENTOR, confirmed_at=START),
+                         Participant(mentorship_id=busy.id, person_id=ids[704], role=Role.MENTEE, confirmed_at=START)])
+        await session.commit()
+        busy_id = busy.id
+    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
+             [(700, "Кира"), (701, "Анна"), (702, "Богдан"), (703, "Вера"), (704, "Глеб"), (711, "Лидия"),
+              (712, "Захар")]}
+    for user in users.values():  # they joined long ago: their chats with the bot exist
+        emulator.open_chat(user.id, user.first_name)
+
+    return Gymnasium(org_id, ids, busy_id, users)
+
+
+async def agreed_group(db, clock, w: Gymnasium) -> int:
+    """Лучшева Лидия's group of the three mentees, proposed by the curator and agreed by all (as the chat
+    does it: tested below). Returns its id."""
+    now = clock.now()
+    group_id = await as_person(db, 700, mentorships.propose, org_id=w.org_id, mentor_id=w.ids[711],
+                               mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
+                               kind=MentoringKind.GROUP, now=now, i18n=I18N)
+    for tid in (711, 701, 702, 703):
+        await as_person(db, tid, mentorships.respond, group_id, accept=True, now=now, i18n=I18N)
+    return group_id
+
+
+async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
+    """The agreed group with a 6-month program and three plan items (as the chat makes them: tested below).
+    Returns the group's and the program's ids."""
+    now = clock.now()
+    group_id = await agreed_group(db, clock, w)
+    program_id = await as_person(db, 711, mentorships.create_program, group_id,
+                                 goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now)
+    for activity, due, expected in PLAN:
+        await as_person(db, 711, mentorships.add_item, program_id, activity=activity, due=due, expected=expected, now=now)
+    return group_id, program_id
+
+
+PLAN = [("Посетить урок наставника", date(2026, 11, 25), "Анализ урока"),
+        ("Провести открытый урок", date(2026, 11, 26), "Самоанализ урока"),
+        ("Разработать КИМ", date(2026, 12, 30), "Комплект заданий")]

@@ -61,6 +61,8 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "ItemForm:expected": ("m1", {"program": ids["program"], "mentorship": pair, "activity": "Открытый урок",
                                      "due": "2026-12-20"}),
         "ItemDoneForm:note": ("m1", {"item": ids["item"], "mentorship": pair}),
+        "ItemEditForm:value": ("m1", {"item": ids["item"], "mentorship": pair, "field": "item_due"}),
+        "GoalsForm:goals": ("m1", {"mentorship": pair}),
         "HelpForm:text": ("e1", {"help_topic": None}),
         "HelpForm:comment": ("e1", {"help_rated": ids["request"]}),
         "MeetingForm:comment": ("e1", {"meeting": ids["meeting"]}),
@@ -68,6 +70,7 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "SurveyAnswering:question": ("e2", {"sv": ids["survey"], VOLATILE: {"SurveyProgress": {"question": 0}}}),
         "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], VOLATILE: {"SurveyProgress": {"question": 1}}}),
         "StaffForm:numbers": ("curator", {"staff_org": org}),
+        "CatalogueForm:title": ("curator", {"org": org, "topic": 0}),
     }
     name = state.state or ""
     if name in table:

@@ -3,7 +3,6 @@ a replacement and a completion, through the emulator; and what a stranger to the
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -22,7 +21,8 @@ from bot.services import mentorships as svc
 from bot.services.organizations import create_organization
 from db.models import (
     CompletionReason,
-    MentoringForm,
+    MeetingFormat,
+    MeetingLog,
     MentoringKind,
     Mentorship,
     MentorshipStatus,
@@ -34,75 +34,7 @@ from db.models import (
 )
 from tests.conftest import START
 from tests.emulator import ScriptedUser
-from tests.factories import I18N, as_person, seed, wait_text
-
-
-@dataclass
-class Gymnasium:
-    org_id: int
-    ids: dict  # person ids: "curator", and by Telegram id
-    busy_id: int  # Полнов's pair with Григорьев (he is at capacity)
-    users: dict[int, ScriptedUser]
-
-
-async def gymnasium(emulator, db) -> Gymnasium:
-    """Гимназия № 3: a curator, three mentees of two difficulties and one already paired, a mentor at capacity,
-    and two mentors with free places; every chat open."""
-    async with db() as session:
-        org_id = (await create_organization(session, "Гимназия № 3", "Europe/Moscow")).id
-    ids = {}
-    ids["curator"] = await seed(db, org_id, 700, "Куратор Кира Константиновна", Role.CURATOR)
-    for tid, name in [(701, "Алексеева Анна"), (702, "Борисов Богдан"), (703, "Васильева Вера")]:
-        ids[tid] = await seed(db, org_id, tid, name, Role.MENTEE, ["Инклюзия", "Оценивание"])
-    ids[704] = await seed(db, org_id, 704, "Григорьев Глеб", Role.MENTEE, ["Инклюзия"])
-    ids[710] = await seed(db, org_id, 710, "Полнов Пётр (занят)", Role.MENTOR, ["Инклюзия", "Оценивание"], 1)
-    ids[711] = await seed(db, org_id, 711, "Лучшева Лидия", Role.MENTOR, ["Инклюзия", "Оценивание"], 3)
-    ids[712] = await seed(db, org_id, 712, "Запасов Захар", Role.MENTOR, ["Инклюзия"], 5)
-    async with db() as session:  # Полнов already mentors Григорьев: he is at capacity
-        busy = Mentorship(organization_id=org_id, form=MentoringForm.TEACHER_TEACHER,
-                          kind=MentoringKind.TRADITIONAL, status=MentorshipStatus.ACTIVE, started_at=START)
-        session.add(busy)
-        await session.flush()
-        session.add_all([Participant(mentorship_id=busy.id, person_id=ids[710], role=Role.MENTOR, confirmed_at=START),
-                         Participant(mentorship_id=busy.id, person_id=ids[704], role=Role.MENTEE, confirmed_at=START)])
-        await session.commit()
-        busy_id = busy.id
-    users = {tid: ScriptedUser(emulator, tid, name) for tid, name in
-             [(700, "Кира"), (701, "Анна"), (702, "Богдан"), (703, "Вера"), (704, "Глеб"), (711, "Лидия"),
-              (712, "Захар")]}
-    for user in users.values():  # they joined long ago: their chats with the bot exist
-        emulator.open_chat(user.id, user.first_name)
-
-    return Gymnasium(org_id, ids, busy_id, users)
-
-
-async def agreed_group(db, clock, w: Gymnasium) -> int:
-    """Лучшева Лидия's group of the three mentees, proposed by the curator and agreed by all (as the chat
-    does it: tested below). Returns its id."""
-    now = clock.now()
-    group_id = await as_person(db, 700, svc.propose, org_id=w.org_id, mentor_id=w.ids[711],
-                               mentee_ids=[w.ids[701], w.ids[702], w.ids[703]], form=MentoringForm.TEACHER_TEACHER,
-                               kind=MentoringKind.GROUP, now=now, i18n=I18N)
-    for tid in (711, 701, 702, 703):
-        await as_person(db, tid, svc.respond, group_id, accept=True, now=now, i18n=I18N)
-    return group_id
-
-
-async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
-    """The agreed group with a 6-month program and three plan items (as the chat makes them: tested below).
-    Returns the group's and the program's ids."""
-    now = clock.now()
-    group_id = await agreed_group(db, clock, w)
-    program_id = await as_person(db, 711, svc.create_program, group_id,
-                                 goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now)
-    for activity, due, expected in PLAN:
-        await as_person(db, 711, svc.add_item, program_id, activity=activity, due=due, expected=expected, now=now)
-    return group_id, program_id
-
-
-PLAN = [("Посетить урок наставника", date(2026, 11, 25), "Анализ урока"),
-        ("Провести открытый урок", date(2026, 11, 26), "Самоанализ урока"),
-        ("Разработать КИМ", date(2026, 12, 30), "Комплект заданий")]
+from tests.factories import PLAN, agreed_group, as_person, group_with_program, gymnasium, seed, wait_text
 
 
 async def test_a_group_is_formed_from_the_ranking_and_begins_when_everyone_agrees(emulator, db, bot_app):
@@ -329,3 +261,30 @@ async def test_hostile_input_in_pairing_and_programs(emulator, db, bot_app, cloc
     assert "Отказ отправлен" in (await mentee.send("Пока не готова <к> работе & учёбе")).text
     notice = await wait_text(curator, "отказывается")
     assert "Пока не готова <к> работе & учёбе" in notice.text and "Ученица <script>" in notice.text
+
+
+async def test_a_pair_without_a_meeting_for_21_days_is_nudged_once_before_the_curator_hears_of_it(
+        emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator, anna, bogdan, vera, lidia, gleb = (w.users[tid] for tid in (700, 701, 702, 703, 711, 704))
+    emulator.open_chat(710, "Пётр")
+    group_id, _ = await group_with_program(db, clock, w)
+    async with db() as session:
+        session.add(MeetingLog(mentorship_id=group_id, logged_by_id=w.ids[711], held_on=date(2026, 11, 24),
+                               duration_minutes=45, format=MeetingFormat.IN_PERSON, topic="Знакомство",
+                               summary="Договорились о плане"))
+        await session.commit()
+    clock.advance(datetime(2026, 12, 15, 5, 0, tzinfo=timezone.utc) - clock.now())  # 08:00 in Moscow, day 21
+    await bot_app.backbone.scheduler.run_due()
+    await asyncio.sleep(0.3)
+    assert not [m for m in anna.messages() if "не было встреч" in (m.text or "")]  # not before 09:00
+    clock.advance(timedelta(hours=2))
+    await bot_app.backbone.scheduler.run_due()
+    for user in (lidia, anna, bogdan, vera):
+        notice = await wait_text(user, "не было встреч с 24.11.2026")
+        assert "Лучшева Лидия → Алексеева Анна, Борисов Богдан, Васильева Вера" in notice.text
+    await wait_text(gleb, "встреч в журнале пока нет")  # the other pair, quiet since it began on 23.11
+    await bot_app.backbone.scheduler.run_due()  # runs again: nobody is told twice
+    await asyncio.sleep(0.5)
+    assert sum("не было встреч" in (m.text or "") for m in anna.messages()) == 1
+    assert not [m for m in curator.messages() if "встреч" in (m.text or "")]  # the curator: at 30 days, in /summary

@@ -25,6 +25,7 @@ from db.models import (
     MentoringKind,
     MentorshipStatus,
     Organization,
+    Person,
     Role,
 )
 from tests.conftest import START, recorded_statements
@@ -36,7 +37,8 @@ SUMMARY_LINES = [
     "Наставляемые по категориям: молодой педагог — 3, новый педагог в коллективе — 1, опытный педагог, "
     "осваивающий новую технологию — 1",
     "• Доля педагогов в программах наставничества (МПн/МПо): 55,6% — 5 из 9 (по зарегистрированным в боте",
-    "• Доля молодых педагогов (до 35 лет), охваченных наставничеством (МПм/МПо): 50,0% — 2 из 4 (по",
+    "• Доля молодых педагогов (до 35 лет, в первые 3 года работы), охваченных наставничеством (МПм/МПо): "
+    "50,0% — 2 из 4 (по",
     "• Персонализированных программ: 3 (действуют: 2)",
     "• Действующих пар и групп: 2; формы: педагог – педагог — 2; виды: групповое — 1, традиционное (один на один) — 1",
     "• В этом месяце: встреч 2, часов 1,8; запросов о помощи 3, медиана до первого ответа 60 мин.",
@@ -105,6 +107,21 @@ async def test_a_curators_summary_has_every_figure_and_a_button_to_each_item_tha
 
 
 
+async def test_young_teachers_are_those_under_35_in_their_first_3_years(emulator, db, bot_app):
+    """Seed 001's МПм: a mentee under 35 with 5 years of work is not a young teacher; with 2 years, she is."""
+    w = await two_schools(emulator, db)
+    line = "охваченных наставничеством (МПм/МПо): {} — {} из {}"
+    assert line.format("50,0%", 2, 4) in (await w.curator.send("/summary")).text  # all four young ones: 2 years
+    async with db() as session:  # Борис Второй (in the group) has worked 5 years
+        await session.execute(update(Person).where(Person.id == w.a["e2"]).values(experience_years=5))
+        await session.commit()
+    assert line.format("33,3%", 1, 3) in (await w.curator.send("/summary")).text
+    async with db() as session:  # and Алина Первая's experience is unknown: not counted
+        await session.execute(update(Person).where(Person.id == w.a["e1"]).values(experience_years=None))
+        await session.commit()
+    assert line.format("0,0%", 0, 2) in (await w.curator.send("/summary")).text
+
+
 async def test_the_real_numbers_of_teachers_make_the_shares(emulator, db, bot_app):
     w = await two_schools(emulator, db)
     curator = w.curator
@@ -167,7 +184,7 @@ async def test_the_export_is_this_months_workbook_cell_by_cell_and_the_registry(
     registry = list(csv.reader(io.StringIO(emulator._files[documents[1].document["file_id"]].decode("utf-8-sig")),
                                delimiter=";"))
     assert registry[0][:3] == ["ФИО", "Роль", "Должность"] and len(registry) == 10
-    assert ["Алина Первая", "наставляемый", "учитель", "математика", "5", "Да", "молодой педагог", ""] in registry
+    assert ["Алина Первая", "наставляемый", "учитель", "математика", "2", "Да", "молодой педагог", ""] in registry
 
 
 

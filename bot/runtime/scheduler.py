@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.clock import Clock
 from bot.services.erasure import scrub_sent
 from bot.services.help_requests import escalate_due
+from bot.services.journal import send_quiet_nudges
 from bot.services.mentorships import send_plan_reminders
 from bot.services.notify import enqueue
 from bot.services.speed_sessions import send_reminders
@@ -239,6 +240,14 @@ async def plan_reminders_job() -> None:
     await _scan("plan reminders", send_plan_reminders)
 
 
+QUIET_PAIRS_JOB = "quiet-pairs"
+
+
+async def quiet_pairs_job() -> None:
+    """Every quarter of an hour: pairs with no meeting for 21 days are reminded (journal.send_quiet_nudges)."""
+    await _scan("quiet pairs", send_quiet_nudges)
+
+
 HELP_ESCALATION_JOB = "help-escalations"
 
 
@@ -293,6 +302,8 @@ def add_standing_jobs(scheduler: JobScheduler) -> None:
     first = scheduler.clock.now() + timedelta(minutes=1)
     scheduler.add_job(plan_reminders_job, IntervalTrigger(minutes=15, start_date=first),
                       id=PLAN_REMINDERS_JOB, replace_existing=True)
+    scheduler.add_job(quiet_pairs_job, IntervalTrigger(minutes=15, start_date=first),
+                      id=QUIET_PAIRS_JOB, replace_existing=True)
     scheduler.add_job(help_escalation_job, IntervalTrigger(minutes=5, start_date=first),
                       id=HELP_ESCALATION_JOB, replace_existing=True)
     scheduler.add_job(speed_reminders_job, IntervalTrigger(minutes=1, start_date=first),

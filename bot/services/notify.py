@@ -34,6 +34,7 @@ class Action(StrEnum):
     RATE_HELP = "help_rate"  # request, rating
     ANSWER_MENTORSHIP = "mentorship_answer"  # mentorship, accept
     ANSWER_EXTENSION = "extension_answer"  # extension, accept
+    SHOW_PROGRAM = "program_show"  # mentorship
     CONFIRM_MEETING = "meeting_confirm"  # meeting, comment
     JOIN_SPEED = "speed_join"  # session
     RATE_SPEED = "speed_rate"  # session, rating

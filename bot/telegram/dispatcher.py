@@ -14,6 +14,7 @@ from aiogram.types import ErrorEvent, LinkPreviewOptions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers import (
+    catalogue,
     common,
     consent,
     coordinators,
@@ -30,6 +31,7 @@ from bot.handlers import (
     surveys,
 )
 from bot.handlers.common import fallback
+from bot.handlers.mentorships import corrections as program_corrections
 from bot.i18n import I18n
 from bot.logs import exception_summary
 from bot.runtime.backbone import NotificationBackbone
@@ -99,8 +101,8 @@ def routers() -> list[Router]:
     """A fresh router per feature for every dispatcher (tests build many). common first (/cancel and /help
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
-    features = [common, onboarding, profile, consent, invites, registry, mentorships, journal, speed_sessions,
-                surveys, summary, coordinators, exports, help_requests, fallback]
+    features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
+                journal, speed_sessions, surveys, summary, coordinators, exports, help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -13,7 +13,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.MENTEE: ("ask", "program", "journal", "sessions", "surveys"),
     Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys"),
     Role.CURATOR: ("summary", "registry", "pair", "program", "journal", "requests", "sessions", "surveys", "export",
-                   "invite"),
+                   "catalogue", "invite"),
     Role.HEAD: ("summary", "registry", "program", "journal", "requests", "surveys", "export", "invite"),
     Role.COORDINATOR: ("summary", "export"),
 }

@@ -42,6 +42,10 @@ class ProgramAction(StrEnum):
     COMPLETE = "complete"
     ASK_REPLACE = "ask_replace"  # a participant asks the curator
     REPLACE = "replace"  # the curator replaces
+    CORRECT = "correct"  # a participant picks a plan item to correct
+    GOALS = "goals"  # a participant changes the goals
+    FORM = "form"  # the curator changes the form and the kind
+    HISTORY = "history"  # the program's changes
 
 
 class ProgramCb(CallbackData, prefix="pg"):
@@ -78,6 +82,31 @@ class ReplaceMentorCb(CallbackData, prefix="rm"):
     mentorship: int
     ground: ReplacementGround
     mentor: int
+
+
+class ItemEditAction(StrEnum):
+    MENU = "menu"
+    ACTIVITY = "activity"
+    DUE = "due"
+    EXPECTED = "expected"
+    DELETE = "delete"  # asks to confirm
+    DELETE_CONFIRMED = "deleted"
+
+
+class ItemEditCb(CallbackData, prefix="ie"):
+    item: int
+    action: ItemEditAction
+
+
+class FormChangeCb(CallbackData, prefix="fc"):
+    mentorship: int
+    form: MentoringForm
+
+
+class KindChangeCb(CallbackData, prefix="kc"):
+    mentorship: int
+    form: MentoringForm
+    kind: MentoringKind
 
 
 class ProgramMonthsCb(CallbackData, prefix="pl"):

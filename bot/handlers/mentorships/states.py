@@ -6,7 +6,7 @@ from datetime import date
 from aiogram.fsm.state import State, StatesGroup
 
 from bot.handlers.dialogs import Durable
-from db.models import MentoringForm
+from db.models import MentoringForm, ProgramChangeKind
 
 
 class PairForm(StatesGroup):
@@ -30,6 +30,14 @@ class ItemForm(StatesGroup):
 
 class ItemDoneForm(StatesGroup):
     note = State()  # data: ItemClosing
+
+
+class ItemEditForm(StatesGroup):
+    value = State()  # data: ItemEditing
+
+
+class GoalsForm(StatesGroup):
+    goals = State()  # data: GoalsEditing
 
 
 class PairBuilding(Durable):
@@ -57,4 +65,14 @@ class ItemDraft(Durable):
 
 class ItemClosing(Durable):
     item: int = 0
+    mentorship: int = 0
+
+
+class ItemEditing(Durable):
+    item: int = 0
+    mentorship: int = 0
+    field: ProgramChangeKind = ProgramChangeKind.ITEM_ACTIVITY
+
+
+class GoalsEditing(Durable):
     mentorship: int = 0

@@ -4,15 +4,20 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.handlers.mentorships.callbacks import (
+    FormChangeCb,
     ItemDoneCb,
+    ItemEditAction,
+    ItemEditCb,
+    KindChangeCb,
     ProgramAction,
     ProgramCb,
 )
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
 from bot.services import mentorships as svc
+from bot.services.dates import local_time
 from bot.services.message_split import visible_length
-from db.models import MentorshipStatus, Role
+from db.models import MentoringForm, MentoringKind, MentorshipStatus, Role
 
 CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
 
@@ -84,10 +89,73 @@ def program_actions(t: Translator, v: svc.MentorshipView) -> InlineKeyboardMarku
                 if not item.done:
                     buttons.append((f"✅ {n}. {item.activity}", ItemDoneCb(item=item.id).pack()))
             buttons.append((t.plain("btn.item_add"), ProgramCb(mentorship=v.id, action=ProgramAction.ITEM).pack()))
+            if any(not item.done for item in v.items):
+                buttons.append((t.plain("btn.plan_correct"),
+                                ProgramCb(mentorship=v.id, action=ProgramAction.CORRECT).pack()))
+            buttons.append((t.plain("btn.goals_change"), ProgramCb(mentorship=v.id, action=ProgramAction.GOALS).pack()))
             buttons.append((t.plain("btn.extend"), ProgramCb(mentorship=v.id, action=ProgramAction.EXTEND).pack()))
     buttons.append((t.plain("btn.complete"), ProgramCb(mentorship=v.id, action=ProgramAction.COMPLETE).pack()))
     if participant:
         buttons.append((t.plain("btn.ask_replace"), ProgramCb(mentorship=v.id, action=ProgramAction.ASK_REPLACE).pack()))
     else:
         buttons.append((t.plain("btn.replace"), ProgramCb(mentorship=v.id, action=ProgramAction.REPLACE).pack()))
+        buttons.append((t.plain("btn.form_change"), ProgramCb(mentorship=v.id, action=ProgramAction.FORM).pack()))
+    buttons.append((t.plain("btn.program_history"), ProgramCb(mentorship=v.id, action=ProgramAction.HISTORY).pack()))
     return from_pairs(buttons[:40])
+
+
+def back_to_program(t: Translator, mentorship_id: int) -> tuple[str, str]:
+    return t.plain("btn.to_program"), ProgramCb(mentorship=mentorship_id, action=ProgramAction.SHOW).pack()
+
+
+def correct_list(t: Translator, v: svc.MentorshipView) -> tuple[str, InlineKeyboardMarkup]:
+    """The plan's items still open, to pick one to correct (done ones are a record and stay)."""
+    buttons = [(f"✏️ {n}. {shorten(item.activity, 50)}", ItemEditCb(item=item.id, action=ItemEditAction.MENU).pack())
+               for n, item in enumerate(v.items, start=1) if not item.done]
+    return t("correct.pick_item"), from_pairs(buttons[:30] + [back_to_program(t, v.id)])
+
+
+def item_menu(t: Translator, card: svc.ItemCard) -> tuple[str, InlineKeyboardMarkup]:
+    text = t("correct.item", activity=shorten(card.activity, 600), due=card.due_date.strftime("%d.%m.%Y"),
+             expected=shorten(card.expected_result, 600))
+    actions = [(t.plain("btn.item_activity"), ItemEditAction.ACTIVITY), (t.plain("btn.item_due"), ItemEditAction.DUE),
+               (t.plain("btn.item_expected"), ItemEditAction.EXPECTED), (t.plain("btn.item_delete"), ItemEditAction.DELETE)]
+    return text, from_pairs([(label, ItemEditCb(item=card.id, action=a).pack()) for label, a in actions]
+                            + [back_to_program(t, card.mentorship_id)], 2)
+
+
+def delete_confirm(t: Translator, card: svc.ItemCard) -> tuple[str, InlineKeyboardMarkup]:
+    return t("correct.confirm_delete", activity=shorten(card.activity, 300)), from_pairs([
+        (t.plain("btn.item_delete_yes"), ItemEditCb(item=card.id, action=ItemEditAction.DELETE_CONFIRMED).pack()),
+        (t.plain("btn.no"), ItemEditCb(item=card.id, action=ItemEditAction.MENU).pack())], 2)
+
+
+def form_choice(t: Translator, v: svc.MentorshipView) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [(("• " if f == v.form else "") + t.plain(f"form.{f.value}"), FormChangeCb(mentorship=v.id, form=f).pack())
+               for f in MentoringForm]
+    return t("correct.pick_form"), from_pairs(buttons + [back_to_program(t, v.id)])
+
+
+def kind_choice(t: Translator, v: svc.MentorshipView, form: MentoringForm) -> tuple[str, InlineKeyboardMarkup]:
+    group = len(v.mentees) > 1
+    kinds = [k for k in MentoringKind if group or k != MentoringKind.GROUP]
+    buttons = [(("• " if k == v.kind else "") + t.plain(f"kind.{k.value}"),
+                KindChangeCb(mentorship=v.id, form=form, kind=k).pack()) for k in kinds]
+    return t("correct.pick_kind", form=t.plain(f"form.{form.value}")), from_pairs(buttons + [back_to_program(t, v.id)])
+
+
+def history_text(t: Translator, v: svc.MentorshipView, entries: list[svc.ChangeEntry],
+                 total: int) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("correct.history_title")]
+    for entry in entries:
+        lines.append(t("correct.history_line", at=local_time(entry.changed_at, v.timezone), author=entry.author)
+                     + " " + svc.change_line(t, entry))
+    if not entries:
+        lines.append(t("correct.history_empty"))
+    elif total > len(entries):
+        lines.append(t("correct.history_more", count=total - len(entries)))
+    text = "\n".join(lines)
+    while visible_length(text) > CARD_BUDGET and len(lines) > 2:
+        lines.pop(-1)
+        text = "\n".join(lines)
+    return text, from_pairs([back_to_program(t, v.id)])

@@ -3,7 +3,8 @@ commented by the mentees; the curator sees every journal and the pairs that have
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,8 +14,10 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import queries
 from bot.services.journal.queries import JOURNAL_COMMENTS, JOURNAL_PAGE, JOURNAL_TOTALS, PAGE
 from bot.services.mentorships import (
+    REMINDER_HOUR,
     MentorshipView,
     clean_text,
+    describe,
     load_mentorship,
     local_today,
     my_mentorships,
@@ -23,14 +26,15 @@ from bot.services.mentorships import (
 )
 from bot.services.notify import Action, Button, Buttons, tell
 from bot.services.numbers import is_whole
-from bot.services.people import CURATORS, current_mentor, named_participants, pair_titles
+from bot.services.people import CURATORS, current_mentees, current_mentor, named_participants, pair_titles
 from db.models import MeetingConfirmation, MeetingFormat, MeetingLog, MentorshipStatus, Organization, Role
 from db.repositories import plain_rows
 
 DURATION_MAX = 600
 
 
-QUIET_DAYS = 30
+QUIET_DAYS = 30  # the curator is told (the summary, the digest)
+NUDGE_DAYS = 21  # the pair itself is reminded first
 
 
 @dataclass
@@ -228,6 +232,29 @@ async def quiet_pairs(session: AsyncSession, actor: Actor, org_id: int, now: dat
     rows = await queries.quiet_since(session, org_id, since)
     titles = await pair_titles(session, [mentorship_id for mentorship_id, _ in rows])
     return [(mentorship_id, titles[mentorship_id], last_date) for mentorship_id, last_date in rows]
+
+
+async def send_quiet_nudges(session: AsyncSession, now: datetime, i18n: I18n) -> int:
+    """From 09:00 local time, a pair or group with no meeting for 21 days (counted from its start when
+    it has had none) gets a gentle reminder, once for each quiet spell: a meeting logged starts a new
+    one. The curator hears of it at 30 days, in the summary and the digest. Returns the notices queued."""
+    rows = await queries.quiet_everywhere(session, now.date() - timedelta(days=NUDGE_DAYS - 1))
+    sent = 0
+    for mentorship_id, last, started_at, zone in rows:
+        local = now.astimezone(ZoneInfo(zone))
+        since = last or (started_at.astimezone(ZoneInfo(zone)).date() if started_at else None)
+        if since is None or local.time() < time(REMINDER_HOUR) or (local.date() - since).days < NUDGE_DAYS:
+            continue
+        m = await load_mentorship(session, mentorship_id, with_program=False)
+        key = "journal.quiet_nudge" if last else "journal.quiet_nudge_none"
+        for p in [current_mentor(m), *current_mentees(m)]:
+            if p is not None:
+                await tell(session, p.person, key, now, i18n, since=since.strftime("%d.%m.%Y"), days=NUDGE_DAYS,
+                           dedup_key=f"quiet:{m.id}:{since.isoformat()}:{p.person_id}",
+                           **describe(m, i18n, p.person.locale))
+                sent += 1
+    await session.commit()
+    return sent
 
 
 async def zone_of_pair(session: AsyncSession, mentorship_id: int) -> str:

@@ -79,6 +79,19 @@ async def quiet_since(session: AsyncSession, org_id: int, since: date) -> Sequen
             (last.c.last.is_(None)) | (last.c.last < since)).order_by(Mentorship.id))).all()
 
 
+async def quiet_everywhere(session: AsyncSession, before: date) -> Sequence[Row]:
+    """(pair id, its last meeting or None, when it started, its zone) of every active pair and group whose
+    last meeting, or start when it has none, is before `before`."""
+    last = select(MeetingLog.mentorship_id, func.max(MeetingLog.held_on).label("last")).group_by(
+        MeetingLog.mentorship_id).subquery()
+    return (await session.execute(
+        select(Mentorship.id, last.c.last, Mentorship.started_at, Organization.timezone)
+        .outerjoin(last, last.c.mentorship_id == Mentorship.id)
+        .join(Organization, Organization.id == Mentorship.organization_id)
+        .where(Mentorship.status == MentorshipStatus.ACTIVE,
+               last.c.last.is_(None) | (last.c.last < before)).order_by(Mentorship.id))).all()
+
+
 async def zone_of_pair(session: AsyncSession, mentorship_id: int) -> str:
     """The time zone of the pair's organisation, in which its meetings are dated."""
     zone = await session.scalar(select(Organization.timezone).join(

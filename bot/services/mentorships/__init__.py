@@ -4,14 +4,27 @@ Every function checks who is acting: curators (and heads) of the organisation fo
 see everything there; the mentor and mentees of a mentorship see and work on its program.
 Notifications to other people go into the outbox in the same transaction.
 
-pairs: forming, the ranking, confirmations, a pair's card; programs: the plan; completion: completing,
+pairs: forming, the ranking, confirmations, a pair's card; programs: the plan; corrections: edits
+of the plan, the goals, the form and kind, kept in the program's history; completion: completing,
 replacing the mentor, leaving; reminders; history; notices: what people are told; rules and queries
 beside them. The names the handlers use are here.
 """
 from __future__ import annotations
 
 from bot.services.mentorships.completion import complete, leave_all, replace_mentor, request_replacement
+from bot.services.mentorships.corrections import (
+    ChangeEntry,
+    ItemCard,
+    change_form_kind,
+    change_goals,
+    change_line,
+    changes,
+    delete_item,
+    edit_item,
+    item_card,
+)
 from bot.services.mentorships.history import HistoryEntry, history_for
+from bot.services.mentorships.notices import describe
 from bot.services.mentorships.pairs import (
     MentorshipView,
     MentorSuggestion,
@@ -36,10 +49,21 @@ from bot.services.mentorships.programs import (
 )
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.reminders import send_plan_reminders
-from bot.services.mentorships.rules import ALLOWED_REASONS, MAX_GROUP, clean_text, local_today
+from bot.services.mentorships.rules import ALLOWED_REASONS, MAX_GROUP, REMINDER_HOUR, clean_text, local_today
 
 __all__ = [
     "ALLOWED_REASONS",
+    "REMINDER_HOUR",
+    "describe",
+    "ChangeEntry",
+    "ItemCard",
+    "change_form_kind",
+    "change_goals",
+    "change_line",
+    "changes",
+    "delete_item",
+    "edit_item",
+    "item_card",
     "load_mentorship",
     "HistoryEntry",
     "MAX_GROUP",

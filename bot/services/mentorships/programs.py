@@ -33,7 +33,7 @@ from db.models import (
 )
 
 
-async def _open_item(session: AsyncSession, actor: Actor, item_id: int) -> tuple[PlanItem, Mentorship]:
+async def open_item(session: AsyncSession, actor: Actor, item_id: int) -> tuple[PlanItem, Mentorship]:
     """A plan item not yet done, of an active program the actor takes part in (not as curator)."""
     item = await session.get(PlanItem, item_id)
     if item is None:
@@ -50,7 +50,7 @@ async def _open_item(session: AsyncSession, actor: Actor, item_id: int) -> tuple
 
 async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> int:
     """The mentorship of a plan item the actor may mark done (a current participant)."""
-    return (await _open_item(session, actor, item_id))[1].id
+    return (await open_item(session, actor, item_id))[1].id
 
 
 async def create_program(session: AsyncSession, actor: Actor, mentorship_id: int, *, goals: str, months: int,
@@ -112,7 +112,7 @@ async def add_item(session: AsyncSession, actor: Actor, program_id: int, *, acti
 
 async def complete_item(session: AsyncSession, actor: Actor, item_id: int, *, note: str | None,
                         now: datetime) -> None:
-    item, _ = await _open_item(session, actor, item_id)
+    item, _ = await open_item(session, actor, item_id)
     item.done_at = now
     item.completion_note = clean_text(note) if note else None
     await session.commit()

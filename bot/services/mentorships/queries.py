@@ -9,11 +9,13 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
+    func,
     literal,
     null,
     select,
     type_coerce,
     union_all,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from bot.services.errors import NotFound
 from bot.services.people import OPEN, has_current_mentor, named_select
 from db.models import (
+    MeetingLog,
     Membership,
     MembershipTopic,
     Mentorship,
@@ -30,6 +33,7 @@ from db.models import (
     Person,
     PlanItem,
     Program,
+    ProgramChange,
     ReplacementRequest,
     Role,
     Topic,
@@ -204,3 +208,23 @@ async def items_due_by(session: AsyncSession, until: date) -> Sequence[Row]:
         .join(Organization, Mentorship.organization_id == Organization.id)
         .where(Mentorship.status == MentorshipStatus.ACTIVE, PlanItem.done_at.is_(None),
                PlanItem.due_date <= until))).all()
+
+
+# ------------------------------------------------------------------ corrections and their history
+async def person_name(session: AsyncSession, person_id: int) -> str | None:
+    return await session.scalar(select(Person.full_name).where(Person.id == person_id))
+
+
+async def unlink_meetings(session: AsyncSession, item_id: int) -> None:
+    """Meetings that advanced a plan item keep their record when the item is deleted."""
+    await session.execute(update(MeetingLog).where(MeetingLog.plan_item_id == item_id).values(plan_item_id=None))
+
+
+async def program_changes(session: AsyncSession, mentorship_id: int, limit: int) -> tuple[Sequence[Row], int]:
+    """The latest changes (ProgramChange, the author's name), newest first, and how many there are."""
+    rows = (await session.execute(select(ProgramChange, Person.full_name).outerjoin(
+        Person, Person.id == ProgramChange.changed_by_id).where(ProgramChange.mentorship_id == mentorship_id)
+        .order_by(ProgramChange.changed_at.desc(), ProgramChange.id.desc()).limit(limit))).all()
+    total = await session.scalar(select(func.count()).select_from(ProgramChange).where(
+        ProgramChange.mentorship_id == mentorship_id)) or 0
+    return rows, total

@@ -37,8 +37,9 @@ async def addressed_mentees(session: AsyncSession, org_id: int, audience: str) -
 
 
 async def catalogue(session: AsyncSession, org_id: int) -> list[tuple[int, str]]:
-    rows = await session.execute(select(Topic.id, Topic.title).where(Topic.organization_id == org_id)
-                                 .order_by(Topic.position))
+    """The difficulties a session's audience may be chosen by (the retired ones are offered no more)."""
+    rows = await session.execute(select(Topic.id, Topic.title).where(
+        Topic.organization_id == org_id, Topic.archived.is_(False)).order_by(Topic.position))
     return [(topic_id, title) for topic_id, title in rows]
 
 

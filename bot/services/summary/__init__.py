@@ -69,7 +69,7 @@ class Indicators:
     teachers_total: int = 0  # МПо: the organisation's setting, or the registered teachers
     teachers_total_set: bool = True  # False when any organisation counted registered people instead
     teachers_in_programs: int = 0  # МПн
-    young_total: int = 0  # young teachers (under 35)
+    young_total: int = 0  # young teachers: under 35, in the first 3 years of work (seed 001)
     young_total_set: bool = True
     young_covered: int = 0  # МПм: young teachers who are mentees of an active pair or group
     programs: int = 0  # personalised programs developed

@@ -46,6 +46,10 @@ def _distinct_where(condition: Any, value: Any) -> Any:
 
 # The indicators' statements, built once with bound parameters (building them cost more than running
 # them): `ids` the organisations; `first_day`, `start` a month's first day and instant; `now`.
+# A young teacher as seed 001 counts МПм: under 35 and in the first 3 years of work (an unknown experience
+# is not counted)
+YOUNG_EXPERIENCE_MAX = 3
+YOUNG = and_(Person.under_35.is_(True), Person.experience_years <= YOUNG_EXPERIENCE_MAX)
 _MEMBER = and_(_ids(Membership.organization_id), Membership.ended_at.is_(None))
 
 
@@ -71,13 +75,13 @@ MENTEES_BY_CATEGORY = (select(Membership.organization_id, Membership.mentee_cate
 
 
 REGISTERED = (select(Membership.organization_id, func.count(func.distinct(Membership.person_id)),
-                     _distinct_where(Person.under_35.is_(True), Membership.person_id))
+                     _distinct_where(YOUNG, Membership.person_id))
               .join(Person, Person.id == Membership.person_id)
               .where(_MEMBER, Membership.role.in_(TEACHER_ROLES)).group_by(Membership.organization_id))
 
 
 IN_PROGRAMS = (select(Mentorship.organization_id, func.count(func.distinct(Participant.person_id)),
-                      _distinct_where(and_(Participant.role == Role.MENTEE, Person.under_35.is_(True)),
+                      _distinct_where(and_(Participant.role == Role.MENTEE, YOUNG),
                                       Participant.person_id))
                .join(Participant, Participant.mentorship_id == Mentorship.id)
                .join(Person, Person.id == Participant.person_id)

@@ -170,8 +170,8 @@ def indicators_text(t: Translator, ind: Any) -> str:
     return "\n".join(lines)
 
 
-ATTENTION_SECTIONS = ("without_mentor", "overdue_items", "unanswered_requests", "quiet_pairs", "ending_programs",
-                      "unreachable")
+ATTENTION_SECTIONS = ("without_mentor", "unpaired_mentees", "candidates", "no_program", "overdue_items", "unanswered_requests",
+                      "quiet_pairs", "ending_programs", "unreachable")
 
 
 def attention_text(t: Translator, att: Any) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +116,8 @@ class Organization(Base):
     digest_weekday: Mapped[int | None] = mapped_column(Integer, default=0, server_default="0")
     digest_hour: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last digest's slot
+    # mentors are offered in /pair only once the curator has admitted them (seed 000 §4.1, 003 §4)
+    mentor_selection: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topics: Mapped[list[Topic]] = relationship(
@@ -186,7 +189,10 @@ class Membership(Base):
     # mentor part: how many mentees the mentor can take at once
     capacity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # left the organisation (or the role)
+    absent_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a long absence the curator recorded
+    # a mentor candidate admitted by the curator (seed 000 §4.1, 003 §4): offered in /pair from then on
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship()
@@ -317,6 +323,7 @@ class MentoringKind(str, enum.Enum):
 class MentorshipStatus(str, enum.Enum):
     PROPOSED = "proposed"  # waiting for the mentor's and every mentee's consent
     ACTIVE = "active"
+    PAUSED = "paused"  # a participant's long absence (seed 004 §III.9.2): the program kept, no reminders
     DECLINED = "declined"
     COMPLETED = "completed"
 
@@ -328,6 +335,7 @@ class CompletionReason(str, enum.Enum):
     MENTOR_INITIATIVE = "mentor_initiative"
     MENTEE_INITIATIVE = "mentee_initiative"
     CURATOR_FORCE_MAJEURE = "curator_force_majeure"
+    DISMISSAL_TRANSFER = "dismissal_transfer"  # the mentor (or the last mentee) left the organisation
 
 
 class ReplacementGround(str, enum.Enum):
@@ -358,6 +366,8 @@ class Mentorship(Base):
     completion_reason: Mapped[CompletionReason | None] = mapped_column(
         _str_enum(CompletionReason, "completion_reason"))
     end_note: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # whose absence paused it
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="mentorship", order_by="Participant.id")
@@ -420,6 +430,30 @@ class PlanItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="items")
+
+
+class TrainingKind(str, enum.Enum):
+    """How a mentor was prepared (seed 000 §4.1, 003 §4: selection and training of mentors)."""
+
+    ORIENTATION = "orientation"  # установочная сессия
+    COURSE = "course"  # курсы повышения квалификации
+    SEMINAR = "seminar"
+    SPEED_SESSION = "speed_session"
+
+
+class MentorTraining(Base):
+    """A training a mentor took, as the curator recorded it; shown on the mentor's card."""
+
+    __tablename__ = "mentor_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    kind: Mapped[TrainingKind] = mapped_column(_str_enum(TrainingKind, "training_kind"))
+    title: Mapped[str | None] = mapped_column(Text)  # the course's or seminar's name
+    held_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ProgramChangeKind(str, enum.Enum):

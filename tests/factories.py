@@ -51,17 +51,18 @@ from tests.emulator.server import StoredMessage
 
 async def add_person(session, org_id: int, telegram_id: int, name: str, role: Role, *, topics: Sequence[str] = (),
                      capacity: int | None = None, young: bool = True, at: datetime = START,
-                     created: datetime | None = None) -> int:
+                     created: datetime | None = None, admitted: bool = True) -> int:
     """A registered person with a completed profile (`at`) and one membership, flushed in the caller's
     transaction (the caller commits: a benchmark adds hundreds in one). `created`: when the rows were
-    written (the database's clock when not given)."""
+    written (the database's clock when not given); `admitted`: a mentor the curator has admitted."""
     stamp = {"created_at": created} if created else {}
     person = Person(telegram_id=telegram_id, full_name=name, search_name=normalize_name(name),
                     position="учитель", subject="математика", experience_years=5, under_35=young,
                     profile_completed_at=at, **stamp)
     session.add(person)
     await session.flush()
-    membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity, **stamp)
+    membership = Membership(person_id=person.id, organization_id=org_id, role=role, capacity=capacity, **stamp,
+                            approved_at=at if role == Role.MENTOR and admitted else None)
     session.add(membership)
     await session.flush()
     for title in topics:

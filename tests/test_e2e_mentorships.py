@@ -288,3 +288,24 @@ async def test_a_pair_without_a_meeting_for_21_days_is_nudged_once_before_the_cu
     await asyncio.sleep(0.5)
     assert sum("не было встреч" in (m.text or "") for m in anna.messages()) == 1
     assert not [m for m in curator.messages() if "встреч" in (m.text or "")]  # the curator: at 30 days, in /summary
+
+
+async def test_on_1_september_the_curator_is_asked_to_review_the_bank_once(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator = w.users[700]
+    emulator.open_chat(710, "Пётр")
+    clock.advance(datetime(2027, 9, 1, 5, 30, tzinfo=timezone.utc) - clock.now())  # 08:30 in Moscow
+    await bot_app.backbone.scheduler.run_due()
+    await asyncio.sleep(0.3)
+    assert not [m for m in curator.messages() if "учебный год" in (m.text or "")]
+    clock.advance(timedelta(hours=1))
+    await bot_app.backbone.scheduler.run_due()
+    review = await wait_text(curator, "Гимназия № 3: начинается 2027/2028 учебный год")
+    assert "Наставляемые без пары: 3" in review.text  # Анна, Богдан, Вера; Глеб is paired
+    assert "Наставников: 3, из них без свободных мест: 1; свободных мест всего: 8" in review.text
+    clock.advance(timedelta(hours=2))
+    await bot_app.backbone.scheduler.run_due()
+    await asyncio.sleep(0.3)
+    assert sum("учебный год" in (m.text or "") for m in curator.messages()) == 1
+    await curator.press("Наставляемые", review)
+    assert "Алексеева Анна" in " ".join(curator.buttons())

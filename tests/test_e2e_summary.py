@@ -30,7 +30,15 @@ from db.models import (
 )
 from tests.conftest import START, recorded_statements
 from tests.emulator import ScriptedUser
-from tests.factories import as_person, school_pair, school_person, school_request, seed_school, wait_text
+from tests.factories import (
+    as_person,
+    open_school_chats,
+    school_pair,
+    school_person,
+    school_request,
+    seed_school,
+    wait_text,
+)
 
 SUMMARY_LINES = [
     "Участники: наставляемых 5, наставников 2, кураторов 1, руководителей 1",
@@ -49,6 +57,7 @@ SUMMARY_LINES = [
     "💤 Пары и группы без встреч 30 дней: 1",
     "📅 Программы, которые заканчиваются в ближайшие 30 дней: 1",
     "🚫 Недоступны (заблокировали бота): 1",
+    "🧑‍🎓 Наставляемые без пары (ждут наставника): 2",
 ]
 
 
@@ -104,6 +113,11 @@ async def test_a_curators_summary_has_every_figure_and_a_button_to_each_item_tha
     card = (await curator.send("/summary")).messages[0]
     reply = await curator.press(lambda label: label.startswith("🚫"), card)
     assert "Дарья Пятая" in reply.text
+    card = (await curator.send("/summary")).messages[0]
+    unpaired = [label for label in curator.buttons(card) if label.startswith("🧑‍🎓")]
+    assert unpaired == ["🧑‍🎓 Глеб Четвёртый", "🧑‍🎓 Дарья Пятая"]  # his pair ended on 23.11, she joined later
+    reply = await curator.press("🧑‍🎓 Дарья Пятая", card)
+    assert "Наставники для: Дарья Пятая" in reply.text  # one press from the list to pairing her
 
 
 
@@ -223,8 +237,8 @@ async def test_weekly_digest_at_each_organisations_local_time(emulator, db, bot_
     moscow, _ = await seed_school(db, "Школа в Москве", "Europe/Moscow", 2100)
     vladivostok, _ = await seed_school(db, "Школа во Владивостоке", "Asia/Vladivostok", 2300)
     users = {tid: ScriptedUser(emulator, tid, name) for tid, name in [(2100, "Москва"), (2300, "Владивосток")]}
-    for user in users.values():
-        emulator.open_chat(user.id, user.first_name)
+    for base in (2100, 2300):  # everyone has started the bot: the quiet pairs' nudges reach them too
+        open_school_chats(emulator, base)
     msk, vvo = users[2100], users[2300]
 
     def digests(user: ScriptedUser) -> list:
@@ -302,8 +316,8 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
         with recorded_statements(session) as statements:
             att = await summary.attention(session, org, START)
             ind = (await summary.indicators(session, [org], START))[org_id]
-    # six lists and the pairs' names; the figures: nine for all organisations, three per time zone
-    assert len(statements) == 7 + 9 + 3, statements
+    # nine lists and the pairs' names; the figures: nine for all organisations, three per time zone
+    assert len(statements) == 10 + 9 + 3, statements
     assert ind.help_open == 9 and ind.help_overdue == 8 and ind.help_month == 10  # not closed; open, late; this month
 
     count, shown = att.unanswered_requests
@@ -317,3 +331,6 @@ async def test_attention_counts_every_item_shows_the_first_few_and_names_each_pa
     assert att.overdue_items[1][0].text == "Наставник Первый → Алина Первая: Открытый урок"
     assert att.ending_programs[0] == 1 and att.ending_programs[1][0].text == "Наставник Первый → Алина Первая"
     assert att.unreachable[0] == 1 and att.unreachable[1][0].text == "Дарья Пятая"
+    assert att.unpaired_mentees[0] == 0  # every mentee is in a pair now
+    count, shown = att.no_program  # the six pairs added here have none
+    assert count == 6 and len(shown) == ATTENTION_SHOWN and {item.text for item in shown} <= set(quiet.values())

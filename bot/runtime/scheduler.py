@@ -39,7 +39,7 @@ from bot.services.journal import send_quiet_nudges
 from bot.services.mentorships import send_plan_reminders
 from bot.services.notify import enqueue
 from bot.services.speed_sessions import send_reminders
-from bot.services.summary import send_due_digests
+from bot.services.summary import send_due_digests, send_school_year_reviews
 from bot.services.surveys import send_due
 from db.engine import checkpoint
 from db.models import scheduler_jobs
@@ -248,6 +248,14 @@ async def quiet_pairs_job() -> None:
     await _scan("quiet pairs", send_quiet_nudges)
 
 
+SCHOOL_YEAR_JOB = "school-year"
+
+
+async def school_year_job() -> None:
+    """Every hour: on 1 September the curators review the bank (summary.send_school_year_reviews)."""
+    await _scan("school year", send_school_year_reviews)
+
+
 HELP_ESCALATION_JOB = "help-escalations"
 
 
@@ -304,6 +312,8 @@ def add_standing_jobs(scheduler: JobScheduler) -> None:
                       id=PLAN_REMINDERS_JOB, replace_existing=True)
     scheduler.add_job(quiet_pairs_job, IntervalTrigger(minutes=15, start_date=first),
                       id=QUIET_PAIRS_JOB, replace_existing=True)
+    scheduler.add_job(school_year_job, IntervalTrigger(hours=1, start_date=first),
+                      id=SCHOOL_YEAR_JOB, replace_existing=True)
     scheduler.add_job(help_escalation_job, IntervalTrigger(minutes=5, start_date=first),
                       id=HELP_ESCALATION_JOB, replace_existing=True)
     scheduler.add_job(speed_reminders_job, IntervalTrigger(minutes=1, start_date=first),

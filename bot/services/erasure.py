@@ -2,7 +2,8 @@
 
 Besides the person's own row (consent.py), their name, texts and Telegram id are in other rows: the
 outbox (messages to them, and messages to others that name them, quote them or copy their files), their
-help requests and rating comments, their comments on meetings, their dialog state. All of it goes, in
+help requests and rating comments, their comments on meetings, the trainings recorded for them (a mentor),
+their dialog state. All of it goes, in
 the withdrawal's transaction; SQLite's `secure_delete` zeroes what is deleted, and the WAL is
 checkpointed and truncated right after the commit (db.engine.checkpoint).
 
@@ -21,6 +22,7 @@ from db.models import (
     DialogState,
     HelpRequest,
     MeetingConfirmation,
+    MentorTraining,
     Notification,
     NotificationStatus,
     Person,
@@ -37,6 +39,7 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
         text="", rating_comment=None, attachment_chat_id=None, attachment_message_id=None))
     await session.execute(update(MeetingConfirmation).where(MeetingConfirmation.person_id == person.id)
                           .values(comment=None))
+    await session.execute(delete(MentorTraining).where(MentorTraining.person_id == person.id))
     about = [Notification.person_id == person.id]
     if person.telegram_id is not None:
         tg = person.telegram_id

@@ -31,7 +31,9 @@ from bot.handlers import (
     surveys,
 )
 from bot.handlers.common import fallback
+from bot.handlers.mentorships import absence as program_absence
 from bot.handlers.mentorships import corrections as program_corrections
+from bot.handlers.mentorships import selection as mentor_selection
 from bot.i18n import I18n
 from bot.logs import exception_summary
 from bot.runtime.backbone import NotificationBackbone
@@ -102,7 +104,8 @@ def routers() -> list[Router]:
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
     features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
-                journal, speed_sessions, surveys, summary, coordinators, exports, help_requests, fallback]
+                program_absence, mentor_selection, journal, speed_sessions, surveys, summary, coordinators, exports,
+                help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.handlers.help_requests.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.handlers.journal.callbacks import MeetingConfirmCb
 from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb, ProgramAction, ProgramCb
+from bot.handlers.registry.callbacks import RegistryCb, RegistryFilter
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedCb, SpeedFeedbackCb
 from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
 from bot.services.notify import Action, buttons_from
@@ -24,6 +25,8 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.ANSWER_MENTORSHIP: lambda a: MentorshipAnswerCb(mentorship=a["mentorship"], accept=a["accept"]),
     Action.ANSWER_EXTENSION: lambda a: ExtensionAnswerCb(extension=a["extension"], accept=a["accept"]),
     Action.SHOW_PROGRAM: lambda a: ProgramCb(mentorship=a["mentorship"], action=ProgramAction.SHOW),
+    Action.REGISTRY_MENTEES: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTEE, page=0, search=False),
+    Action.REGISTRY_MENTORS: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTOR, page=0, search=False),
     Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
     Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action=SpeedAction.JOIN),
     Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround
+from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround, TrainingKind
 
 
 class PairMenteeCb(CallbackData, prefix="pm"):
@@ -107,6 +107,36 @@ class KindChangeCb(CallbackData, prefix="kc"):
     mentorship: int
     form: MentoringForm
     kind: MentoringKind
+
+
+class AbsenceAction(StrEnum):
+    MENU = "menu"
+    PAUSE = "pause"  # a long absence begins
+    RETURN = "return"
+    DEPART = "depart"  # asks to confirm
+    DEPART_CONFIRMED = "departed"
+
+
+class AbsenceCb(CallbackData, prefix="ab"):
+    org: int
+    person: int
+    action: AbsenceAction
+
+
+class AdmitCb(CallbackData, prefix="ad"):
+    org: int
+    person: int
+
+
+class TrainingCb(CallbackData, prefix="tr"):  # choose the kind
+    org: int
+    person: int
+
+
+class TrainingKindCb(CallbackData, prefix="tk"):
+    org: int
+    person: int
+    kind: TrainingKind
 
 
 class ProgramMonthsCb(CallbackData, prefix="pl"):

@@ -6,7 +6,7 @@ from datetime import date
 from aiogram.fsm.state import State, StatesGroup
 
 from bot.handlers.dialogs import Durable
-from db.models import MentoringForm, ProgramChangeKind
+from db.models import MentoringForm, ProgramChangeKind, TrainingKind
 
 
 class PairForm(StatesGroup):
@@ -38,6 +38,10 @@ class ItemEditForm(StatesGroup):
 
 class GoalsForm(StatesGroup):
     goals = State()  # data: GoalsEditing
+
+
+class TrainingForm(StatesGroup):
+    held_on = State()  # data: TrainingDraft
 
 
 class PairBuilding(Durable):
@@ -76,3 +80,9 @@ class ItemEditing(Durable):
 
 class GoalsEditing(Durable):
     mentorship: int = 0
+
+
+class TrainingDraft(Durable):
+    org: int = 0
+    person: int = 0
+    kind: TrainingKind = TrainingKind.ORIENTATION

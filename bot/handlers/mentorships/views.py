@@ -4,6 +4,9 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.handlers.mentorships.callbacks import (
+    AbsenceAction,
+    AbsenceCb,
+    AdmitCb,
     FormChangeCb,
     ItemDoneCb,
     ItemEditAction,
@@ -11,13 +14,15 @@ from bot.handlers.mentorships.callbacks import (
     KindChangeCb,
     ProgramAction,
     ProgramCb,
+    TrainingCb,
+    TrainingKindCb,
 )
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
 from bot.services import mentorships as svc
 from bot.services.dates import local_time
 from bot.services.message_split import visible_length
-from db.models import MentoringForm, MentoringKind, MentorshipStatus, Role
+from db.models import MentoringForm, MentoringKind, MentorshipStatus, Role, TrainingKind
 
 CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
 
@@ -159,3 +164,58 @@ def history_text(t: Translator, v: svc.MentorshipView, entries: list[svc.ChangeE
         lines.pop(-1)
         text = "\n".join(lines)
     return text, from_pairs([back_to_program(t, v.id)])
+
+
+def absence_menu(t: Translator, org_id: int, standing: svc.Standing) -> tuple[str, InlineKeyboardMarkup]:
+    """A person's pairs and groups, and what the curator may record: an absence or a return, a departure."""
+    lines = [t("absence.title", name=standing.name)]
+    if standing.absent_since is not None:
+        lines.append(t("absence.absent_since", since=standing.absent_since.strftime("%d.%m.%Y")))
+    for _, title, status, role in standing.pairs:
+        lines.append(t("absence.pair_line", title=title, role=t.plain(f"role.{role.value}"),
+                       status=t.plain(f"mstatus.{status.value}")))
+    if not standing.pairs:
+        lines.append(t("absence.no_pairs"))
+    lines.append(t("absence.explain"))
+    step = AbsenceAction.RETURN if standing.absent_since is not None else AbsenceAction.PAUSE
+    buttons = [(t.plain(f"btn.absence_{step.value}"), AbsenceCb(org=org_id, person=standing.person_id,
+                                                                 action=step).pack()),
+               (t.plain("btn.absence_depart"), AbsenceCb(org=org_id, person=standing.person_id,
+                                                         action=AbsenceAction.DEPART).pack())]
+    return "\n".join(lines), from_pairs(buttons)
+
+
+def departure_confirm(t: Translator, org_id: int, standing: svc.Standing) -> tuple[str, InlineKeyboardMarkup]:
+    return t("absence.confirm_depart", name=standing.name, count=len(standing.pairs)), from_pairs([
+        (t.plain("btn.absence_depart_yes"), AbsenceCb(org=org_id, person=standing.person_id,
+                                                      action=AbsenceAction.DEPART_CONFIRMED).pack()),
+        (t.plain("btn.no"), AbsenceCb(org=org_id, person=standing.person_id, action=AbsenceAction.MENU).pack())], 2)
+
+
+def mentor_standing_text(t: Translator, standing: svc.MentorStanding) -> str:
+    """The mentor's admission and trainings, for the registry's card."""
+    lines = ["", t("selection.title")]
+    if standing.waiting:
+        lines.append(t("selection.waiting"))
+    elif standing.admitted_at is not None:
+        lines.append(t("selection.admitted_on", date=standing.admitted_at.strftime("%d.%m.%Y")))
+    for kind, held_on in standing.trainings:
+        lines.append(t("selection.training_line", kind=t.plain(f"training.{kind.value}"),
+                       date=held_on.strftime("%d.%m.%Y")))
+    if not standing.trainings:
+        lines.append(t("selection.no_training"))
+    return "\n".join(lines)
+
+
+def mentor_buttons(t: Translator, org_id: int, person_id: int, standing: svc.MentorStanding) -> list[tuple[str, str]]:
+    buttons = []
+    if standing.waiting:
+        buttons.append((t.plain("btn.admit"), AdmitCb(org=org_id, person=person_id).pack()))
+    buttons.append((t.plain("btn.training_add"), TrainingCb(org=org_id, person=person_id).pack()))
+    return buttons
+
+
+def training_kinds(t: Translator, org_id: int, person_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    return t("selection.pick_kind"), from_pairs([(t.plain(f"training.{k.value}"),
+                                                  TrainingKindCb(org=org_id, person=person_id, kind=k).pack())
+                                                 for k in TrainingKind])

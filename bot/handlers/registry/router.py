@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.common.callbacks import OrgPickCb
 from bot.handlers.common.views import org_pick
+from bot.handlers.mentorships.views import mentor_buttons, mentor_standing_text
 from bot.handlers.profile.views import person_text
 from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistryFilter, RegistrySearchCb
 from bot.handlers.registry.states import RegistryForm, Searching
@@ -68,9 +69,15 @@ async def card(callback: CallbackQuery, callback_data: PersonCardCb, session: As
                t: Translator) -> None:
     view = await registry_service.person_card(session, actor, callback_data.org, callback_data.person)
     history = await mentorships.history_for(session, callback_data.person, callback_data.org)
+    standing = await mentorships.mentor_standing(session, actor, callback_data.org, callback_data.person)
+    curator = actor.has_role(callback_data.org, Role.CURATOR)
+    text = person_text(t, view, "registry.card_title") + history_text(t, history)
+    extra: list[tuple[str, str]] = []
+    if standing is not None:
+        text += "\n" + mentor_standing_text(t, standing)
+        extra = mentor_buttons(t, callback_data.org, callback_data.person, standing) if curator else []
     await callback.answer()
-    await show(callback, person_text(t, view, "registry.card_title") + history_text(t, history),
-               card_back(t, callback_data))
+    await show(callback, text, card_back(t, callback_data, curator=curator, extra=extra))
 
 
 async def ask_query(callback: CallbackQuery, callback_data: RegistrySearchCb, actor: Actor, state: FSMContext,

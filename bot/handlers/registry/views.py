@@ -4,6 +4,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.handlers.common.callbacks import NOOP
+from bot.handlers.mentorships.callbacks import AbsenceAction, AbsenceCb
 from bot.handlers.profile.views import roles_text
 from bot.handlers.registry.callbacks import PersonCardCb, RegistryCb, RegistryFilter, RegistrySearchCb
 from bot.handlers.render import Keyboard, label
@@ -60,11 +61,19 @@ def registry_keyboard(t: Translator, page: RegistryPage) -> InlineKeyboardMarkup
     return kb.adjust(*sizes).as_markup()
 
 
-def card_back(t: Translator, cb: PersonCardCb) -> InlineKeyboardMarkup:
+def card_back(t: Translator, cb: PersonCardCb, *, curator: bool = False,
+              extra: list[tuple[str, str]] = ()) -> InlineKeyboardMarkup:
+    """Back to the list; for the curator, `extra` (a mentor's admission and training) and the person's
+    absence or departure too."""
     kb = Keyboard()
+    for text, data in extra:
+        kb.button(text=text, callback_data=data)
+    if curator:
+        kb.button(text=t.plain("btn.card_absence"),
+                  callback_data=AbsenceCb(org=cb.org, person=cb.person, action=AbsenceAction.MENU))
     kb.button(text=t.plain("btn.back_to_list"),
               callback_data=RegistryCb(org=cb.org, role=cb.role, page=cb.page, search=cb.search))
-    return kb.as_markup()
+    return kb.adjust(1).as_markup()
 
 
 def registry_text(t: Translator, page: RegistryPage) -> str:

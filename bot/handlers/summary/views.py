@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.handlers.journal.callbacks import JournalCb
-from bot.handlers.mentorships.callbacks import ProgramAction, ProgramCb
+from bot.handlers.mentorships.callbacks import PairMenteeCb, ProgramAction, ProgramCb
 from bot.handlers.registry.callbacks import PersonCardCb, RegistryFilter
 from bot.handlers.summary.callbacks import SummaryRequestCb
 from bot.i18n import Translator
@@ -14,8 +14,12 @@ def attention_target(section: str, org_id: int, target: int) -> str:
         return SummaryRequestCb(request=target).pack()
     if section == "quiet_pairs":
         return JournalCb(mentorship=target, page=0).pack()
+    if section == "unpaired_mentees":
+        return PairMenteeCb(org=org_id, mentee=target).pack()
     if section == "unreachable":
         return PersonCardCb(org=org_id, person=target, role=RegistryFilter.UNREACHABLE, page=0, search=False).pack()
+    if section == "candidates":
+        return PersonCardCb(org=org_id, person=target, role=RegistryFilter.MENTOR, page=0, search=False).pack()
     return ProgramCb(mentorship=target, action=ProgramAction.SHOW).pack()
 
 

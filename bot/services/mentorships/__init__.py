@@ -11,6 +11,7 @@ beside them. The names the handlers use are here.
 """
 from __future__ import annotations
 
+from bot.services.mentorships.absence import Standing, end_absence, record_absence, record_departure, standing
 from bot.services.mentorships.completion import complete, leave_all, replace_mentor, request_replacement
 from bot.services.mentorships.corrections import (
     ChangeEntry,
@@ -50,9 +51,24 @@ from bot.services.mentorships.programs import (
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.reminders import send_plan_reminders
 from bot.services.mentorships.rules import ALLOWED_REASONS, MAX_GROUP, REMINDER_HOUR, clean_text, local_today
+from bot.services.mentorships.selection import (
+    MentorStanding,
+    admit,
+    mentor_standing,
+    record_training,
+)
 
 __all__ = [
     "ALLOWED_REASONS",
+    "MentorStanding",
+    "admit",
+    "mentor_standing",
+    "record_training",
+    "Standing",
+    "end_absence",
+    "record_absence",
+    "record_departure",
+    "standing",
     "REMINDER_HOUR",
     "describe",
     "ChangeEntry",

@@ -28,6 +28,7 @@ from db.models import (
     MembershipTopic,
     Mentorship,
     MentorshipStatus,
+    MentorTraining,
     Organization,
     Participant,
     Person,
@@ -152,12 +153,15 @@ async def topics(session: AsyncSession, org_id: int, person_ids: Sequence[int], 
 
 
 async def mentor_candidates(session: AsyncSession, org_id: int, excluded: Sequence[int]) -> Sequence[Row]:
-    """(mentor, capacity) of the organisation's mentors with a finished profile, but for `excluded`."""
+    """(mentor, capacity) of the organisation's mentors with a finished profile, at work (not on a long
+    absence) and, where the organisation selects its mentors, admitted by the curator; but for `excluded`."""
+    admitted = Membership.approved_at.is_not(None) | Organization.mentor_selection.is_(False)
     return (await session.execute(
-        select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id).where(
+        select(Person, Membership.capacity).join(Membership, Membership.person_id == Person.id)
+        .join(Organization, Organization.id == Membership.organization_id).where(
             Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
-            Person.erased_at.is_(None), Person.profile_completed_at.is_not(None),
-            Person.id.not_in(list(excluded))))).all()
+            Membership.absent_since.is_(None), admitted, Person.erased_at.is_(None),
+            Person.profile_completed_at.is_not(None), Person.id.not_in(list(excluded))))).all()
 
 
 async def topic_titles(session: AsyncSession, org_id: int) -> dict[int, str]:
@@ -228,3 +232,41 @@ async def program_changes(session: AsyncSession, mentorship_id: int, limit: int)
     total = await session.scalar(select(func.count()).select_from(ProgramChange).where(
         ProgramChange.mentorship_id == mentorship_id)) or 0
     return rows, total
+
+
+# ------------------------------------------------------------------------- absence, departure
+async def memberships_in(session: AsyncSession, person_id: int, org_id: int) -> list[Membership]:
+    """The person's current memberships of the organisation, with the person."""
+    return list((await session.scalars(select(Membership).options(joinedload(Membership.person)).where(
+        Membership.person_id == person_id, Membership.organization_id == org_id, Membership.ended_at.is_(None))
+        .order_by(Membership.id))).all())
+
+
+async def paused_for(session: AsyncSession, person_id: int, org_id: int) -> Sequence[int]:
+    """The organisation's pairs and groups paused for this person's absence."""
+    return (await session.scalars(select(Mentorship.id).where(
+        Mentorship.organization_id == org_id, Mentorship.status == MentorshipStatus.PAUSED,
+        Mentorship.paused_for_id == person_id).order_by(Mentorship.id))).all()
+
+
+# ------------------------------------------------------------------- mentors' selection, training
+async def mentor_membership(session: AsyncSession, person_id: int, org_id: int) -> Membership | None:
+    return await session.scalar(select(Membership).options(joinedload(Membership.person)).where(
+        Membership.person_id == person_id, Membership.organization_id == org_id, Membership.role == Role.MENTOR,
+        Membership.ended_at.is_(None)))
+
+
+async def trainings_of(session: AsyncSession, person_id: int, org_id: int) -> Sequence[MentorTraining]:
+    return (await session.scalars(select(MentorTraining).where(
+        MentorTraining.person_id == person_id, MentorTraining.organization_id == org_id)
+        .order_by(MentorTraining.held_on, MentorTraining.id))).all()
+
+
+async def candidates_waiting(session: AsyncSession, org_id: int) -> Sequence[Row]:
+    """(person, name, since) of mentors not yet admitted, where the organisation selects its mentors."""
+    return (await session.execute(select(Person.id, Person.full_name, Membership.created_at)
+                                  .join(Membership, Membership.person_id == Person.id)
+                                  .join(Organization, Organization.id == Membership.organization_id).where(
+        Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
+        Membership.approved_at.is_(None), Organization.mentor_selection.is_(True), Person.erased_at.is_(None))
+        .order_by(Membership.created_at, Person.id))).all()

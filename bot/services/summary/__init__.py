@@ -20,18 +20,20 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import QUIET_DAYS
 from bot.services.mentorships import local_today
-from bot.services.notify import enqueue
+from bot.services.notify import Action, Button, enqueue, tell
 from bot.services.organizations import by_name
-from bot.services.people import curators_of, pair_titles
+from bot.services.people import curators_of, mentor_loads, pair_titles
 from bot.services.summary import queries
 from bot.services.summary.queries import (
     ACTIVE_BY_FORM_KIND,
+    CANDIDATES,
     ENDING_PROGRAMS,
     HELP_MONTH,
     HELP_OPEN,
     IN_PROGRAMS,
     MEETINGS_MONTH,
     MENTEES_BY_CATEGORY,
+    NO_PROGRAM,
     OVERDUE_ITEMS,
     PEOPLE_BY_ROLE,
     PROGRAMS_BY_STATUS,
@@ -40,6 +42,7 @@ from bot.services.summary.queries import (
     SURVEY_ANSWERS,
     SURVEYS,
     UNANSWERED_REQUESTS,
+    UNPAIRED_MENTEES,
     UNREACHABLE,
     WITHOUT_MENTOR,
 )
@@ -232,15 +235,17 @@ class Attention:
     ending_programs: tuple[int, list[AttentionItem]] = (0, [])
     unreachable: tuple[int, list[AttentionItem]] = (0, [])
     without_mentor: tuple[int, list[AttentionItem]] = (0, [])
+    unpaired_mentees: tuple[int, list[AttentionItem]] = (0, [])  # (003 §5.3) a person each, since when
+    no_program: tuple[int, list[AttentionItem]] = (0, [])
+    candidates: tuple[int, list[AttentionItem]] = (0, [])  # mentors waiting to be admitted
 
     @property
     def empty(self) -> bool:
-        return not any(count for count, _ in (self.overdue_items, self.unanswered_requests, self.quiet_pairs,
-                                              self.ending_programs, self.unreachable, self.without_mentor))
+        return not any(count for count, _ in (getattr(self, f.name) for f in fields(self)))
 
 
 async def attention(session: AsyncSession, org: Organization, now: datetime) -> Attention:
-    """The five lists, a statement each (its first few rows and how many in all), and the pairs' names
+    """The lists, a statement each (its first few rows and how many in all), and the pairs' names
     in one more."""
 
     today = local_today(now, org.timezone)
@@ -258,8 +263,11 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
     result.ending_programs = await listed(ENDING_PROGRAMS, lambda r: AttentionItem(r[0], "", r[1]))
     result.unreachable = await listed(UNREACHABLE, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
     result.without_mentor = await listed(WITHOUT_MENTOR, lambda r: AttentionItem(r[0], "", r[1]))
+    result.unpaired_mentees = await listed(UNPAIRED_MENTEES, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
+    result.no_program = await listed(NO_PROGRAM, lambda r: AttentionItem(r[0], "", r[1]))
+    result.candidates = await listed(CANDIDATES, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
     paired = [item for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items,
-                                    result.without_mentor) for item in items]
+                                    result.without_mentor, result.no_program) for item in items]
     if paired:
         labels = await pair_titles(session, {item.target for item in paired})
         for item in paired:
@@ -405,3 +413,51 @@ async def request_card(session: AsyncSession, actor: Actor, request_id: int) -> 
     mentee = await session.get(Person, request.mentee_id)
     mentor = await session.get(Person, request.mentor_id) if request.mentor_id else None
     return request, (mentee.full_name if mentee else None) or "—", mentor.full_name if mentor else None
+
+
+SCHOOL_YEAR_HOUR = 9  # 1 September, from 09:00 local time
+
+
+@dataclass(frozen=True)
+class BankReview:
+    """What the curator reviews as a school year begins: who still needs a mentor, the mentors' places."""
+
+    unpaired_mentees: int
+    candidates: int
+    mentors: int
+    mentors_full: int
+    free_places: int
+
+
+async def bank_review(session: AsyncSession, org: Organization, now: datetime) -> BankReview:
+    att = await attention(session, org, now)
+    mentors = await queries.mentors_capacity(session, org.id)
+    loads = await mentor_loads(session, [person_id for person_id, _ in mentors])
+    free = [(capacity or 0) - loads.get(person_id, 0) for person_id, capacity in mentors]
+    return BankReview(att.unpaired_mentees[0], att.candidates[0], len(mentors), sum(1 for f in free if f <= 0),
+                      sum(f for f in free if f > 0))
+
+
+async def send_school_year_reviews(session: AsyncSession, now: datetime, i18n: Any) -> int:
+    """On 1 September from 09:00 local time, each curator is asked once to review the bank of mentors
+    and mentees (seed 001, the road map: the banks are formed for the year), with buttons to the lists."""
+    queued = 0
+    for org in await queries.all_organisations(session):
+        local = now.astimezone(ZoneInfo(org.timezone))
+        if (local.month, local.day) != (9, 1) or local.hour < SCHOOL_YEAR_HOUR:
+            continue
+        curators = await curators_of(session, org.id)
+        if not curators:
+            continue
+        review = await bank_review(session, org, now)
+        for curator in curators:
+            t = i18n.get(curator.locale)
+            buttons = [[Button(t.plain("btn.bank_mentees"), Action.REGISTRY_MENTEES, {"org": org.id}),
+                        Button(t.plain("btn.bank_mentors"), Action.REGISTRY_MENTORS, {"org": org.id})]]
+            await tell(session, curator, "summary.school_year", now, i18n, org=org.name, year=local.year,
+                       next_year=local.year + 1, unpaired=review.unpaired_mentees, candidates=review.candidates,
+                       mentors=review.mentors, full=review.mentors_full, free=review.free_places, buttons=buttons,
+                       dedup_key=f"school-year:{org.id}:{local.year}:{curator.id}")
+            queued += 1
+    await session.commit()
+    return queued

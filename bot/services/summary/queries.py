@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import Row, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.people import has_current_mentor
+from bot.services.people import OPEN, has_current_mentor
 from db.models import (
     HelpRequest,
     HelpRequestStatus,
@@ -174,6 +174,40 @@ WITHOUT_MENTOR = _first_few(
     select(Mentorship.id, Mentorship.started_at).where(_ACTIVE, ~_HAS_MENTOR).order_by(Mentorship.id))
 
 
+# a mentee is paired while in a proposed or active pair or group; unpaired since joining, or since the
+# last pair ended
+_PAIRED = (select(Participant.person_id).join(Mentorship, Mentorship.id == Participant.mentorship_id)
+           .where(Mentorship.organization_id == bindparam("org"),
+                  Mentorship.status.in_(OPEN),
+                  Participant.role == Role.MENTEE, Participant.left_at.is_(None), Participant.declined_at.is_(None)))
+_LAST_PAIR_END = (select(Participant.person_id, func.max(func.coalesce(Participant.left_at, Mentorship.ended_at))
+                         .label("ended")).join(Mentorship, Mentorship.id == Participant.mentorship_id)
+                  .where(Mentorship.organization_id == bindparam("org"), Participant.role == Role.MENTEE)
+                  .group_by(Participant.person_id).subquery())
+
+
+UNPAIRED_MENTEES = _first_few(
+    select(Person.id, Person.full_name, func.coalesce(_LAST_PAIR_END.c.ended, Membership.created_at).label("since"))
+    .join(Membership, Membership.person_id == Person.id)
+    .outerjoin(_LAST_PAIR_END, _LAST_PAIR_END.c.person_id == Person.id)
+    .where(Membership.organization_id == bindparam("org"), Membership.role == Role.MENTEE,
+           Membership.ended_at.is_(None), Person.erased_at.is_(None), Person.id.not_in(_PAIRED))
+    .order_by(func.coalesce(_LAST_PAIR_END.c.ended, Membership.created_at), Person.id))
+
+
+CANDIDATES = _first_few(
+    select(Person.id, Person.full_name, Membership.created_at).join(Membership, Membership.person_id == Person.id)
+    .join(Organization, Organization.id == Membership.organization_id)
+    .where(Membership.organization_id == bindparam("org"), Membership.role == Role.MENTOR,
+           Membership.ended_at.is_(None), Membership.approved_at.is_(None), Organization.mentor_selection.is_(True),
+           Person.erased_at.is_(None)).order_by(Membership.created_at, Person.id))
+
+
+NO_PROGRAM = _first_few(
+    select(Mentorship.id, Mentorship.started_at).where(
+        _ACTIVE, ~Mentorship.id.in_(select(Program.mentorship_id))).order_by(Mentorship.started_at, Mentorship.id))
+
+
 UNREACHABLE = _first_few(
     select(Person.id, Person.full_name, Person.unreachable_at)
     .where(Person.unreachable_at.is_not(None), Person.erased_at.is_(None),
@@ -242,3 +276,15 @@ async def requests_by_day(session: AsyncSession, org_id: int, since: datetime) -
 async def with_digest(session: AsyncSession) -> Sequence[Organization]:
     """The organisations that asked for a weekly digest."""
     return (await session.scalars(select(Organization).where(Organization.digest_weekday.is_not(None)))).all()
+
+
+async def mentors_capacity(session: AsyncSession, org_id: int) -> Sequence[Row]:
+    """(person, capacity) of the organisation's current mentors."""
+    return (await session.execute(select(Membership.person_id, Membership.capacity).join(
+        Person, Person.id == Membership.person_id).where(
+        Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
+        Person.erased_at.is_(None)))).all()
+
+
+async def all_organisations(session: AsyncSession) -> Sequence[Organization]:
+    return (await session.scalars(select(Organization).order_by(Organization.id))).all()

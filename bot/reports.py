@@ -170,7 +170,7 @@ def indicators_text(t: Translator, ind: Any) -> str:
     return "\n".join(lines)
 
 
-ATTENTION_SECTIONS = ("without_mentor", "unpaired_mentees", "candidates", "no_program", "overdue_items", "unanswered_requests",
+ATTENTION_SECTIONS = ("without_mentor", "unpaired_mentees", "candidates", "awaiting_approval", "no_program", "overdue_items", "unanswered_requests",
                       "quiet_pairs", "ending_programs", "unreachable")
 
 

@@ -116,6 +116,8 @@ class Organization(Base):
     digest_weekday: Mapped[int | None] = mapped_column(Integer, default=0, server_default="0")
     digest_hour: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last digest's slot
+    # pairs, programs and replacements wait for the head's approval where the organisation has a head
+    approvals: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # mentors are offered in /pair only once the curator has admitted them (seed 000 §4.1, 003 §4)
     mentor_selection: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -324,6 +326,7 @@ class MentorshipStatus(str, enum.Enum):
     PROPOSED = "proposed"  # waiting for the mentor's and every mentee's consent
     ACTIVE = "active"
     PAUSED = "paused"  # a participant's long absence (seed 004 §III.9.2): the program kept, no reminders
+    APPROVAL = "approval"  # everyone agreed; waits for the head's «Утверждаю» (seed 000 §4.6, 003 §1.1)
     DECLINED = "declined"
     COMPLETED = "completed"
 
@@ -430,6 +433,40 @@ class PlanItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="items")
+
+
+class ApprovalKind(str, enum.Enum):
+    PAIR = "pair"  # a pair or group, fixed by order (приказ о закреплении наставнических пар)
+    PROGRAM = "program"  # a personalised program
+    REPLACEMENT = "replacement"  # a mentor's replacement (seed 004 §III.9)
+
+
+class ApprovalStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"  # to the curator, with the head's comment
+
+
+class Approval(Base):
+    """What the head approves «приказом» (seed 000 §4.6, 002 §3.3, 003 §1.1, 004 §III.8.2, §III.9): the
+    order's number and date, typed by the head or numbered by the bot within the school year."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("organization_id", "order_year", "order_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    kind: Mapped[ApprovalKind] = mapped_column(_str_enum(ApprovalKind, "approval_kind"))
+    status: Mapped[ApprovalStatus] = mapped_column(_str_enum(ApprovalStatus, "approval_status"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)  # why it was returned
+    order_number: Mapped[str | None] = mapped_column(String(40))
+    order_date: Mapped[date | None] = mapped_column(Date)
+    order_year: Mapped[int | None] = mapped_column(Integer)  # the school year of a number the bot gave
+    order_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class TrainingKind(str, enum.Enum):

@@ -394,7 +394,8 @@ async def group_with_program(db, clock, w: Gymnasium) -> tuple[int, int]:
     now = clock.now()
     group_id = await agreed_group(db, clock, w)
     program_id = await as_person(db, 711, mentorships.create_program, group_id,
-                                 goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now)
+                                 goals="Освоить <инклюзивные> практики & оценивание", months=6, now=now,
+                                 i18n=I18N)
     for activity, due, expected in PLAN:
         await as_person(db, 711, mentorships.add_item, program_id, activity=activity, due=due, expected=expected, now=now)
     return group_id, program_id

@@ -112,10 +112,10 @@ async def test_program_length_plan_and_completion_rules(db):
     async with db() as session:
         for months in (2, 13, 24):
             with pytest.raises(InvalidInput, match="program.bad_length"):
-                await svc.create_program(session, mentor, pair, goals="Цели", months=months, now=START)
+                await svc.create_program(session, mentor, pair, goals="Цели", months=months, now=START, i18n=I18N)
         with pytest.raises(AccessDenied):
-            await svc.create_program(session, mentee, pair, goals="Цели", months=3, now=START)
-        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START)
+            await svc.create_program(session, mentee, pair, goals="Цели", months=3, now=START, i18n=I18N)
+        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START, i18n=I18N)
         program = await session.get(Program, program_id)
         assert (program.start_date, program.end_date) == (date(2026, 11, 23), date(2027, 2, 23))
         with pytest.raises(InvalidInput, match="program.due_outside"):
@@ -150,7 +150,7 @@ async def test_an_extension_needs_every_other_participant_and_has_a_ceiling(db):
         await _answer(db, telegram_id, group)
     mentor = await _actor(db, 12)
     async with db() as session:
-        program_id = await svc.create_program(session, mentor, group, goals="Цели", months=12, now=START)
+        program_id = await svc.create_program(session, mentor, group, goals="Цели", months=12, now=START, i18n=I18N)
         extension = await svc.request_extension(session, mentor, program_id, months=6, now=START, i18n=I18N)
         assert await svc.answer_extension(session, await _actor(db, 22), extension, accept=True, now=START,
                                           i18n=I18N) is None
@@ -177,7 +177,7 @@ async def test_reminders_wait_for_nine_local_and_go_once(db):
     await _answer(db, 21, pair)
     mentor = await _actor(db, 11)
     async with db() as session:
-        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START)
+        program_id = await svc.create_program(session, mentor, pair, goals="Цели", months=3, now=START, i18n=I18N)
         await svc.add_item(session, mentor, program_id, activity="Срок скоро", due=date(2026, 11, 27),
                            expected="Итог", now=START)
         early = START.replace(hour=1)  # 08:00 in Novosibirsk on 23.11: not yet

@@ -35,6 +35,7 @@ class Action(StrEnum):
     ANSWER_MENTORSHIP = "mentorship_answer"  # mentorship, accept
     ANSWER_EXTENSION = "extension_answer"  # extension, accept
     SHOW_PROGRAM = "program_show"  # mentorship
+    OPEN_APPROVAL = "approval_open"  # approval
     REGISTRY_MENTEES = "registry_mentees"  # org
     REGISTRY_MENTORS = "registry_mentors"  # org
     CONFIRM_MEETING = "meeting_confirm"  # meeting, comment

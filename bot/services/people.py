@@ -32,7 +32,8 @@ from db.repositories import plain_rows
 CURATORS = (Role.CURATOR, Role.HEAD)
 
 
-OPEN = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)  # a pair or group not over
+# a pair or group that is not over
+OPEN = (MentorshipStatus.PROPOSED, MentorshipStatus.APPROVAL, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from aiogram.types import ErrorEvent, LinkPreviewOptions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers import (
+    approvals,
     catalogue,
     common,
     consent,
@@ -104,8 +105,8 @@ def routers() -> list[Router]:
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
     features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
-                program_absence, mentor_selection, journal, speed_sessions, surveys, summary, coordinators, exports,
-                help_requests, fallback]
+                program_absence, mentor_selection, approvals, journal, speed_sessions, surveys, summary, coordinators,
+                exports, help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -14,7 +14,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys"),
     Role.CURATOR: ("summary", "registry", "pair", "program", "journal", "requests", "sessions", "surveys", "export",
                    "catalogue", "invite"),
-    Role.HEAD: ("summary", "registry", "program", "journal", "requests", "surveys", "export", "invite"),
+    Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export", "invite"),
     Role.COORDINATOR: ("summary", "export"),
 }
 

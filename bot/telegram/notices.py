@@ -8,6 +8,7 @@ from typing import Any
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.handlers.approvals.callbacks import ApprovalAction, ApprovalCb
 from bot.handlers.help_requests.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
 from bot.handlers.journal.callbacks import MeetingConfirmCb
 from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb, ProgramAction, ProgramCb
@@ -25,6 +26,7 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.ANSWER_MENTORSHIP: lambda a: MentorshipAnswerCb(mentorship=a["mentorship"], accept=a["accept"]),
     Action.ANSWER_EXTENSION: lambda a: ExtensionAnswerCb(extension=a["extension"], accept=a["accept"]),
     Action.SHOW_PROGRAM: lambda a: ProgramCb(mentorship=a["mentorship"], action=ProgramAction.SHOW),
+    Action.OPEN_APPROVAL: lambda a: ApprovalCb(approval=a["approval"], action=ApprovalAction.SHOW),
     Action.REGISTRY_MENTEES: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTEE, page=0, search=False),
     Action.REGISTRY_MENTORS: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTOR, page=0, search=False),
     Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),

@@ -278,10 +278,10 @@ async def goals_typed(message: Message, state: FSMContext, t: Translator) -> Non
 
 
 async def months_picked(callback: CallbackQuery, callback_data: ProgramMonthsCb, session: AsyncSession,
-                        actor: Actor, state: FSMContext, t: Translator, clock: Clock) -> None:
+                        actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
     draft = await ProgramDraft.load(state)
     await svc.create_program(session, actor, draft.mentorship, goals=draft.goals, months=callback_data.months,
-                             now=clock.now())
+                             now=clock.now(), i18n=i18n)
     await state.clear()
     await callback.answer()
     await mark_answered(callback)

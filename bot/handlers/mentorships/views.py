@@ -22,7 +22,7 @@ from bot.i18n import Translator
 from bot.services import mentorships as svc
 from bot.services.dates import local_time
 from bot.services.message_split import visible_length
-from db.models import MentoringForm, MentoringKind, MentorshipStatus, Role, TrainingKind
+from db.models import ApprovalStatus, MentoringForm, MentoringKind, MentorshipStatus, Role, TrainingKind
 
 CARD_BUDGET = 3800  # visible characters of a program card, below Telegram's 4096
 
@@ -39,6 +39,16 @@ def program_text(t: Translator, v) -> str:  # v: MentorshipView
     ]
     if v.completion_reason is not None:
         head.append(t("program.reason_line", reason=t.plain(f"completion.{v.completion_reason.value}")))
+    latest = {a.kind: a for a in v.approvals}  # the last decision of each kind
+    for a in latest.values():
+        what = t.plain(f"approval_kind.{a.kind.value}")
+        if a.status == ApprovalStatus.APPROVED:
+            head.append(t("program.approved_line", what=what, number=a.order_number or "—",
+                          date=a.order_date.strftime("%d.%m.%Y") if a.order_date else "—"))
+        elif a.status == ApprovalStatus.PENDING:
+            head.append(t("program.approval_pending", what=what))
+        else:
+            head.append(t("program.approval_returned", what=what, comment=a.comment or "—"))
     for ref, ground in v.past_mentors:
         head.append(t("program.past_mentor", name=ref.name,
                       ground=t.plain(f"ground.{ground.value}") if ground else "—"))

@@ -25,7 +25,7 @@ from bot.services.mentorships.corrections import (
     item_card,
 )
 from bot.services.mentorships.history import HistoryEntry, history_for
-from bot.services.mentorships.notices import describe
+from bot.services.mentorships.notices import describe, notify_all
 from bot.services.mentorships.pairs import (
     MentorshipView,
     MentorSuggestion,
@@ -35,6 +35,7 @@ from bot.services.mentorships.pairs import (
     pair_people,
     propose,
     respond,
+    start,
     suggest_mentors,
     unpaired_mentees,
     view,
@@ -71,6 +72,8 @@ __all__ = [
     "standing",
     "REMINDER_HOUR",
     "describe",
+    "notify_all",
+    "start",
     "ChangeEntry",
     "ItemCard",
     "change_form_kind",

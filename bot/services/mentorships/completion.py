@@ -9,6 +9,7 @@ from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.mentorships import queries
+from bot.services.mentorships.approval_requests import approvals_on, request_approval
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
 from bot.services.mentorships.pairs import suggest_mentors
 from bot.services.mentorships.queries import load_mentorship
@@ -17,6 +18,7 @@ from bot.services.notify import tell
 from bot.services.people import curators_of, current_mentees, current_mentor
 from bot.services.surveys import launch_on_completion
 from db.models import (
+    ApprovalKind,
     CompletionReason,
     MentorshipStatus,
     Participant,
@@ -91,6 +93,8 @@ async def replace_mentor(session: AsyncSession, actor: Actor, mentorship_id: int
     new = current_mentor(m)
     assert new is not None
     await notify_invitation(session, m, new, now, i18n)
+    if await approvals_on(session, m.organization_id):
+        await request_approval(session, m, ApprovalKind.REPLACEMENT, now, i18n)
     await session.commit()
 
 

@@ -43,6 +43,8 @@ async def notify_invitation(session: AsyncSession, m: Mentorship, participant: P
 
 async def notify_all(session: AsyncSession, m: Mentorship, key: str, now: datetime, i18n: I18n,
                       curators: bool = True, skip: int | None = None, **params) -> None:
+    """The current participants (and the curators), each once; a callable parameter is given each
+    recipient's Translator (a word in their language)."""
     people = [p.person for p in m.participants if p.left_at is None and p.declined_at is None]
     if curators:
         people += await curators_of(session, m.organization_id)
@@ -51,4 +53,7 @@ async def notify_all(session: AsyncSession, m: Mentorship, key: str, now: dateti
         if person.id in seen or person.id == skip:
             continue
         seen.add(person.id)
-        await tell(session, person, key, now, i18n, **(describe(m, i18n, person.locale) | params))
+        t = i18n.get(person.locale)
+        values = {k: (v(t) if callable(v) else v) for k, v in params.items()}
+        await tell(session, person, key, now, i18n, **(describe(m, i18n, person.locale) | values))
+

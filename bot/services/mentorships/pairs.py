@@ -13,6 +13,7 @@ from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import queries
+from bot.services.mentorships.approval_requests import approvals_on, request_approval
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
 from bot.services.mentorships.queries import MY_MENTORSHIPS, PAIR_PEOPLE, VIEW, load_mentorship
 from bot.services.mentorships.rules import MAX_GROUP, check_curator, clean_text, local_today, role_seen
@@ -31,6 +32,8 @@ from bot.services.people import (
     titles_of,
 )
 from db.models import (
+    ApprovalKind,
+    ApprovalStatus,
     CompletionReason,
     MentoringForm,
     MentoringKind,
@@ -64,6 +67,15 @@ class ItemView:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class ApprovalView:
+    kind: ApprovalKind
+    status: ApprovalStatus
+    order_number: str | None
+    order_date: date | None
+    comment: str | None
+
+
 @dataclass
 class MentorshipView:
     id: int
@@ -84,6 +96,7 @@ class MentorshipView:
     items: list[ItemView] = field(default_factory=list)
     completion_reason: CompletionReason | None = None
     viewer_role: Role | None = None  # mentor, mentee, or curator for the one looking
+    approvals: list[ApprovalView] = field(default_factory=list)  # the head's decisions, oldest first
 
 
 @dataclass
@@ -143,6 +156,9 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
         result.items = [ItemView(i.item_id, i.activity, i.due_date, i.expected_result, i.done_at is not None,
                                  i.completion_note, i.done_at is None and i.due_date < today)
                         for i in rows if i.part == 1]
+    if m.approvals:  # a second look only where there is something to show
+        result.approvals = [ApprovalView(a.kind, a.status, a.order_number, a.order_date, a.comment)
+                            for a in await queries.approvals_of(session, m.id)]
     return result
 
 
@@ -257,16 +273,26 @@ async def respond(session: AsyncSession, actor: Actor, mentorship_id: int, *, ac
     everyone_agreed = mentor is not None and mentor.confirmed_at is not None and current_mentees(m) and all(
         p.confirmed_at is not None for p in current_mentees(m))
     if m.status == MentorshipStatus.PROPOSED and everyone_agreed:
-        m.status = MentorshipStatus.ACTIVE
-        m.started_at = now
-        await notify_all(session, m, "pairs.started", now, i18n)
-        await leave_mentorless(session, m, now)
+        if await approvals_on(session, m.organization_id):
+            m.status = MentorshipStatus.APPROVAL  # the head's «Утверждаю» starts it (services.approvals)
+            await request_approval(session, m, ApprovalKind.PAIR, now, i18n)
+            await notify_all(session, m, "pairs.agreed_awaiting", now, i18n)
+        else:
+            await start(session, m, now, i18n)
     elif m.status == MentorshipStatus.ACTIVE and accept and mine.role == Role.MENTOR:
         await notify_all(session, m, "pairs.new_mentor", now, i18n, skip=mine.person_id)
     await session.commit()
     return m.status
 
 
+
+
+async def start(session: AsyncSession, m: Mentorship, now: datetime, i18n: I18n) -> None:
+    """Everyone agreed (and the head approved, where that is asked): the pair or group begins."""
+    m.status = MentorshipStatus.ACTIVE
+    m.started_at = now
+    await notify_all(session, m, "pairs.started", now, i18n)
+    await leave_mentorless(session, m, now)
 
 
 async def leave_mentorless(session: AsyncSession, m: Mentorship, now: datetime) -> None:

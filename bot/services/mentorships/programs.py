@@ -9,6 +9,7 @@ from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import queries
+from bot.services.mentorships.approval_requests import approvals_on, request_approval
 from bot.services.mentorships.notices import agree_or_refuse, notify_all
 from bot.services.mentorships.queries import load_mentorship
 from bot.services.mentorships.rules import (
@@ -23,6 +24,7 @@ from bot.services.mentorships.rules import (
 from bot.services.notify import Action, tell
 from bot.services.people import current_mentees
 from db.models import (
+    ApprovalKind,
     Mentorship,
     MentorshipStatus,
     Organization,
@@ -54,7 +56,8 @@ async def item_mentorship(session: AsyncSession, actor: Actor, item_id: int) -> 
 
 
 async def create_program(session: AsyncSession, actor: Actor, mentorship_id: int, *, goals: str, months: int,
-                         now: datetime) -> int:
+                         now: datetime, i18n: I18n) -> int:
+    """The program, put before the head where the organisation approves (the work does not wait)."""
     m = await load_mentorship(session, mentorship_id)
     role = viewer_role(actor, m)
     if role == Role.MENTEE:
@@ -75,6 +78,8 @@ async def create_program(session: AsyncSession, actor: Actor, mentorship_id: int
                       start_date=start, end_date=add_months(start, months), created_by_id=actor.person_id,
                       created_at=now)
     session.add(program)
+    if await approvals_on(session, m.organization_id):
+        await request_approval(session, m, ApprovalKind.PROGRAM, now, i18n)
     await session.commit()
     return program.id
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from bot.services.errors import NotFound
 from bot.services.people import OPEN, has_current_mentor, named_select
 from db.models import (
+    Approval,
     MeetingLog,
     Membership,
     MembershipTopic,
@@ -80,7 +81,8 @@ def _view_statement() -> Select:
             Program.id.label("program_id"), Program.goals, Program.difficulties, Program.start_date,
             Program.end_date, Participant.id.label("participant_id"), Participant.person_id, Participant.role,
             Participant.left_at, Participant.declined_at, Participant.replacement_ground, Person.full_name,
-            Person.telegram_id, Person.locale]
+            Person.telegram_id, Person.locale,
+            select(func.count()).where(Approval.mentorship_id == Mentorship.id).scalar_subquery().label("approvals")]
     items = [PlanItem.id.label("item_id"), PlanItem.activity, PlanItem.due_date, PlanItem.expected_result,
              PlanItem.done_at, PlanItem.completion_note]
     mentorship_id = bindparam("id", type_=Mentorship.id.type)
@@ -270,3 +272,17 @@ async def candidates_waiting(session: AsyncSession, org_id: int) -> Sequence[Row
         Membership.organization_id == org_id, Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
         Membership.approved_at.is_(None), Organization.mentor_selection.is_(True), Person.erased_at.is_(None))
         .order_by(Membership.created_at, Person.id))).all()
+
+
+# ------------------------------------------------------------------------------------ approvals
+async def heads_of(session: AsyncSession, org_id: int) -> list[Person]:
+    return list((await session.scalars(
+        select(Person).join(Membership, Membership.person_id == Person.id).where(
+            Membership.organization_id == org_id, Membership.role == Role.HEAD,
+            Membership.ended_at.is_(None), Person.erased_at.is_(None)).distinct())).all())
+
+
+async def approvals_of(session: AsyncSession, mentorship_id: int) -> Sequence[Approval]:
+    """The mentorship's approvals, the latest of each kind last."""
+    return (await session.scalars(select(Approval).where(Approval.mentorship_id == mentorship_id)
+                                  .order_by(Approval.requested_at, Approval.id))).all()

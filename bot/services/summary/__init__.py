@@ -26,6 +26,7 @@ from bot.services.people import curators_of, mentor_loads, pair_titles
 from bot.services.summary import queries
 from bot.services.summary.queries import (
     ACTIVE_BY_FORM_KIND,
+    AWAITING_APPROVAL,
     CANDIDATES,
     ENDING_PROGRAMS,
     HELP_MONTH,
@@ -238,6 +239,7 @@ class Attention:
     unpaired_mentees: tuple[int, list[AttentionItem]] = (0, [])  # (003 §5.3) a person each, since when
     no_program: tuple[int, list[AttentionItem]] = (0, [])
     candidates: tuple[int, list[AttentionItem]] = (0, [])  # mentors waiting to be admitted
+    awaiting_approval: tuple[int, list[AttentionItem]] = (0, [])  # with the head
 
     @property
     def empty(self) -> bool:
@@ -266,8 +268,10 @@ async def attention(session: AsyncSession, org: Organization, now: datetime) -> 
     result.unpaired_mentees = await listed(UNPAIRED_MENTEES, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
     result.no_program = await listed(NO_PROGRAM, lambda r: AttentionItem(r[0], "", r[1]))
     result.candidates = await listed(CANDIDATES, lambda r: AttentionItem(r[0], r[1] or "—", r[2]))
+    result.awaiting_approval = await listed(AWAITING_APPROVAL, lambda r: AttentionItem(r[0], "", r[1]))
     paired = [item for _, items in (result.quiet_pairs, result.ending_programs, result.overdue_items,
-                                    result.without_mentor, result.no_program) for item in items]
+                                    result.without_mentor, result.no_program, result.awaiting_approval)
+              for item in items]
     if paired:
         labels = await pair_titles(session, {item.target for item in paired})
         for item in paired:

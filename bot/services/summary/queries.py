@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.people import OPEN, has_current_mentor
 from db.models import (
+    Approval,
+    ApprovalStatus,
     HelpRequest,
     HelpRequestStatus,
     MeetingLog,
@@ -201,6 +203,12 @@ CANDIDATES = _first_few(
     .where(Membership.organization_id == bindparam("org"), Membership.role == Role.MENTOR,
            Membership.ended_at.is_(None), Membership.approved_at.is_(None), Organization.mentor_selection.is_(True),
            Person.erased_at.is_(None)).order_by(Membership.created_at, Person.id))
+
+
+AWAITING_APPROVAL = _first_few(
+    select(Approval.mentorship_id, Approval.requested_at).where(
+        Approval.organization_id == bindparam("org"), Approval.status == ApprovalStatus.PENDING)
+    .order_by(Approval.requested_at, Approval.id))
 
 
 NO_PROGRAM = _first_few(

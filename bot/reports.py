@@ -167,6 +167,10 @@ def indicators_text(t: Translator, ind: Any) -> str:
         t("summary.surveys", surveys=ind.surveys, answered=ind.survey_answered, invited=ind.survey_invited,
           rate=percent(t, ind.response_rate), satisfaction=number(t, ind.satisfaction, 2)),
     ]
+    if ind.programs_assessed:
+        lines.append(t("summary.growth", grown=ind.programs_grown, assessed=ind.programs_assessed,
+                       share=percent(t, ind.growth_share), before=number(t, ind.mean_rating(False), 2),
+                       after=number(t, ind.mean_rating(True), 2)))
     return "\n".join(lines)
 
 

@@ -339,6 +339,7 @@ class CompletionReason(str, enum.Enum):
     MENTEE_INITIATIVE = "mentee_initiative"
     CURATOR_FORCE_MAJEURE = "curator_force_majeure"
     DISMISSAL_TRANSFER = "dismissal_transfer"  # the mentor (or the last mentee) left the organisation
+    EVALUATION = "evaluation"  # по результатам оценки эффективности (seed 002 §6.1): the final assessment made
 
 
 class ReplacementGround(str, enum.Enum):
@@ -433,6 +434,31 @@ class PlanItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="items")
+
+
+class AssessmentStage(str, enum.Enum):
+    START = "start"
+    END = "end"
+
+
+class Assessment(Base):
+    """One rating, 1–5, of how a mentee manages one difficulty of the program (seed 002 §7.1, 004 §III.12.10;
+    seed 001: self-assessment and the diagnosis of competencies): by the mentee (self-assessment) or by the
+    mentor, at the program's start or end."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("mentorship_id", "mentee_id", "assessor_id", "stage", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    by_mentor: Mapped[bool] = mapped_column(Boolean)
+    stage: Mapped[AssessmentStage] = mapped_column(_str_enum(AssessmentStage, "assessment_stage"))
+    item: Mapped[int] = mapped_column(Integer)  # the difficulty's place in the program's list
+    title: Mapped[str] = mapped_column(String(200))  # the difficulty as it was rated
+    score: Mapped[int] = mapped_column(Integer)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApprovalKind(str, enum.Enum):

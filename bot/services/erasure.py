@@ -2,9 +2,9 @@
 
 Besides the person's own row (consent.py), their name, texts and Telegram id are in other rows: the
 outbox (messages to them, and messages to others that name them, quote them or copy their files), their
-help requests and rating comments, their comments on meetings, the trainings recorded for them (a mentor),
-their dialog state. All of it goes, in
-the withdrawal's transaction; SQLite's `secure_delete` zeroes what is deleted, and the WAL is
+help requests and rating comments, their comments on meetings, the trainings recorded for them (a
+mentor), the ratings of their growth (a mentee), their dialog state. All of it goes, in the
+withdrawal's transaction; SQLite's `secure_delete` zeroes what is deleted, and the WAL is
 checkpointed and truncated right after the commit (db.engine.checkpoint).
 
 Sent notifications are also scrubbed for everybody after NOTIFY_RETENTION_DAYS (`scrub_sent`): the
@@ -19,6 +19,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    Assessment,
     DialogState,
     HelpRequest,
     MeetingConfirmation,
@@ -40,6 +41,7 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
     await session.execute(update(MeetingConfirmation).where(MeetingConfirmation.person_id == person.id)
                           .values(comment=None))
     await session.execute(delete(MentorTraining).where(MentorTraining.person_id == person.id))
+    await session.execute(delete(Assessment).where(Assessment.mentee_id == person.id))
     about = [Notification.person_id == person.id]
     if person.telegram_id is not None:
         tg = person.telegram_id

@@ -34,6 +34,7 @@ from bot.handlers import (
 from bot.handlers.common import fallback
 from bot.handlers.mentorships import absence as program_absence
 from bot.handlers.mentorships import corrections as program_corrections
+from bot.handlers.mentorships import evaluation as program_evaluation
 from bot.handlers.mentorships import selection as mentor_selection
 from bot.i18n import I18n
 from bot.logs import exception_summary
@@ -105,8 +106,8 @@ def routers() -> list[Router]:
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
     features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
-                program_absence, mentor_selection, approvals, journal, speed_sessions, surveys, summary, coordinators,
-                exports, help_requests, fallback]
+                program_evaluation, program_absence, mentor_selection, approvals, journal, speed_sessions, surveys,
+                summary, coordinators, exports, help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from db.models import CompletionReason, MentoringForm, MentoringKind, ReplacementGround, TrainingKind
+from db.models import AssessmentStage, CompletionReason, MentoringForm, MentoringKind, ReplacementGround, TrainingKind
 
 
 class PairMenteeCb(CallbackData, prefix="pm"):
@@ -46,6 +46,7 @@ class ProgramAction(StrEnum):
     GOALS = "goals"  # a participant changes the goals
     FORM = "form"  # the curator changes the form and the kind
     HISTORY = "history"  # the program's changes
+    ASSESS = "assess"  # rate the difficulties: a self-assessment, or the mentor's of a mentee
 
 
 class ProgramCb(CallbackData, prefix="pg"):
@@ -137,6 +138,19 @@ class TrainingKindCb(CallbackData, prefix="tk"):
     org: int
     person: int
     kind: TrainingKind
+
+
+class EvalWhoCb(CallbackData, prefix="ew"):
+    mentorship: int
+    mentee: int
+
+
+class EvalCb(CallbackData, prefix="ev"):
+    mentorship: int
+    mentee: int
+    stage: AssessmentStage
+    item: int
+    score: int
 
 
 class ProgramMonthsCb(CallbackData, prefix="pl"):

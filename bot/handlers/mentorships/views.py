@@ -7,6 +7,8 @@ from bot.handlers.mentorships.callbacks import (
     AbsenceAction,
     AbsenceCb,
     AdmitCb,
+    EvalCb,
+    EvalWhoCb,
     FormChangeCb,
     ItemDoneCb,
     ItemEditAction,
@@ -19,6 +21,7 @@ from bot.handlers.mentorships.callbacks import (
 )
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
+from bot.reports import number as decimal
 from bot.services import mentorships as svc
 from bot.services.dates import local_time
 from bot.services.message_split import visible_length
@@ -72,7 +75,38 @@ def program_text(t: Translator, v) -> str:  # v: MentorshipView
             text += "\n" + t("program.more_items", count=len(v.items) - number + 1)
             break
         text += "\n" + line
+    if v.growth:
+        text += "\n\n" + growth_text(t, v.growth)
     return text
+
+
+def growth_text(t: Translator, grown: list[svc.Growth]) -> str:
+    """Per mentee and difficulty: self-assessment and the mentor's rating, before → after; the averages."""
+    lines = [t("evaluation.title")]
+    for g in grown:
+        lines.append(t("evaluation.mentee", name=g.mentee_name))
+        for i in g.items:
+            lines.append(t("evaluation.item", title=shorten(i.title, 80), self_before=decimal(t, i.self_before, 0),
+                           self_after=decimal(t, i.self_after, 0), mentor_before=decimal(t, i.mentor_before, 0),
+                           mentor_after=decimal(t, i.mentor_after, 0)))
+        lines.append(t("evaluation.mean", self_before=decimal(t, g.mean("self_before")),
+                       self_after=decimal(t, g.mean("self_after")), mentor_before=decimal(t, g.mean("mentor_before")),
+                       mentor_after=decimal(t, g.mean("mentor_after"))))
+    return "\n".join(lines)
+
+
+def assessment_question(t: Translator, q: svc.Question) -> tuple[str, InlineKeyboardMarkup]:
+    key = "evaluation.ask_mentor" if q.by_mentor else "evaluation.ask_self"
+    text = t(key, stage=t.plain(f"evaluation.stage.{q.stage.value}"), n=q.item + 1, count=q.count,
+             title=q.title, name=q.mentee_name)
+    return text, from_pairs([(str(score), EvalCb(mentorship=q.mentorship_id, mentee=q.mentee_id, stage=q.stage,
+                                                 item=q.item, score=score).pack()) for score in svc.SCORES], 5)
+
+
+def assessment_targets(t: Translator, mentorship_id: int, people: list[tuple[int, str]]) -> tuple[
+        str, InlineKeyboardMarkup]:
+    return t("evaluation.pick_mentee"), from_pairs(
+        [(name, EvalWhoCb(mentorship=mentorship_id, mentee=person_id).pack()) for person_id, name in people])
 
 
 def suggestions_view(t: Translator, title: str, suggestions: list[svc.MentorSuggestion], button) -> tuple[
@@ -108,6 +142,7 @@ def program_actions(t: Translator, v: svc.MentorshipView) -> InlineKeyboardMarku
                 buttons.append((t.plain("btn.plan_correct"),
                                 ProgramCb(mentorship=v.id, action=ProgramAction.CORRECT).pack()))
             buttons.append((t.plain("btn.goals_change"), ProgramCb(mentorship=v.id, action=ProgramAction.GOALS).pack()))
+            buttons.append((t.plain("btn.assess"), ProgramCb(mentorship=v.id, action=ProgramAction.ASSESS).pack()))
             buttons.append((t.plain("btn.extend"), ProgramCb(mentorship=v.id, action=ProgramAction.EXTEND).pack()))
     buttons.append((t.plain("btn.complete"), ProgramCb(mentorship=v.id, action=ProgramAction.COMPLETE).pack()))
     if participant:

@@ -24,6 +24,16 @@ from bot.services.mentorships.corrections import (
     edit_item,
     item_card,
 )
+from bot.services.mentorships.evaluation import (
+    SCORES,
+    Growth,
+    Question,
+    end_opens,
+    growth,
+    next_question,
+    rate,
+    targets,
+)
 from bot.services.mentorships.history import HistoryEntry, history_for
 from bot.services.mentorships.notices import describe, notify_all
 from bot.services.mentorships.pairs import (
@@ -61,6 +71,14 @@ from bot.services.mentorships.selection import (
 
 __all__ = [
     "ALLOWED_REASONS",
+    "SCORES",
+    "Growth",
+    "Question",
+    "end_opens",
+    "growth",
+    "next_question",
+    "rate",
+    "targets",
     "MentorStanding",
     "admit",
     "mentor_standing",

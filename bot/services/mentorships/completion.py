@@ -5,11 +5,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import I18n
+from bot.i18n import I18n, Safe
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.mentorships import queries
 from bot.services.mentorships.approval_requests import approvals_on, request_approval
+from bot.services.mentorships.evaluation import final_assessment_made, growth, growth_lines
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
 from bot.services.mentorships.pairs import suggest_mentors
 from bot.services.mentorships.queries import load_mentorship
@@ -39,11 +40,15 @@ async def complete(session: AsyncSession, actor: Actor, mentorship_id: int, *, r
     if reason == CompletionReason.PLAN_DONE and (
             m.program is None or not m.program.items or any(i.done_at is None for i in m.program.items)):
         raise InvalidInput("program.plan_not_done")
+    if reason == CompletionReason.EVALUATION and not await final_assessment_made(session, m):
+        raise InvalidInput("evaluation.final_missing")
+    grown = await growth(session, m)
     m.status = MentorshipStatus.COMPLETED
     m.ended_at = now
     m.completion_reason = reason
     await notify_all(session, m, "program.completed", now, i18n,
-                      reason=i18n.get(None).plain(f"completion.{reason.value}"))
+                      reason=lambda t: t.plain(f"completion.{reason.value}"),
+                      growth=lambda t: Safe(growth_lines(t, grown)))
 
     await launch_on_completion(session, m, now, i18n)
     await session.commit()

@@ -14,6 +14,7 @@ from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import queries
 from bot.services.mentorships.approval_requests import approvals_on, request_approval
+from bot.services.mentorships.evaluation import Growth, growth
 from bot.services.mentorships.notices import describe, notify_all, notify_invitation
 from bot.services.mentorships.queries import MY_MENTORSHIPS, PAIR_PEOPLE, VIEW, load_mentorship
 from bot.services.mentorships.rules import MAX_GROUP, check_curator, clean_text, local_today, role_seen
@@ -97,6 +98,7 @@ class MentorshipView:
     completion_reason: CompletionReason | None = None
     viewer_role: Role | None = None  # mentor, mentee, or curator for the one looking
     approvals: list[ApprovalView] = field(default_factory=list)  # the head's decisions, oldest first
+    growth: list[Growth] = field(default_factory=list)  # the mentees' ratings before and after
 
 
 @dataclass
@@ -156,6 +158,8 @@ async def view(session: AsyncSession, actor: Actor, mentorship_id: int, now: dat
         result.items = [ItemView(i.item_id, i.activity, i.due_date, i.expected_result, i.done_at is not None,
                                  i.completion_note, i.done_at is None and i.due_date < today)
                         for i in rows if i.part == 1]
+    if m.assessments:
+        result.growth = await growth(session, await load_mentorship(session, m.id))
     if m.approvals:  # a second look only where there is something to show
         result.approvals = [ApprovalView(a.kind, a.status, a.order_number, a.order_date, a.comment)
                             for a in await queries.approvals_of(session, m.id)]

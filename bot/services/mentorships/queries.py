@@ -24,6 +24,8 @@ from bot.services.errors import NotFound
 from bot.services.people import OPEN, has_current_mentor, named_select
 from db.models import (
     Approval,
+    Assessment,
+    AssessmentStage,
     MeetingLog,
     Membership,
     MembershipTopic,
@@ -82,7 +84,9 @@ def _view_statement() -> Select:
             Program.end_date, Participant.id.label("participant_id"), Participant.person_id, Participant.role,
             Participant.left_at, Participant.declined_at, Participant.replacement_ground, Person.full_name,
             Person.telegram_id, Person.locale,
-            select(func.count()).where(Approval.mentorship_id == Mentorship.id).scalar_subquery().label("approvals")]
+            select(func.count()).where(Approval.mentorship_id == Mentorship.id).scalar_subquery().label("approvals"),
+            select(func.count()).where(Assessment.mentorship_id == Mentorship.id).scalar_subquery()
+            .label("assessments")]
     items = [PlanItem.id.label("item_id"), PlanItem.activity, PlanItem.due_date, PlanItem.expected_result,
              PlanItem.done_at, PlanItem.completion_note]
     mentorship_id = bindparam("id", type_=Mentorship.id.type)
@@ -286,3 +290,24 @@ async def approvals_of(session: AsyncSession, mentorship_id: int) -> Sequence[Ap
     """The mentorship's approvals, the latest of each kind last."""
     return (await session.scalars(select(Approval).where(Approval.mentorship_id == mentorship_id)
                                   .order_by(Approval.requested_at, Approval.id))).all()
+
+
+# ------------------------------------------------------------------------------ assessments
+async def rated_items(session: AsyncSession, mentorship_id: int, mentee_id: int,
+                      assessor_id: int) -> dict[AssessmentStage, set[int]]:
+    """The items this assessor has rated for this mentee, by stage."""
+    rows = await session.execute(select(Assessment.stage, Assessment.item).where(
+        Assessment.mentorship_id == mentorship_id, Assessment.mentee_id == mentee_id,
+        Assessment.assessor_id == assessor_id))
+    done: dict[AssessmentStage, set[int]] = {}
+    for stage, item in rows:
+        done.setdefault(stage, set()).add(item)
+    return done
+
+
+async def assessments_of(session: AsyncSession, mentorship_id: int) -> Sequence[Assessment]:
+    return (await session.scalars(select(Assessment).where(Assessment.mentorship_id == mentorship_id))).all()
+
+
+async def zone_of(session: AsyncSession, org_id: int) -> str:
+    return await session.scalar(select(Organization.timezone).where(Organization.id == org_id)) or "UTC"

@@ -75,7 +75,7 @@ async def check_curator(actor: Actor, org_id: int) -> None:
         raise AccessDenied("pairs.only_curators")
 
 ALLOWED_REASONS: dict[Role, tuple[CompletionReason, ...]] = {
-    Role.MENTOR: (CompletionReason.PLAN_DONE, CompletionReason.MENTOR_INITIATIVE),
+    Role.MENTOR: (CompletionReason.PLAN_DONE, CompletionReason.EVALUATION, CompletionReason.MENTOR_INITIATIVE),
     Role.MENTEE: (CompletionReason.MENTEE_INITIATIVE,),
-    Role.CURATOR: (CompletionReason.PLAN_DONE, CompletionReason.CURATOR_FORCE_MAJEURE),
+    Role.CURATOR: (CompletionReason.PLAN_DONE, CompletionReason.EVALUATION, CompletionReason.CURATOR_FORCE_MAJEURE),
 }

@@ -29,6 +29,7 @@ from bot.services.summary.queries import (
     AWAITING_APPROVAL,
     CANDIDATES,
     ENDING_PROGRAMS,
+    GROWTH,
     HELP_MONTH,
     HELP_OPEN,
     IN_PROGRAMS,
@@ -48,6 +49,7 @@ from bot.services.summary.queries import (
     WITHOUT_MENTOR,
 )
 from db.models import (
+    AssessmentStage,
     HelpRequest,
     MenteeCategory,
     MentoringForm,
@@ -91,6 +93,10 @@ class Indicators:
     survey_answered: int = 0
     satisfaction: float | None = None  # mean of the closed surveys' 1–10 answers (those with results)
     satisfaction_surveys: int = 0
+    programs_assessed: int = 0  # completed programs rated at the start and at the end
+    programs_grown: int = 0  # … whose average rating rose
+    rating_before: float = 0.0  # the sum of those programs' average ratings at the start (÷ programs_assessed)
+    rating_after: float = 0.0
 
     @property
     def active_pairs(self) -> int:
@@ -111,6 +117,14 @@ class Indicators:
     @property
     def response_rate(self) -> float | None:
         return self.share(self.survey_answered, self.survey_invited)
+
+    @property
+    def growth_share(self) -> float | None:  # completed programs that show growth, % of those assessed
+        return self.share(self.programs_grown, self.programs_assessed)
+
+    def mean_rating(self, after: bool) -> float | None:
+        total = self.rating_after if after else self.rating_before
+        return total / self.programs_assessed if self.programs_assessed else None
 
 
 def total(parts: list[Indicators]) -> Indicators:
@@ -218,6 +232,16 @@ async def indicators(session: AsyncSession, orgs: list[Organization], now: datet
             out[org_id].satisfaction, out[org_id].satisfaction_surveys = float(mean), scored
     for org_id, invited, answered in await rows(SURVEY_ANSWERS):
         out[org_id].survey_invited, out[org_id].survey_answered = invited, int(answered)
+    ratings: dict[tuple[int, int], dict[AssessmentStage, float]] = defaultdict(dict)
+    for org_id, mentorship_id, stage, mean in await rows(GROWTH):
+        ratings[(org_id, mentorship_id)][stage] = float(mean)
+    for (org_id, _), by_stage in ratings.items():
+        if len(by_stage) == 2:
+            i = out[org_id]
+            i.programs_assessed += 1
+            i.programs_grown += by_stage[AssessmentStage.END] > by_stage[AssessmentStage.START]
+            i.rating_before += by_stage[AssessmentStage.START]
+            i.rating_after += by_stage[AssessmentStage.END]
     return out
 
 

@@ -14,6 +14,7 @@ from bot.services.people import OPEN, has_current_mentor
 from db.models import (
     Approval,
     ApprovalStatus,
+    Assessment,
     HelpRequest,
     HelpRequestStatus,
     MeetingLog,
@@ -130,6 +131,13 @@ SURVEY_ANSWERS = (select(Survey.organization_id, func.count(),
                          func.coalesce(func.sum(case((SurveyParticipant.answered.is_(True), 1), else_=0)), 0))
                   .join(SurveyParticipant, SurveyParticipant.survey_id == Survey.id).where(_LAUNCHED)
                   .group_by(Survey.organization_id))
+
+
+# completed programs' average rating at the start and at the end (self-assessments and the mentor's together)
+GROWTH = (select(Mentorship.organization_id, Mentorship.id, Assessment.stage, func.avg(Assessment.score))
+          .join(Assessment, Assessment.mentorship_id == Mentorship.id)
+          .where(_ids(Mentorship.organization_id), Mentorship.status == MentorshipStatus.COMPLETED)
+          .group_by(Mentorship.organization_id, Mentorship.id, Assessment.stage))
 
 
 def _first_few(query: Any) -> Any:

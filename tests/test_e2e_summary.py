@@ -115,7 +115,8 @@ async def test_a_curators_summary_has_every_figure_and_a_button_to_each_item_tha
     assert "Дарья Пятая" in reply.text
     card = (await curator.send("/summary")).messages[0]
     unpaired = [label for label in curator.buttons(card) if label.startswith("🧑‍🎓")]
-    assert unpaired == ["🧑‍🎓 Глеб Четвёртый", "🧑‍🎓 Дарья Пятая"]  # his pair ended on 23.11, she joined later
+    assert unpaired[0] == "🧑‍🎓 Глеб Четвёртый (с 23.11.2026)"  # since his pair ended; she joined later
+    assert unpaired[1].startswith("🧑‍🎓 Дарья Пятая (с ")
     reply = await curator.press("🧑‍🎓 Дарья Пятая", card)
     assert "Наставники для: Дарья Пятая" in reply.text  # one press from the list to pairing her
 

@@ -17,7 +17,7 @@ from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import text_expected
 from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryRequestCb
 from bot.handlers.summary.states import StaffForm, StaffNumbers
-from bot.handlers.summary.views import attention_target, digest_label
+from bot.handlers.summary.views import attention_label, attention_target, digest_label
 from bot.i18n import Translator
 from bot.services import coordinators, summary
 from bot.services.actor import Actor
@@ -67,7 +67,7 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
     att = await summary.attention(session, org, now)
     for section in reports.ATTENTION_SECTIONS:
         for item in getattr(att, section)[1]:
-            label = t.plain(f"summary.icon.{section}") + " " + shorten(item.text, 50)
+            label = attention_label(t, section, item, org.timezone)
             buttons.append((label, attention_target(section, org.id, item.target)))
     buttons.append((t.plain("btn.export"), ExportCb(org=org.id, period=ExportPeriod.ASK).pack()))
     if actor.has_role(org.id, Role.CURATOR):

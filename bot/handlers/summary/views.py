@@ -1,12 +1,25 @@
 """Texts and keyboards of summary, made from the services' data."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.handlers.journal.callbacks import JournalCb
 from bot.handlers.mentorships.callbacks import PairMenteeCb, ProgramAction, ProgramCb
 from bot.handlers.registry.callbacks import PersonCardCb, RegistryFilter
+from bot.handlers.render import shorten
 from bot.handlers.summary.callbacks import SummaryRequestCb
 from bot.i18n import Translator
+from bot.services.dates import local_date
+from bot.services.summary import AttentionItem
 from db.models import Organization
+
+
+def attention_label(t: Translator, section: str, item: AttentionItem, zone: str) -> str:
+    """An item's button: its icon and text; a mentee without a pair says since when (seed 003 §5.3)."""
+    label = t.plain(f"summary.icon.{section}") + " " + shorten(item.text, 50)
+    if section == "unpaired_mentees" and isinstance(item.when, datetime):
+        label += " " + t.plain("summary.since", date=local_date(item.when, zone))
+    return label
 
 
 def attention_target(section: str, org_id: int, target: int) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
@@ -206,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     invite.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     sub.add_parser("demo", help="run a scripted conversation against the local emulator and print it")
+    templates = sub.add_parser("templates", help="write the shipped DOCX templates to DIR, to make your own "
+                                                 "(set DOCUMENT_TEMPLATES_DIR to that folder)")
+    templates.add_argument("folder", metavar="DIR")
     return parser
 
 
@@ -236,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(cmd_invite(settings, args.org, args.role, args.uses, args.days))
         elif command == "demo":
             asyncio.run(cmd_demo(settings))
+        elif command == "templates":
+            from bot.services.documents.templates import write_shipped  # python-docx only when asked
+
+            for path in write_shipped(Path(args.folder)):
+                print(path)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     defaults: LocaleSettings = Field(default_factory=LocaleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     log_level: str = "INFO"
+    # an organisation's own DOCX templates: <dir>/<organisation id>/<name>.docx, or <dir>/<name>.docx for
+    # all (`python -m bot templates DIR` writes the shipped ones to start from)
+    document_templates_dir: Path | None = None
     # SPEEDUPS=off: none of the touches of libraries' internals (bot/speedups/), for a library upgrade
     # or to tell a bug of theirs from ours
     speedups: bool = True

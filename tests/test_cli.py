@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from tests.emulator import ScriptedUser
 from tests.factories import cli_env, run_cli
@@ -80,3 +81,12 @@ async def test_organisation_settings(tmp_path, setting, good, said, bad, refusal
     assert code == 0 and said in out
     code, _, err = await run_cli(tmp_path, "org", setting, org_id, bad)
     assert code == 2 and refusal in err
+
+
+async def test_templates_writes_the_shipped_docx_templates_to_start_from(tmp_path):
+    folder = tmp_path / "templates"
+    code, out, _ = await run_cli(tmp_path, "templates", str(folder), BOT_TOKEN="123:abc")
+    assert code == 0 and sorted(p.name for p in folder.iterdir()) == ["pairs_order.docx", "program.docx"]
+    assert out.split() == [str(folder / "program.docx"), str(folder / "pairs_order.docx")]
+    texts = [p.text for p in Document(folder / "program.docx").paragraphs]
+    assert "{{ org }}" in texts and "Наставник: {{ mentor }}" in texts  # docxtpl's tags, to edit in Word

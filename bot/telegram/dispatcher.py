@@ -19,6 +19,7 @@ from bot.handlers import (
     common,
     consent,
     coordinators,
+    documents,
     exports,
     help_requests,
     invites,
@@ -107,7 +108,7 @@ def routers() -> list[Router]:
     the fallback last."""
     features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
                 program_evaluation, program_absence, mentor_selection, approvals, journal, speed_sessions, surveys,
-                summary, coordinators, exports, help_requests, fallback]
+                summary, coordinators, exports, documents, help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

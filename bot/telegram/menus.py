@@ -10,11 +10,12 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MENTEE: ("ask", "program", "journal", "sessions", "surveys"),
-    Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys"),
+    Role.MENTEE: ("ask", "program", "journal", "sessions", "surveys", "documents"),
+    Role.MENTOR: ("requests", "log", "journal", "program", "sessions", "surveys", "documents"),
     Role.CURATOR: ("summary", "registry", "pair", "program", "journal", "requests", "sessions", "surveys", "export",
-                   "catalogue", "invite"),
-    Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export", "invite"),
+                   "documents", "catalogue", "invite"),
+    Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export",
+                "documents", "invite"),
     Role.COORDINATOR: ("summary", "export"),
 }
 

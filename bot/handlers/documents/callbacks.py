@@ -1,0 +1,16 @@
+"""Callback data of the documents' buttons. Prefixes are short: callback_data is at most 64 bytes."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class DocumentKind(StrEnum):
+    PROGRAM = "program"  # `target`: the mentorship
+    PAIRS_ORDER = "order"  # `target`: the organisation; the school year so far
+
+
+class DocumentCb(CallbackData, prefix="dc"):
+    kind: DocumentKind
+    target: int

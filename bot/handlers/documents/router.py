@@ -1,0 +1,51 @@
+"""/documents: the DOCX files a school prints, signs and files: a pair's personalised program, and the order
+fixing the pairs approved this school year (services.documents)."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.handlers.documents.views import documents_menu
+from bot.i18n import I18n, Translator
+from bot.services import documents, mentorships
+from bot.services.actor import Actor
+from bot.services.clock import Clock
+from bot.services.errors import AccessDenied
+from bot.settings import Settings
+
+
+async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
+    if not actor.registered:
+        raise AccessDenied("error.not_registered")
+    pairs = await mentorships.my_mentorships(session, actor)
+    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS))
+    await message.answer(text, reply_markup=markup)
+
+
+async def program_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
+                          t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.program(session, actor, callback_data.target, clock.now(), i18n,
+                                  settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.program_caption"))
+
+
+async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
+                        t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.pairs_order(session, actor, callback_data.target, clock.now(), i18n,
+                                      settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.order_caption"))
+
+
+def create_router() -> Router:
+    router = Router(name="documents")
+    router.message.register(documents_command, Command("documents"))
+    router.callback_query.register(program_pressed, DocumentCb.filter(F.kind == DocumentKind.PROGRAM))
+    router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
+    return router

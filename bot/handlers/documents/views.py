@@ -1,0 +1,19 @@
+"""Texts and keyboards of documents."""
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.handlers.render import from_pairs, shorten
+from bot.i18n import Translator
+
+
+def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]]) -> tuple[
+        str, InlineKeyboardMarkup | None]:
+    buttons = [(t.plain("btn.doc_order", org=shorten(name, 30)),
+                DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()) for org_id, name in orgs]
+    buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
+                 DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()) for mentorship_id, title in pairs]
+    if not buttons:
+        return t("documents.none"), None
+    return t("documents.pick"), from_pairs(buttons[:40])

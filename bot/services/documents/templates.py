@@ -1,0 +1,106 @@
+"""The shipped templates, made with python-docx as Word documents holding docxtpl's (Jinja2) tags, and the
+lookup that lets an organisation use its own: DOCUMENT_TEMPLATES_DIR/<organisation id>/<name>.docx, then
+DOCUMENT_TEMPLATES_DIR/<name>.docx, then the shipped one. `python -m bot templates DIR` writes the
+shipped ones out to start from. Built in code rather than kept as binary files, so that a change to a
+template is a readable diff."""
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+PROGRAM = "program"
+PAIRS_ORDER = "pairs_order"
+
+
+def _base(title: str) -> DocumentObject:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(12)
+    org = doc.add_paragraph("{{ org }}")
+    org.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(title).bold = True
+    return doc
+
+
+def _table(doc: DocumentObject, headers: list[str], loop: str, cells: list[str]) -> None:
+    """A table: its header, then one row per element of the loop (docxtpl's {%tr %} rows)."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    for n, text in enumerate(headers):
+        table.cell(0, n).text = text
+    table.cell(1, 0).text = "{%tr " + loop + " %}"
+    for n, text in enumerate(cells):
+        table.cell(2, n).text = text
+    table.cell(3, 0).text = "{%tr endfor %}"
+
+
+def _program() -> DocumentObject:
+    doc = _base("ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА")
+    for line in ("Наставник: {{ mentor }}", "Наставляемые: {{ mentees }}", "Форма наставничества: {{ form }}",
+                 "Вид наставничества: {{ kind }}", "Срок реализации: {{ start }} — {{ end }}",
+                 "Цели: {{ goals }}", "Профессиональные затруднения: {{ difficulties }}"):
+        doc.add_paragraph(line)
+    doc.add_paragraph().add_run("План мероприятий").bold = True
+    _table(doc, ["№", "Мероприятие", "Срок", "Ожидаемый результат", "Выполнено", "Отметка"], "for i in items",
+           ["{{ i.n }}", "{{ i.activity }}", "{{ i.due }}", "{{ i.expected }}", "{{ i.done }}", "{{ i.note }}"])
+    doc.add_paragraph("{%p if growth %}")
+    doc.add_paragraph().add_run("Оценка профессиональных затруднений (1–5), в начале → в конце программы").bold = True
+    _table(doc, ["Наставляемый", "Затруднение", "Самооценка", "Оценка наставника"], "for g in growth",
+           ["{{ g.mentee }}", "{{ g.title }}", "{{ g.self }}", "{{ g.mentor }}"])
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Наставник ____________________ / {{ mentor }}")
+    doc.add_paragraph("Наставляемые ____________________ / {{ mentees }}")
+    doc.add_paragraph("Куратор ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+def _pairs_order() -> DocumentObject:
+    doc = _base("ПРИКАЗ О ЗАКРЕПЛЕНИИ НАСТАВНИЧЕСКИХ ПАР (ГРУПП)")
+    doc.add_paragraph("Период: {{ period }}")
+    doc.add_paragraph("В соответствии с Положением о системе наставничества педагогических работников "
+                      "закрепить наставнические пары (группы):")
+    _table(doc, ["№ приказа", "Дата", "Наставник", "Наставляемые", "Форма", "Вид"], "for p in pairs",
+           ["{{ p.number }}", "{{ p.date }}", "{{ p.mentor }}", "{{ p.mentees }}", "{{ p.form }}", "{{ p.kind }}"])
+    doc.add_paragraph("{% if not pairs %}В этот период пары не утверждались.{% endif %}")
+    doc.add_paragraph("Руководитель ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order}
+
+
+@functools.cache
+def shipped(name: str) -> bytes:
+    out = io.BytesIO()
+    SHIPPED[name]().save(out)
+    return out.getvalue()
+
+
+def template_for(name: str, org_id: int, folder: Path | None) -> bytes:
+    """The organisation's own template, the installation's, or the shipped one."""
+    if folder is not None:
+        for path in (folder / str(org_id) / f"{name}.docx", folder / f"{name}.docx"):
+            if path.is_file():
+                return path.read_bytes()
+    return shipped(name)
+
+
+def write_shipped(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in SHIPPED:
+        path = folder / f"{name}.docx"
+        path.write_bytes(shipped(name))
+        paths.append(path)
+    return paths

@@ -1,0 +1,100 @@
+"""End to end: /documents, DOCX files read back with python-docx: a pair's personalised program (its plan
+table is the program's items, hostile texts printed as typed), the order fixing exactly the pairs approved
+in its period, an organisation's own template in place of the shipped one, and who may get which."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from sqlalchemy import select
+
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.services import approvals
+from bot.services import mentorships as svc
+from db.models import Approval, ApprovalKind, ApprovalStatus, PlanItem, Role
+from tests.factories import I18N, agreed_group, as_person, group_with_program, gymnasium, seed
+
+HOSTILE = '<b>Урок</b> & «кавычки» "двойные" ' + "я" * 960
+
+
+def _docx(emulator, reply):
+    message = next(m for m in reply.messages if m.document)
+    return Document(io.BytesIO(emulator._files[message.document["file_id"]]))
+
+
+async def test_the_program_docx_has_the_plan_as_its_table_and_prints_any_text_as_typed(emulator, db, bot_app,
+                                                                                      clock):
+    w = await gymnasium(emulator, db)
+    lidia = w.users[711]
+    _, program_id = await group_with_program(db, clock, w)
+    await as_person(db, 711, svc.add_item, program_id, activity=HOSTILE, due=date(2026, 12, 20),
+                    expected="Анализ <i>урока</i>", now=clock.now())
+    await lidia.send("/documents")
+    reply = await lidia.press(lambda text: text.startswith("📄 Программа"))
+    doc = _docx(emulator, reply)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Гимназия № 3" and "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА" in texts
+    assert "Наставник: Лучшева Лидия" in texts
+    assert "Наставляемые: Алексеева Анна, Борисов Богдан, Васильева Вера" in texts
+    assert "Цели: Освоить <инклюзивные> практики & оценивание" in texts
+    async with db() as session:
+        items = (await session.scalars(select(PlanItem).order_by(PlanItem.due_date, PlanItem.id))).all()
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["№", "Мероприятие", "Срок", "Ожидаемый результат", "Выполнено", "Отметка"]
+    assert rows[1:] == [[str(n), i.activity, i.due_date.strftime("%d.%m.%Y"), i.expected_result, "Нет", ""]
+                        for n, i in enumerate(items, start=1)]
+    assert HOSTILE in [r[1] for r in rows]  # markup, quotes and a thousand characters, literally
+
+
+async def test_the_order_lists_exactly_the_pairs_approved_in_its_school_year(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    await seed(db, w.org_id, 706, "Директор Дмитрий", Role.HEAD)
+    emulator.open_chat(706, "Дмитрий")
+    curator = w.users[700]
+    group = await agreed_group(db, clock, w)  # waits for the head
+    async with db() as session:
+        approval = await session.scalar(select(Approval.id).where(Approval.mentorship_id == group))
+    await as_person(db, 706, approvals.approve, approval, clock.now(), I18N)
+    async with db() as session:  # an order of the last school year, which this one does not list
+        session.add(Approval(organization_id=w.org_id, mentorship_id=w.busy_id, kind=ApprovalKind.PAIR, status=ApprovalStatus.APPROVED,
+                             order_number="7-о", order_date=date(2026, 5, 12), requested_at=clock.now()))
+        await session.commit()
+    await curator.send("/documents")
+    reply = await curator.press(lambda text: text.startswith("📜 Приказ"))
+    doc = _docx(emulator, reply)
+    assert "Период: 01.09.2026 — 23.11.2026" in [p.text for p in doc.paragraphs]
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[1:] == [["1", "23.11.2026", "Лучшева Лидия", "Алексеева Анна, Борисов Богдан, Васильева Вера",
+                         "педагог – педагог", "групповое"]]
+
+
+async def test_an_organisations_own_template_replaces_the_shipped_one(emulator, db, bot_app, clock, tmp_path):
+    w = await gymnasium(emulator, db)
+    lidia = w.users[711]
+    await group_with_program(db, clock, w)
+    own = Document()
+    own.add_paragraph("Бланк гимназии: {{ org }}; наставник {{ mentor }}; пунктов плана: {{ items|length }}")
+    (tmp_path / str(w.org_id)).mkdir()
+    own.save(tmp_path / str(w.org_id) / "program.docx")
+    bot_app.dispatcher["settings"].document_templates_dir = tmp_path
+    await lidia.send("/documents")
+    doc = _docx(emulator, await lidia.press(lambda text: text.startswith("📄 Программа")))
+    assert [p.text for p in doc.paragraphs] == ["Бланк гимназии: Гимназия № 3; наставник Лучшева Лидия; "
+                                                "пунктов плана: 3"]
+
+
+async def test_nobody_gets_another_pairs_program_and_only_curators_and_heads_get_the_order(emulator, db, bot_app,
+                                                                                          clock):
+    w = await gymnasium(emulator, db)
+    gleb, lidia = w.users[704], w.users[711]
+    group, _ = await group_with_program(db, clock, w)
+    await gleb.send("/documents")
+    assert not [b for b in gleb.buttons() if "Лучшева" in b]
+    reply = await gleb.press_data(DocumentCb(kind=DocumentKind.PROGRAM, target=group).pack())
+    assert reply.alerts and not [m for m in reply.messages if m.document]
+    await lidia.send("/documents")
+    reply = await lidia.press_data(DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=w.org_id).pack())
+    assert "куратор и руководитель" in reply.alerts[0]
+    reply = await gleb.press_data(DocumentCb(kind=DocumentKind.PROGRAM, target=w.busy_id).pack())
+    assert "ещё не составлена" in reply.alerts[0]  # his own pair has no program yet: said so, nothing sent

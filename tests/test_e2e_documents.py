@@ -12,7 +12,16 @@ from sqlalchemy import select
 from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
 from bot.services import approvals
 from bot.services import mentorships as svc
-from db.models import Approval, ApprovalKind, ApprovalStatus, PlanItem, Role
+from db.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    MeetingConfirmation,
+    MeetingFormat,
+    MeetingLog,
+    PlanItem,
+    Role,
+)
 from tests.factories import I18N, agreed_group, as_person, group_with_program, gymnasium, seed
 
 HOSTILE = '<b>Урок</b> & «кавычки» "двойные" ' + "я" * 960
@@ -98,3 +107,28 @@ async def test_nobody_gets_another_pairs_program_and_only_curators_and_heads_get
     assert "куратор и руководитель" in reply.alerts[0]
     reply = await gleb.press_data(DocumentCb(kind=DocumentKind.PROGRAM, target=w.busy_id).pack())
     assert "ещё не составлена" in reply.alerts[0]  # his own pair has no program yet: said so, nothing sent
+
+
+async def test_the_mentors_journal_docx_lists_the_school_years_meetings_hours_and_confirmations(emulator, db,
+                                                                                               bot_app, clock):
+    w = await gymnasium(emulator, db)
+    lidia = w.users[711]
+    group, _ = await group_with_program(db, clock, w)
+    async with db() as session:
+        for held_on, minutes, topic in ((date(2026, 8, 20), 30, "Прошлый год"), (date(2026, 11, 10), 60, "Разбор <урока>"),
+                                        (date(2026, 11, 20), 45, "КИМ")):
+            meeting = MeetingLog(mentorship_id=group, logged_by_id=w.ids[711], held_on=held_on,
+                                 duration_minutes=minutes, format=MeetingFormat.IN_PERSON, topic=topic, summary="Итоги")
+            session.add(meeting)
+            await session.flush()
+            for n, mentee in enumerate((701, 702, 703)):
+                session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=w.ids[mentee],
+                                                confirmed_at=clock.now() if n < 2 else None))
+        await session.commit()
+    await lidia.send("/documents")
+    doc = _docx(emulator, await lidia.press(lambda text: text.startswith("📒 Журнал")))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[1:] == [["1", "10.11.2026", "1,0", "очно", "Разбор <урока>", "Итоги", "—", "2 из 3"],
+                        ["2", "20.11.2026", "0,8", "очно", "КИМ", "Итоги", "—", "2 из 3"]]
+    texts = [p.text for p in doc.paragraphs]
+    assert "Период: 01.09.2026 — 23.11.2026" in texts and "Встреч: 2; часов: 1,8" in texts

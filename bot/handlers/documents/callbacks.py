@@ -8,6 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 
 class DocumentKind(StrEnum):
     PROGRAM = "program"  # `target`: the mentorship
+    JOURNAL = "journal"  # `target`: the mentorship; the school year so far
     PAIRS_ORDER = "order"  # `target`: the organisation; the school year so far
 
 

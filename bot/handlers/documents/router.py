@@ -1,5 +1,5 @@
-"""/documents: the DOCX files a school prints, signs and files: a pair's personalised program, and the order
-fixing the pairs approved this school year (services.documents)."""
+"""/documents: the DOCX files a school prints, signs and files: a pair's personalised program and the mentor's
+journal, and the order fixing the pairs approved this school year (services.documents)."""
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -34,6 +34,15 @@ async def program_pressed(callback: CallbackQuery, callback_data: DocumentCb, se
                                      caption=t("documents.program_caption"))
 
 
+async def journal_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
+                          t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.journal(session, actor, callback_data.target, clock.now(), i18n,
+                                  settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.journal_caption"))
+
+
 async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
                         t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
     doc = await documents.pairs_order(session, actor, callback_data.target, clock.now(), i18n,
@@ -47,5 +56,6 @@ def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
     router.callback_query.register(program_pressed, DocumentCb.filter(F.kind == DocumentKind.PROGRAM))
+    router.callback_query.register(journal_pressed, DocumentCb.filter(F.kind == DocumentKind.JOURNAL))
     router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
     return router

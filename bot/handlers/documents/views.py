@@ -12,8 +12,11 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
         str, InlineKeyboardMarkup | None]:
     buttons = [(t.plain("btn.doc_order", org=shorten(name, 30)),
                 DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()) for org_id, name in orgs]
-    buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
-                 DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()) for mentorship_id, title in pairs]
+    for mentorship_id, title in pairs:
+        buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
+                     DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),
+                    (t.plain("btn.doc_journal", title=shorten(title, 40)),
+                     DocumentCb(kind=DocumentKind.JOURNAL, target=mentorship_id).pack())]
     if not buttons:
         return t("documents.none"), None
     return t("documents.pick"), from_pairs(buttons[:40])

@@ -1,5 +1,6 @@
 """The documents a school keeps, generated as DOCX from templates (seed 000 §1.1, §4.6; 003 §1.1): the
-personalised program of a pair or group, and the order fixing the pairs approved in a period. Made
+personalised program of a pair or group, the mentor's journal of its meetings, and the order fixing the
+pairs approved in a period. Made
 with docxtpl — Jinja2 tags in a Word document, so that a school edits its template in Word, and
 autoescaping, so that any name or text is printed as typed — rendered off the event loop. Who may get
 which: a program, its participants and the organisation's curators and heads; an order, the curators
@@ -19,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import I18n
 from bot.services.actor import Actor
 from bot.services.documents import queries
-from bot.services.documents.templates import PAIRS_ORDER, PROGRAM, template_for
+from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PROGRAM, template_for
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.journal import journal_between
 from bot.services.mentorships import load_mentorship, local_today, view
 from bot.services.people import current_mentees, current_mentor
 from bot.services.surveys import school_year
@@ -100,4 +102,30 @@ async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: dat
     return Document(f"pairs-order-{org_id}-{last.isoformat()}.docx", content)
 
 
-__all__ = ["READERS", "Document", "pairs_order", "program", "render"]
+async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
+                  folder: Path | None, *, first: date | None = None, last: date | None = None) -> Document:
+    """The mentor's journal of a pair or group for the period (by default the school year so far):
+    the meetings, their hours and how many of the mentees confirmed each."""
+    v = await view(session, actor, mentorship_id, now)
+    today = local_today(now, v.timezone)
+    first = first or date(school_year(today), 9, 1)
+    last = last or today
+    extract = await journal_between(session, actor, mentorship_id, first, last)
+    t = i18n.get(None)
+    meetings = [{"n": n, "date": r.held_on.strftime(DAY), "hours": _hours(r.duration_minutes),
+                 "format": t.plain(f"meeting_format.{r.format.value}"), "topic": r.topic, "summary": r.summary,
+                 "item": r.activity or "—", "confirmed": t.plain("documents.confirmed_of", confirmed=r.confirmed, asked=r.asked) if r.asked else "—"}
+                for n, r in enumerate(extract.rows, start=1)]
+    context = {"org": v.organization_name, "mentor": v.mentor.name if v.mentor else "—",
+               "mentees": ", ".join(m.name for m in v.mentees) or "—",
+               "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "meetings": meetings,
+               "hours": _hours(sum(r.duration_minutes for r in extract.rows)), "today": today.strftime(DAY)}
+    content = await _render(JOURNAL, v.organization_id, folder, context)
+    return Document(f"journal-{v.id}-{last.isoformat()}.docx", content)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}".replace(".", ",")
+
+
+__all__ = ["READERS", "Document", "journal", "pairs_order", "program", "render"]

@@ -17,6 +17,7 @@ from docx.shared import Pt
 
 PROGRAM = "program"
 PAIRS_ORDER = "pairs_order"
+JOURNAL = "journal"
 
 
 def _base(title: str) -> DocumentObject:
@@ -77,7 +78,20 @@ def _pairs_order() -> DocumentObject:
     return doc
 
 
-SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order}
+def _journal() -> DocumentObject:
+    doc = _base("ЖУРНАЛ НАСТАВНИКА")
+    for line in ("Наставник: {{ mentor }}", "Наставляемые: {{ mentees }}", "Период: {{ period }}"):
+        doc.add_paragraph(line)
+    _table(doc, ["№", "Дата", "Часов", "Формат", "Тема", "Итоги", "Пункт плана", "Подтвердили"], "for m in meetings",
+           ["{{ m.n }}", "{{ m.date }}", "{{ m.hours }}", "{{ m.format }}", "{{ m.topic }}", "{{ m.summary }}",
+            "{{ m.item }}", "{{ m.confirmed }}"])
+    doc.add_paragraph("Встреч: {{ meetings|length }}; часов: {{ hours }}")
+    doc.add_paragraph("Наставник ____________________ / {{ mentor }}")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal}
 
 
 @functools.cache

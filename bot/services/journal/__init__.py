@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
@@ -184,6 +185,24 @@ async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, page:
     people = await pair_people(session, mentorship_id)
     people.role_of(actor)  # AccessDenied for anyone else
     return await _page(session, mentorship_id, people.title, page)
+
+
+@dataclass(frozen=True)
+class JournalExtract:
+    """A pair's meetings in a period, for the mentor's journal as a document."""
+
+    title: str
+    organization_id: int
+    rows: list[Row]
+
+
+async def journal_between(session: AsyncSession, actor: Actor, mentorship_id: int, first: date,
+                          last: date) -> JournalExtract:
+    """For its participants and the organisation's curators, like the journal itself."""
+    people = await pair_people(session, mentorship_id)
+    people.role_of(actor)
+    rows = list(await queries.meetings_between(session, mentorship_id, first, last))
+    return JournalExtract(people.title, people.organization_id, rows)
 
 
 async def my_journal(session: AsyncSession, actor: Actor, *, open_single: bool = True

@@ -50,6 +50,17 @@ JOURNAL_PAGE = (select(MeetingLog.id, MeetingLog.held_on, MeetingLog.duration_mi
                 .offset(bindparam("offset", type_=Integer)).limit(PAGE))
 
 
+async def meetings_between(session: AsyncSession, mentorship_id: int, first: date, last: date) -> Sequence[Row]:
+    """A pair's meetings held within the period, oldest first, with their confirmations counted."""
+    return (await session.execute(
+        select(MeetingLog.held_on, MeetingLog.duration_minutes, MeetingLog.format, MeetingLog.topic,
+               MeetingLog.summary, PlanItem.activity, _confirmations().label("asked"),
+               _confirmations(MeetingConfirmation.confirmed_at.is_not(None)).label("confirmed"))
+        .outerjoin(PlanItem, PlanItem.id == MeetingLog.plan_item_id)
+        .where(MeetingLog.mentorship_id == mentorship_id, MeetingLog.held_on >= first, MeetingLog.held_on <= last)
+        .order_by(MeetingLog.held_on, MeetingLog.id))).all()
+
+
 JOURNAL_COMMENTS = (select(MeetingConfirmation.meeting_id, MeetingConfirmation.comment)
                     .where(MeetingConfirmation.meeting_id.in_(bindparam("ids", expanding=True)),
                            MeetingConfirmation.comment.is_not(None))

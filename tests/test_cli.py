@@ -86,8 +86,8 @@ async def test_organisation_settings(tmp_path, setting, good, said, bad, refusal
 async def test_templates_writes_the_shipped_docx_templates_to_start_from(tmp_path):
     folder = tmp_path / "templates"
     code, out, _ = await run_cli(tmp_path, "templates", str(folder), BOT_TOKEN="123:abc")
-    assert code == 0 and sorted(p.name for p in folder.iterdir()) == ["journal.docx", "pairs_order.docx",
-                                                                       "program.docx"]
-    assert out.split() == [str(folder / name) for name in ("program.docx", "pairs_order.docx", "journal.docx")]
+    names = ("program.docx", "pairs_order.docx", "journal.docx", "report.docx")
+    assert code == 0 and sorted(p.name for p in folder.iterdir()) == sorted(names)
+    assert out.split() == [str(folder / name) for name in names]
     texts = [p.text for p in Document(folder / "program.docx").paragraphs]
     assert "{{ org }}" in texts and "Наставник: {{ mentor }}" in texts  # docxtpl's tags, to edit in Word

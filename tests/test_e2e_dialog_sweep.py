@@ -71,6 +71,7 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "SurveyAnswering:confirm": ("e2", {"sv": ids["survey"], VOLATILE: {"SurveyProgress": {"question": 1}}}),
         "StaffForm:numbers": ("curator", {"staff_org": org}),
         "CatalogueForm:title": ("curator", {"org": org, "topic": 0}),
+        "ReportForm:conclusions": ("curator", {"org": org}),
         "ApprovalForm:order": ("head", {"approval": 999_999}),
         "ApprovalForm:comment": ("head", {"approval": 999_999}),
         "TrainingForm:held_on": ("curator", {"org": org, "person": ids["m1"], "kind": "orientation"}),

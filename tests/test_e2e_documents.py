@@ -132,3 +132,26 @@ async def test_the_mentors_journal_docx_lists_the_school_years_meetings_hours_an
                         ["2", "20.11.2026", "0,8", "очно", "КИМ", "Итоги", "—", "2 из 3"]]
     texts = [p.text for p in doc.paragraphs]
     assert "Период: 01.09.2026 — 23.11.2026" in texts and "Встреч: 2; часов: 1,8" in texts
+
+
+async def test_the_final_report_has_summarys_figures_the_programs_the_chart_and_the_conclusions(emulator, db,
+                                                                                                bot_app, clock):
+    w = await gymnasium(emulator, db)
+    curator = w.users[700]
+    await group_with_program(db, clock, w)
+    summary_lines = [line for line in (await curator.send("/summary")).messages[0].text.splitlines()
+                     if line.startswith("•")]
+    await curator.send("/documents")
+    await curator.press(lambda text: text.startswith("📊 Итоговый"))
+    doc = _docx(emulator, await curator.send("Наставничество <работает> & растёт"))
+    texts = [p.text for p in doc.paragraphs]
+    figures = [line for line in texts if line.startswith("•")]
+    assert figures and all(line in figures for line in summary_lines if "(МП" in line or "программ" in line)
+    assert "Наставничество <работает> & растёт" in texts  # the conclusions, as typed
+    assert any(line.startswith("МПн/МПо × 100 %") for line in texts)
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[1][1] == "Лучшева Лидия → Алексеева Анна, Борисов Богдан, Васильева Вера" and rows[1][2] == "действует"
+    assert len(doc.inline_shapes) == 1  # the weekly chart
+    await w.users[711].send("/documents")
+    assert "куратор и руководитель" in (await w.users[711].press_data(
+        DocumentCb(kind=DocumentKind.REPORT_PLAIN, target=w.org_id).pack())).alerts[0]

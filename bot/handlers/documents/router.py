@@ -2,13 +2,16 @@
 journal, and the order fixing the pairs approved this school year (services.documents)."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
-from bot.handlers.documents.views import documents_menu
+from bot.handlers.documents.states import ReportDraft, ReportForm
+from bot.handlers.documents.views import conclusions_prompt, documents_menu
+from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
 from bot.services import documents, mentorships
 from bot.services.actor import Actor
@@ -52,10 +55,46 @@ async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, sess
                                      caption=t("documents.order_caption"))
 
 
+async def report_pressed(callback: CallbackQuery, callback_data: DocumentCb, actor: Actor, state: FSMContext,
+                         t: Translator) -> None:
+    if not actor.has_role(callback_data.target, *documents.READERS):
+        raise AccessDenied("documents.only_curators")
+    await state.set_state(ReportForm.conclusions)
+    await ReportDraft(org=callback_data.target).save(state)
+    await callback.answer()
+    text, markup = conclusions_prompt(t, callback_data.target)
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def conclusions_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, bot: Bot,
+                            t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    draft = await ReportDraft.load(state)
+    doc = await documents.annual_report(session, actor, draft.org, clock.now(), i18n, settings.document_templates_dir,
+                                        message.text or "")
+    await state.clear()
+    await bot.send_document(message.chat.id, BufferedInputFile(doc.content, doc.filename),
+                            caption=t("documents.report_caption"))
+
+
+async def report_without_conclusions(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
+                                     actor: Actor, state: FSMContext, bot: Bot, t: Translator, i18n: I18n,
+                                     clock: Clock, settings: Settings) -> None:
+    doc = await documents.annual_report(session, actor, callback_data.target, clock.now(), i18n,
+                                        settings.document_templates_dir)
+    await state.clear()
+    await callback.answer(t.plain("documents.preparing"))
+    await bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),
+                            caption=t("documents.report_caption"))
+
+
 def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
     router.callback_query.register(program_pressed, DocumentCb.filter(F.kind == DocumentKind.PROGRAM))
+    router.callback_query.register(report_pressed, DocumentCb.filter(F.kind == DocumentKind.REPORT))
+    router.callback_query.register(report_without_conclusions, DocumentCb.filter(F.kind == DocumentKind.REPORT_PLAIN))
+    router.message.register(conclusions_typed, ReportForm.conclusions, F.text, ~F.text.startswith("/"))
+    router.message.register(text_expected, ReportForm.conclusions, ~F.text.startswith("/"))
     router.callback_query.register(journal_pressed, DocumentCb.filter(F.kind == DocumentKind.JOURNAL))
     router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
     return router

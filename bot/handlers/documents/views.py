@@ -10,8 +10,12 @@ from bot.i18n import Translator
 
 def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]]) -> tuple[
         str, InlineKeyboardMarkup | None]:
-    buttons = [(t.plain("btn.doc_order", org=shorten(name, 30)),
-                DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()) for org_id, name in orgs]
+    buttons: list[tuple[str, str]] = []
+    for org_id, name in orgs:
+        buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
+                     DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()),
+                    (t.plain("btn.doc_report", org=shorten(name, 30)),
+                     DocumentCb(kind=DocumentKind.REPORT, target=org_id).pack())]
     for mentorship_id, title in pairs:
         buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),
@@ -20,3 +24,8 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
     if not buttons:
         return t("documents.none"), None
     return t("documents.pick"), from_pairs(buttons[:40])
+
+
+def conclusions_prompt(t: Translator, org_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    return t("documents.ask_conclusions"), from_pairs(
+        [(t.plain("btn.no_conclusions"), DocumentCb(kind=DocumentKind.REPORT_PLAIN, target=org_id).pack())])

@@ -3,28 +3,33 @@ personalised program of a pair or group, the mentor's journal of its meetings, a
 pairs approved in a period. Made
 with docxtpl — Jinja2 tags in a Word document, so that a school edits its template in Word, and
 autoescaping, so that any name or text is printed as typed — rendered off the event loop. Who may get
-which: a program, its participants and the organisation's curators and heads; an order, the curators
-and heads."""
+which: a program and a journal, its participants and the organisation's curators and heads; an order and
+the final report, the curators and heads."""
 from __future__ import annotations
 
 import asyncio
+import html as htmllib
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import I18n
+from bot import reports
+from bot.i18n import I18n, Translator
+from bot.services import summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
-from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PROGRAM, template_for
+from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PROGRAM, REPORT, template_for
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import journal_between
-from bot.services.mentorships import load_mentorship, local_today, view
-from bot.services.people import current_mentees, current_mentor
+from bot.services.mentorships import growth, load_mentorship, local_today, view
+from bot.services.people import current_mentees, current_mentor, pair_title
 from bot.services.surveys import school_year
 from db.models import Organization, Role
 
@@ -38,17 +43,20 @@ class Document:
     content: bytes
 
 
-def render(template: bytes, context: dict[str, Any]) -> bytes:
-    """The template filled in (every value escaped: shown as typed)."""
+def render(template: bytes, context: dict[str, Any], images: dict[str, bytes] | None = None) -> bytes:
+    """The template filled in (every value escaped: shown as typed); `images` are PNGs put in as pictures."""
     doc = DocxTemplate(io.BytesIO(template))
+    for key, png in (images or {}).items():
+        context[key] = InlineImage(doc, io.BytesIO(png), width=Mm(160))
     doc.render(context, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-async def _render(name: str, org_id: int, folder: Path | None, context: dict[str, Any]) -> bytes:
-    return await asyncio.to_thread(render, template_for(name, org_id, folder), context)
+async def _render(name: str, org_id: int, folder: Path | None, context: dict[str, Any],
+                  images: dict[str, bytes] | None = None) -> bytes:
+    return await asyncio.to_thread(render, template_for(name, org_id, folder), context, images)
 
 
 def _mark(value: float | None) -> str:
@@ -128,4 +136,62 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}".replace(".", ",")
 
 
-__all__ = ["READERS", "Document", "journal", "pairs_order", "program", "render"]
+FORMULAS = (  # seed 001: the indicators of the regional monitoring
+    "МПн/МПо × 100 %, где МПн — число педагогов, участвующих в программах наставничества, МПо — общее число "
+    "педагогов организации.",
+    "МПм/МПо × 100 %, где МПм — число молодых педагогов (до 35 лет, в первые 3 года работы), охваченных "
+    "наставничеством, МПо — общее число молодых педагогов.",
+)
+CONCLUSIONS_MAX = 3000
+
+
+def plain(html_text: str) -> str:
+    """A line of the bot's HTML as plain text, for a document."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+async def annual_report(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
+                        folder: Path | None, conclusions: str = "") -> Document:
+    """The curator's final analytical report for the school year so far (seed 000 §4.7.1, 004 §III.12.11–12):
+    the indicators as /summary shows them, with their formulas; the programs with their results and growth;
+    the weekly chart of meetings and help requests; and the curator's conclusions."""
+    if not actor.has_role(org_id, *READERS):
+        raise AccessDenied("documents.only_curators")
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise NotFound()
+    text = " ".join(conclusions.split())
+    if len(text) > CONCLUSIONS_MAX:
+        raise InvalidInput("profile.too_long", max=CONCLUSIONS_MAX, got=len(text))
+    t = i18n.get(None)
+    today = local_today(now, org.timezone)
+    first = date(school_year(today), 9, 1)
+    ind = (await summary.indicators(session, [org], now))[org.id]
+    rows = []
+    for n, mentorship_id in enumerate(await queries.programs_of(session, org_id), start=1):
+        m = await load_mentorship(session, mentorship_id)
+        grown = await growth(session, m)
+        rows.append({"n": n, "title": pair_title(m), "status": t.plain(f"mstatus.{m.status.value}"),
+                     "reason": t.plain(f"completion.{m.completion_reason.value}") if m.completion_reason else "—",
+                     "self": _averages(t, grown, "self"), "mentor": _averages(t, grown, "mentor")})
+    chart = await reports.weekly_chart(t, t.plain("summary.chart_title", org=org.name),
+                                       await summary.week_figures(session, org, now))
+    context = {"org": org.name, "period": f"{first.strftime(DAY)} — {today.strftime(DAY)}",
+               "indicators": [plain(line) for line in reports.indicators_text(t, ind).splitlines()],
+               "formulas": list(FORMULAS), "programs": rows, "conclusions": text or "—",
+               "today": today.strftime(DAY)}
+    content = await _render(REPORT, org_id, folder, context, {"chart": chart})
+    return Document(f"report-{org_id}-{today.isoformat()}.docx", content)
+
+
+def _averages(t: Translator, grown: list, who: str) -> str:
+    """The mentees' average ratings, before → after ("—" where nothing is rated)."""
+    parts = []
+    for g in grown:
+        before, after = g.mean(f"{who}_before"), g.mean(f"{who}_after")
+        if before is not None or after is not None:
+            parts.append(f"{g.mentee_name}: {reports.number(t, before)} → {reports.number(t, after)}")
+    return "; ".join(parts) or "—"
+
+
+__all__ = ["READERS", "Document", "annual_report", "journal", "pairs_order", "program", "render"]

@@ -18,6 +18,7 @@ from docx.shared import Pt
 PROGRAM = "program"
 PAIRS_ORDER = "pairs_order"
 JOURNAL = "journal"
+REPORT = "report"
 
 
 def _base(title: str) -> DocumentObject:
@@ -91,7 +92,31 @@ def _journal() -> DocumentObject:
     return doc
 
 
-SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal}
+def _report() -> DocumentObject:
+    doc = _base("ИТОГОВЫЙ АНАЛИТИЧЕСКИЙ ОТЧЁТ КУРАТОРА О РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА")
+    doc.add_paragraph("Период: {{ period }}")
+    doc.add_paragraph().add_run("1. Показатели (методика расчёта — по формулам регионального мониторинга)").bold = True
+    doc.add_paragraph("{%p for line in indicators %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p for line in formulas %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph().add_run("2. Программы наставничества и их результаты").bold = True
+    _table(doc, ["№", "Пара (группа)", "Статус", "Основание завершения", "Рост (самооценка)", "Рост (оценка наставника)"],
+           "for p in programs", ["{{ p.n }}", "{{ p.title }}", "{{ p.status }}", "{{ p.reason }}", "{{ p.self }}",
+                                 "{{ p.mentor }}"])
+    doc.add_paragraph().add_run("3. Встречи и запросы о помощи по неделям").bold = True
+    doc.add_paragraph("{{ chart }}")
+    doc.add_paragraph().add_run("4. Выводы").bold = True
+    doc.add_paragraph("{{ conclusions }}")
+    doc.add_paragraph("Куратор ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
+                                                    REPORT: _report}
 
 
 @functools.cache

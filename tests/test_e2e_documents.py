@@ -7,22 +7,35 @@ import io
 from datetime import date
 
 from docx import Document
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
 from bot.services import approvals
 from bot.services import mentorships as svc
 from db.models import (
     Approval,
     ApprovalKind,
     ApprovalStatus,
+    HelpRequest,
+    HelpRequestStatus,
     MeetingConfirmation,
     MeetingFormat,
     MeetingLog,
     PlanItem,
     Role,
 )
-from tests.factories import I18N, agreed_group, as_person, group_with_program, gymnasium, seed
+from tests.conftest import START
+from tests.emulator import ScriptedUser
+from tests.factories import (
+    I18N,
+    agreed_group,
+    as_person,
+    group_with_program,
+    gymnasium,
+    open_school_chats,
+    seed,
+    seed_school,
+)
 
 HOSTILE = '<b>Урок</b> & «кавычки» "двойные" ' + "я" * 960
 
@@ -155,3 +168,37 @@ async def test_the_final_report_has_summarys_figures_the_programs_the_chart_and_
     await w.users[711].send("/documents")
     assert "куратор и руководитель" in (await w.users[711].press_data(
         DocumentCb(kind=DocumentKind.REPORT_PLAIN, target=w.org_id).pack())).alerts[0]
+
+
+async def test_a_mentors_portfolio_and_the_heads_letter_of_thanks_and_who_gets_them(emulator, db, bot_app):
+    org_id, p = await seed_school(db, "Школа № 7", "Europe/Moscow", 3100)
+    open_school_chats(emulator, 3100)
+    mentor, head, curator = (ScriptedUser(emulator, 3100 + offset, name) for offset, name in
+                             ((10, "Первый"), (1, "Директор"), (0, "Куратор")))
+    async with db() as session:
+        meeting = MeetingLog(mentorship_id=p["pair"], logged_by_id=p["m1"], held_on=date(2026, 11, 18),
+                             duration_minutes=60, format=MeetingFormat.ONLINE, topic="Тема", summary="Итоги")
+        session.add(meeting)
+        await session.flush()
+        session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=p["e1"], confirmed_at=START))
+        await session.execute(update(HelpRequest).where(HelpRequest.mentor_id == p["m1"],
+                                                        HelpRequest.status == HelpRequestStatus.CLOSED).values(rating=5))
+        await session.commit()
+    await mentor.send("/documents")
+    portfolios = [b for b in mentor.buttons() if b.startswith("🗂")]
+    assert portfolios == ["🗂 Портфолио наставника: Наставник Первый"]  # only her own
+    doc = _docx(emulator, await mentor.press(portfolios[0]))
+    texts = [x.text for x in doc.paragraphs]
+    assert "Проведено встреч, подтверждённых наставляемыми: 1; часов: 1,0" in texts
+    assert "Запросов о помощи с ответом наставника: 2; оценено: 2, средняя оценка: 5,0 из 5" in texts
+    assert "Завершённых программ наставничества: 1" in texts
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[1:] == [["1", "Наставник Первый → Глеб Четвёртый", "—", "—", "—"]]
+    await head.send("/documents")
+    doc = _docx(emulator, await head.press("✉️ Благодарственное письмо: Наставник Первый"))
+    assert "Уважаемый(ая) Наставник Первый!" in [x.text for x in doc.paragraphs]
+    other = MentorDocumentCb(org=org_id, person=p["m2"], kind=MentorDocument.PORTFOLIO).pack()
+    assert (await mentor.press_data(other)).alerts  # another mentor's portfolio
+    await curator.send("/documents")
+    thanks = MentorDocumentCb(org=org_id, person=p["m1"], kind=MentorDocument.THANKS).pack()
+    assert "куратор и руководитель" in (await curator.press_data(thanks)).alerts[0]  # the head issues it

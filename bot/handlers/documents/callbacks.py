@@ -17,3 +17,14 @@ class DocumentKind(StrEnum):
 class DocumentCb(CallbackData, prefix="dc"):
     kind: DocumentKind
     target: int
+
+
+class MentorDocument(StrEnum):
+    PORTFOLIO = "portfolio"
+    THANKS = "thanks"  # the head's letter of thanks
+
+
+class MentorDocumentCb(CallbackData, prefix="md"):
+    org: int
+    person: int
+    kind: MentorDocument

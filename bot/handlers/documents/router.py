@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
 from bot.handlers.documents.states import ReportDraft, ReportForm
 from bot.handlers.documents.views import conclusions_prompt, documents_menu
 from bot.handlers.replies import text_expected
@@ -18,13 +18,16 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied
 from bot.settings import Settings
+from db.models import Role
 
 
 async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
     if not actor.registered:
         raise AccessDenied("error.not_registered")
     pairs = await mentorships.my_mentorships(session, actor)
-    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS))
+    mentors = [(org_id, person_id, name, actor.has_role(org_id, Role.HEAD))
+               for org_id, person_id, name in await documents.mentors_for_documents(session, actor)]
+    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS), mentors)
     await message.answer(text, reply_markup=markup)
 
 
@@ -87,6 +90,24 @@ async def report_without_conclusions(callback: CallbackQuery, callback_data: Doc
                             caption=t("documents.report_caption"))
 
 
+async def portfolio_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
+                            actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.portfolio(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
+                                    settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.portfolio_caption"))
+
+
+async def thanks_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
+                         actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.letter_of_thanks(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
+                                           settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.thanks_caption"))
+
+
 def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
@@ -95,6 +116,8 @@ def create_router() -> Router:
     router.callback_query.register(report_without_conclusions, DocumentCb.filter(F.kind == DocumentKind.REPORT_PLAIN))
     router.message.register(conclusions_typed, ReportForm.conclusions, F.text, ~F.text.startswith("/"))
     router.message.register(text_expected, ReportForm.conclusions, ~F.text.startswith("/"))
+    router.callback_query.register(portfolio_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.PORTFOLIO))
+    router.callback_query.register(thanks_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.THANKS))
     router.callback_query.register(journal_pressed, DocumentCb.filter(F.kind == DocumentKind.JOURNAL))
     router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
     return router

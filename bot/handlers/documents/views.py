@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind
+from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
 
 
-def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]]) -> tuple[
-        str, InlineKeyboardMarkup | None]:
+def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]],
+                   mentors: list[tuple[int, int, str, bool]] = ()) -> tuple[str, InlineKeyboardMarkup | None]:
+    """`mentors`: (organisation, mentor, name, whether the reader is its head: the letter of thanks)."""
     buttons: list[tuple[str, str]] = []
     for org_id, name in orgs:
         buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
@@ -21,6 +22,12 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
                      DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),
                     (t.plain("btn.doc_journal", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.JOURNAL, target=mentorship_id).pack())]
+    for org_id, person_id, name, head in mentors:
+        buttons.append((t.plain("btn.doc_portfolio", name=shorten(name, 40)),
+                        MentorDocumentCb(org=org_id, person=person_id, kind=MentorDocument.PORTFOLIO).pack()))
+        if head:
+            buttons.append((t.plain("btn.doc_thanks", name=shorten(name, 40)),
+                            MentorDocumentCb(org=org_id, person=person_id, kind=MentorDocument.THANKS).pack()))
     if not buttons:
         return t("documents.none"), None
     return t("documents.pick"), from_pairs(buttons[:40])

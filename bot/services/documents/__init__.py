@@ -25,7 +25,7 @@ from bot.i18n import I18n, Translator
 from bot.services import summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
-from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PROGRAM, REPORT, template_for
+from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PORTFOLIO, PROGRAM, REPORT, THANKS, template_for
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import journal_between
 from bot.services.mentorships import growth, load_mentorship, local_today, view
@@ -194,4 +194,64 @@ def _averages(t: Translator, grown: list, who: str) -> str:
     return "; ".join(parts) or "—"
 
 
-__all__ = ["READERS", "Document", "annual_report", "journal", "pairs_order", "program", "render"]
+async def _portfolio_context(session: AsyncSession, org: Organization, person_id: int, name: str, now: datetime,
+                             t: Translator) -> dict[str, Any]:
+    meetings, minutes = await queries.mentor_meetings(session, person_id, org.id)
+    requests, rated, rating = await queries.answered_requests(session, person_id, org.id)
+    programs = []
+    for n, mentorship_id in enumerate(await queries.mentored_completed(session, person_id, org.id), start=1):
+        m = await load_mentorship(session, mentorship_id)
+        grown = await growth(session, m)
+        programs.append({"n": n, "title": pair_title(m), "reason": t.plain(f"completion.{m.completion_reason.value}")
+                         if m.completion_reason else "—", "self": _averages(t, grown, "self"),
+                         "mentor": _averages(t, grown, "mentor")})
+    return {"org": org.name, "mentor": name, "meetings": meetings, "hours": _hours(int(minutes)),
+            "requests": requests, "rated": rated, "rating": reports.number(t, float(rating) if rating else None),
+            "sessions": await queries.hosted_sessions(session, person_id, org.id), "programs": programs,
+            "today": local_today(now, org.timezone).strftime(DAY)}
+
+
+async def _mentor_here(session: AsyncSession, actor: Actor, org_id: int, person_id: int, *,
+                       heads_only: bool) -> tuple[Organization, str]:
+    """A mentor's own portfolio, or any mentor's for the curators and heads (the letter: the head)."""
+    readers = (Role.HEAD,) if heads_only else READERS
+    if not actor.has_role(org_id, *readers) and (heads_only or actor.person_id != person_id):
+        raise AccessDenied("documents.only_curators")
+    org = await session.get(Organization, org_id)
+    names = dict((p, n) for p, n in await queries.mentors_of(session, org_id))
+    if org is None or person_id not in names:
+        raise NotFound()
+    return org, names[person_id] or "—"
+
+
+async def portfolio(session: AsyncSession, actor: Actor, org_id: int, person_id: int, now: datetime, i18n: I18n,
+                    folder: Path | None) -> Document:
+    """A mentor's portfolio for incentives and attestation (seed 000 §3.5, 002 §5, 004 §IX): confirmed
+    meetings and hours, completed programs with their growth, help requests answered and rated, speed
+    sessions hosted."""
+    org, name = await _mentor_here(session, actor, org_id, person_id, heads_only=False)
+    context = await _portfolio_context(session, org, person_id, name, now, i18n.get(None))
+    return Document(f"portfolio-{person_id}.docx", await _render(PORTFOLIO, org_id, folder, context))
+
+
+async def letter_of_thanks(session: AsyncSession, actor: Actor, org_id: int, person_id: int, now: datetime,
+                           i18n: I18n, folder: Path | None) -> Document:
+    """The letter of thanks the head issues to a mentor, from the same figures."""
+    org, name = await _mentor_here(session, actor, org_id, person_id, heads_only=True)
+    context = await _portfolio_context(session, org, person_id, name, now, i18n.get(None))
+    return Document(f"thanks-{person_id}.docx", await _render(THANKS, org_id, folder, context))
+
+
+async def mentors_for_documents(session: AsyncSession, actor: Actor) -> list[tuple[int, int, str]]:
+    """(organisation, mentor, name) whose portfolio the actor may get: their own, and as a curator or head
+    every mentor of the organisation."""
+    found = []
+    for org_id, _ in actor.orgs_where(*READERS, Role.MENTOR):
+        for person_id, name in await queries.mentors_of(session, org_id):
+            if actor.has_role(org_id, *READERS) or person_id == actor.person_id:
+                found.append((org_id, person_id, name or "—"))
+    return found
+
+
+__all__ = ["READERS", "Document", "annual_report", "journal", "letter_of_thanks", "mentors_for_documents",
+           "pairs_order", "portfolio", "program", "render"]

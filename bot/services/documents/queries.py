@@ -4,10 +4,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Approval, ApprovalKind, ApprovalStatus, Mentorship, Program
+from db.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    HelpRequest,
+    MeetingConfirmation,
+    MeetingLog,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Participant,
+    Person,
+    Program,
+    Role,
+    SpeedSession,
+    SpeedSessionStatus,
+)
 
 
 async def approved_pairs(session: AsyncSession, org_id: int, first: date, last: date) -> Sequence[Approval]:
@@ -22,3 +38,43 @@ async def programs_of(session: AsyncSession, org_id: int) -> Sequence[int]:
     """The organisation's pairs and groups that have a program, oldest first."""
     return (await session.scalars(select(Mentorship.id).join(Program, Program.mentorship_id == Mentorship.id)
                                   .where(Mentorship.organization_id == org_id).order_by(Mentorship.id))).all()
+
+
+async def mentor_meetings(session: AsyncSession, person_id: int, org_id: int) -> Row:
+    """(meetings, minutes) the person logged as a mentor and a mentee confirmed."""
+    confirmed = select(MeetingConfirmation.meeting_id).where(MeetingConfirmation.confirmed_at.is_not(None))
+    return (await session.execute(select(func.count(), func.coalesce(func.sum(MeetingLog.duration_minutes), 0))
+                                  .join(Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(
+        Mentorship.organization_id == org_id, MeetingLog.logged_by_id == person_id,
+        MeetingLog.id.in_(confirmed)))).one()
+
+
+async def mentored_completed(session: AsyncSession, person_id: int, org_id: int) -> Sequence[int]:
+    """The completed pairs and groups the person mentored to the end."""
+    return (await session.scalars(select(Mentorship.id).join(Participant, Participant.mentorship_id == Mentorship.id)
+                                  .where(Mentorship.organization_id == org_id,
+                                         Mentorship.status == MentorshipStatus.COMPLETED,
+                                         Participant.person_id == person_id, Participant.role == Role.MENTOR,
+                                         Participant.confirmed_at.is_not(None), Participant.left_at.is_(None))
+                                  .order_by(Mentorship.ended_at, Mentorship.id))).all()
+
+
+async def answered_requests(session: AsyncSession, person_id: int, org_id: int) -> Row:
+    """(requests answered, how many were rated, the mean rating)."""
+    return (await session.execute(select(func.count(), func.count(HelpRequest.rating), func.avg(HelpRequest.rating))
+                                  .where(HelpRequest.organization_id == org_id, HelpRequest.mentor_id == person_id,
+                                         HelpRequest.first_answer_at.is_not(None)))).one()
+
+
+async def hosted_sessions(session: AsyncSession, person_id: int, org_id: int) -> int:
+    return await session.scalar(select(func.count()).select_from(SpeedSession).where(
+        SpeedSession.organization_id == org_id, SpeedSession.host_id == person_id,
+        SpeedSession.status == SpeedSessionStatus.DONE)) or 0
+
+
+async def mentors_of(session: AsyncSession, org_id: int) -> Sequence[Row]:
+    """(person, name) of the organisation's current mentors, by name."""
+    return (await session.execute(select(Person.id, Person.full_name).join(Membership, Membership.person_id == Person.id)
+                                  .where(Membership.organization_id == org_id, Membership.role == Role.MENTOR,
+                                         Membership.ended_at.is_(None), Person.erased_at.is_(None))
+                                  .order_by(Person.full_name))).all()

@@ -19,6 +19,8 @@ PROGRAM = "program"
 PAIRS_ORDER = "pairs_order"
 JOURNAL = "journal"
 REPORT = "report"
+PORTFOLIO = "portfolio"
+THANKS = "thanks"
 
 
 def _base(title: str) -> DocumentObject:
@@ -115,8 +117,34 @@ def _report() -> DocumentObject:
     return doc
 
 
+def _portfolio() -> DocumentObject:
+    doc = _base("ПОРТФОЛИО НАСТАВНИКА")
+    doc.add_paragraph("Наставник: {{ mentor }}")
+    for line in ("Проведено встреч, подтверждённых наставляемыми: {{ meetings }}; часов: {{ hours }}",
+                 "Запросов о помощи с ответом наставника: {{ requests }}; оценено: {{ rated }}, средняя оценка: "
+                 "{{ rating }} из 5", "Проведено скоростных встреч: {{ sessions }}",
+                 "Завершённых программ наставничества: {{ programs|length }}"):
+        doc.add_paragraph(line)
+    _table(doc, ["№", "Пара (группа)", "Основание завершения", "Рост (самооценка)", "Рост (оценка наставника)"],
+           "for p in programs", ["{{ p.n }}", "{{ p.title }}", "{{ p.reason }}", "{{ p.self }}", "{{ p.mentor }}"])
+    doc.add_paragraph("Куратор ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+def _thanks() -> DocumentObject:
+    doc = _base("БЛАГОДАРСТВЕННОЕ ПИСЬМО")
+    doc.add_paragraph("Уважаемый(ая) {{ mentor }}!")
+    doc.add_paragraph("Администрация {{ org }} выражает Вам искреннюю благодарность за работу наставником: "
+                      "проведено встреч — {{ meetings }} ({{ hours }} ч), завершено программ наставничества — "
+                      "{{ programs|length }}, оказана помощь по запросам коллег — {{ requests }}.")
+    doc.add_paragraph("Руководитель ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
 SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
-                                                    REPORT: _report}
+                                                    REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks}
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
 from bot.services import approvals
 from bot.services import mentorships as svc
+from bot.services.organizations import create_organization
 from db.models import (
     Approval,
     ApprovalKind,
@@ -21,6 +22,7 @@ from db.models import (
     MeetingConfirmation,
     MeetingFormat,
     MeetingLog,
+    Organization,
     PlanItem,
     Role,
 )
@@ -33,6 +35,7 @@ from tests.factories import (
     group_with_program,
     gymnasium,
     open_school_chats,
+    school_person,
     seed,
     seed_school,
 )
@@ -202,3 +205,33 @@ async def test_a_mentors_portfolio_and_the_heads_letter_of_thanks_and_who_gets_t
     await curator.send("/documents")
     thanks = MentorDocumentCb(org=org_id, person=p["m1"], kind=MentorDocument.THANKS).pack()
     assert "куратор и руководитель" in (await curator.press_data(thanks)).alerts[0]  # the head issues it
+
+
+async def test_the_coordinators_report_has_each_organisation_and_the_total_and_nothing_personal(emulator, db,
+                                                                                               bot_app):
+    async with db() as session:
+        region = (await create_organization(session, "Управление образования", "Europe/Moscow")).id
+    school_a, a = await seed_school(db, "Школа № 1", "Europe/Moscow", 3300)
+    school_b, _ = await seed_school(db, "Школа № 2", "Europe/Moscow", 3500)
+    async with db() as session:
+        await session.execute(update(Organization).where(Organization.id.in_([school_a, school_b]))
+                              .values(parent_id=region))
+        await session.commit()
+    await school_person(db, region, 3900, "Координатор Мария", Role.COORDINATOR, young=False)
+    coordinator = ScriptedUser(emulator, 3900, "Мария")
+    emulator.open_chat(coordinator.id, coordinator.first_name)
+    await coordinator.send("/documents")
+    assert coordinator.buttons() == ["📊 Сводный отчёт по организациям"]  # no pair's, nobody's documents
+    summary_total = (await coordinator.send("/summary")).messages[0].text
+    await coordinator.send("/documents")
+    doc = _docx(emulator, await coordinator.press("📊 Сводный отчёт по организациям"))
+    texts = [x.text for x in doc.paragraphs]
+    assert "Организаций: 2. Дата: 23.11.2026" in texts
+    shares = [line for line in texts if line.startswith("• Доля")]
+    assert shares and all(line in summary_total for line in shares)  # the total, as /summary words it
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert [r[0] for r in rows[1:]] == ["Школа № 1", "Школа № 2"]
+    whole = "\n".join(texts + [c for r in rows for c in r])
+    assert not any(name in whole for name in ("Алина Первая", "Наставник Первый", "Куратор Ольга"))
+    program = DocumentCb(kind=DocumentKind.PROGRAM, target=a["pair"]).pack()
+    assert (await coordinator.press_data(program)).alerts  # a coordinator never gets a personal document

@@ -16,7 +16,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
                    "documents", "catalogue", "invite"),
     Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export",
                 "documents", "invite"),
-    Role.COORDINATOR: ("summary", "export"),
+    Role.COORDINATOR: ("summary", "export", "documents"),
 }
 
 

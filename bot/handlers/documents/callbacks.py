@@ -12,6 +12,7 @@ class DocumentKind(StrEnum):
     PAIRS_ORDER = "order"  # `target`: the organisation; the school year so far
     REPORT = "report"  # `target`: the organisation; asks for the curator's conclusions
     REPORT_PLAIN = "report_plain"  # the same, without conclusions
+    REGION_REPORT = "region"  # the coordinator's, across the organisations below (`target`: 0)
 
 
 class DocumentCb(CallbackData, prefix="dc"):

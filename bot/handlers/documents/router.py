@@ -13,7 +13,7 @@ from bot.handlers.documents.states import ReportDraft, ReportForm
 from bot.handlers.documents.views import conclusions_prompt, documents_menu
 from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
-from bot.services import documents, mentorships
+from bot.services import coordinators, documents, mentorships
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import AccessDenied
@@ -24,10 +24,11 @@ from db.models import Role
 async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
     if not actor.registered:
         raise AccessDenied("error.not_registered")
-    pairs = await mentorships.my_mentorships(session, actor)
+    pairs = await mentorships.my_mentorships(session, actor) if actor.person_id is not None else []
     mentors = [(org_id, person_id, name, actor.has_role(org_id, Role.HEAD))
                for org_id, person_id, name in await documents.mentors_for_documents(session, actor)]
-    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS), mentors)
+    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS), mentors,
+                                  region=coordinators.is_coordinator(actor))
     await message.answer(text, reply_markup=markup)
 
 
@@ -108,6 +109,14 @@ async def thanks_pressed(callback: CallbackQuery, callback_data: MentorDocumentC
                                      caption=t("documents.thanks_caption"))
 
 
+async def region_pressed(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator, i18n: I18n,
+                         clock: Clock, settings: Settings) -> None:
+    doc = await documents.region_report(session, actor, clock.now(), i18n, settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
+                                     caption=t("documents.region_caption"))
+
+
 def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
@@ -118,6 +127,7 @@ def create_router() -> Router:
     router.message.register(text_expected, ReportForm.conclusions, ~F.text.startswith("/"))
     router.callback_query.register(portfolio_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.PORTFOLIO))
     router.callback_query.register(thanks_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.THANKS))
+    router.callback_query.register(region_pressed, DocumentCb.filter(F.kind == DocumentKind.REGION_REPORT))
     router.callback_query.register(journal_pressed, DocumentCb.filter(F.kind == DocumentKind.JOURNAL))
     router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
     return router

@@ -9,9 +9,13 @@ from bot.i18n import Translator
 
 
 def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]],
-                   mentors: list[tuple[int, int, str, bool]] = ()) -> tuple[str, InlineKeyboardMarkup | None]:
-    """`mentors`: (organisation, mentor, name, whether the reader is its head: the letter of thanks)."""
+                   mentors: list[tuple[int, int, str, bool]] = (), *, region: bool = False) -> tuple[
+        str, InlineKeyboardMarkup | None]:
+    """`mentors`: (organisation, mentor, name, whether the reader is its head: the letter of thanks);
+    `region`: the reader coordinates organisations below."""
     buttons: list[tuple[str, str]] = []
+    if region:
+        buttons.append((t.plain("btn.doc_region"), DocumentCb(kind=DocumentKind.REGION_REPORT, target=0).pack()))
     for org_id, name in orgs:
         buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
                      DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()),

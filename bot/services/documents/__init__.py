@@ -22,10 +22,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
 from bot.i18n import I18n, Translator
-from bot.services import summary
+from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
-from bot.services.documents.templates import JOURNAL, PAIRS_ORDER, PORTFOLIO, PROGRAM, REPORT, THANKS, template_for
+from bot.services.documents.templates import (
+    JOURNAL,
+    PAIRS_ORDER,
+    PORTFOLIO,
+    PROGRAM,
+    REGION_REPORT,
+    REPORT,
+    THANKS,
+    template_for,
+)
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import journal_between
 from bot.services.mentorships import growth, load_mentorship, local_today, view
@@ -122,7 +131,7 @@ async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: 
     t = i18n.get(None)
     meetings = [{"n": n, "date": r.held_on.strftime(DAY), "hours": _hours(r.duration_minutes),
                  "format": t.plain(f"meeting_format.{r.format.value}"), "topic": r.topic, "summary": r.summary,
-                 "item": r.activity or "—", "confirmed": t.plain("documents.confirmed_of", confirmed=r.confirmed, asked=r.asked) if r.asked else "—"}
+                 "item": r.activity or "—", "confirmed": t.plain("documents.part_of", part=r.confirmed, whole=r.asked) if r.asked else "—"}
                 for n, r in enumerate(extract.rows, start=1)]
     context = {"org": v.organization_name, "mentor": v.mentor.name if v.mentor else "—",
                "mentees": ", ".join(m.name for m in v.mentees) or "—",
@@ -253,5 +262,27 @@ async def mentors_for_documents(session: AsyncSession, actor: Actor) -> list[tup
     return found
 
 
-__all__ = ["READERS", "Document", "annual_report", "journal", "letter_of_thanks", "mentors_for_documents",
+async def region_report(session: AsyncSession, actor: Actor, now: datetime, i18n: I18n,
+                        folder: Path | None) -> Document:
+    """The coordinator's version of the report: the indicators in total and per organisation below, with
+    nothing personal (services.coordinators' figures)."""
+    area = await coordinators.region(session, actor, now)
+    if not area.orgs:
+        raise AccessDenied("summary.no_orgs")
+    t = i18n.get(None)
+    own = actor.orgs_where(Role.COORDINATOR)[0][0]
+    zone = (await session.get(Organization, own)).timezone  # type: ignore[union-attr]
+    orgs = [{"name": o.name, "programs_share": reports.percent(t, f.programs_share),
+             "young_share": reports.percent(t, f.young_share), "pairs": f.active_pairs, "meetings": f.meetings_month,
+             "grown": t.plain("documents.part_of", part=f.programs_grown, whole=f.programs_assessed)
+             if f.programs_assessed else "—"}
+            for o in area.orgs for f in [area.figures[o.id]]]
+    context = {"org": t.plain("documents.region_title"), "orgs": orgs, "formulas": list(FORMULAS),
+               "indicators": [plain(line) for line in reports.indicators_text(t, area.total).splitlines()],
+               "today": local_today(now, zone).strftime(DAY)}
+    return Document(f"region-report-{local_today(now, zone).isoformat()}.docx",
+                    await _render(REGION_REPORT, own, folder, context))
+
+
+__all__ = ["READERS", "Document", "annual_report", "region_report", "journal", "letter_of_thanks", "mentors_for_documents",
            "pairs_order", "portfolio", "program", "render"]

@@ -21,6 +21,7 @@ JOURNAL = "journal"
 REPORT = "report"
 PORTFOLIO = "portfolio"
 THANKS = "thanks"
+REGION_REPORT = "region_report"
 
 
 def _base(title: str) -> DocumentObject:
@@ -143,8 +144,27 @@ def _thanks() -> DocumentObject:
     return doc
 
 
+def _region_report() -> DocumentObject:
+    doc = _base("СВОДНЫЙ АНАЛИТИЧЕСКИЙ ОТЧЁТ О РЕАЛИЗАЦИИ СИСТЕМЫ НАСТАВНИЧЕСТВА")
+    doc.add_paragraph("Организаций: {{ orgs|length }}. Дата: {{ today }}")
+    doc.add_paragraph().add_run("Итого по организациям").bold = True
+    doc.add_paragraph("{%p for line in indicators %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p for line in formulas %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph().add_run("По организациям").bold = True
+    _table(doc, ["Организация", "МПн/МПо", "МПм/МПо", "Пар и групп", "Встреч за месяц", "Программ с ростом"],
+           "for o in orgs", ["{{ o.name }}", "{{ o.programs_share }}", "{{ o.young_share }}", "{{ o.pairs }}",
+                             "{{ o.meetings }}", "{{ o.grown }}"])
+    doc.add_paragraph("Координатор ____________________")
+    return doc
+
+
 SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
-                                                    REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks}
+                                                    REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks,
+                                                    REGION_REPORT: _region_report}
 
 
 @functools.cache

@@ -4,6 +4,7 @@ in its period, an organisation's own template in place of the shipped one, and w
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 
 from docx import Document
@@ -235,3 +236,23 @@ async def test_the_coordinators_report_has_each_organisation_and_the_total_and_n
     assert not any(name in whole for name in ("Алина Первая", "Наставник Первый", "Куратор Ольга"))
     program = DocumentCb(kind=DocumentKind.PROGRAM, target=a["pair"]).pack()
     assert (await coordinator.press_data(program)).alerts  # a coordinator never gets a personal document
+
+
+async def test_a_pdf_comes_along_where_libreoffice_is_installed(emulator, db, bot_app, clock, tmp_path, monkeypatch):
+    """A stand-in `soffice` on PATH, called as LibreOffice is (--headless --convert-to pdf --outdir DIR FILE)."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\nprintf "%%PDF-1.4 stand-in" > "$5/document.pdf"\n')  # $5: the --outdir
+    fake.chmod(0o755)
+    w = await gymnasium(emulator, db)
+    lidia = w.users[711]
+    await group_with_program(db, clock, w)
+    await lidia.send("/documents")
+    reply = await lidia.press(lambda text: text.startswith("📄 Программа"))
+    assert [m.document["file_name"].rsplit(".", 1)[1] for m in reply.messages if m.document] == ["docx"]  # none here
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    await lidia.send("/documents")
+    reply = await lidia.press(lambda text: text.startswith("📄 Программа"))
+    files = [m.document for m in reply.messages if m.document]
+    assert [f["file_name"].rsplit(".", 1)[1] for f in files] == ["docx", "pdf"]
+    assert emulator._files[files[1]["file_id"]].startswith(b"%PDF")

@@ -21,6 +21,13 @@ from bot.settings import Settings
 from db.models import Role
 
 
+async def send(bot: Bot, chat_id: int, doc: documents.Document, caption: str) -> None:
+    """The DOCX, and its PDF where LibreOffice made one."""
+    await bot.send_document(chat_id, BufferedInputFile(doc.content, doc.filename), caption=caption)
+    if doc.pdf is not None:
+        await bot.send_document(chat_id, BufferedInputFile(doc.pdf, doc.pdf_filename))
+
+
 async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
     if not actor.registered:
         raise AccessDenied("error.not_registered")
@@ -37,8 +44,7 @@ async def program_pressed(callback: CallbackQuery, callback_data: DocumentCb, se
     doc = await documents.program(session, actor, callback_data.target, clock.now(), i18n,
                                   settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.program_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.program_caption"))  # type: ignore[arg-type]
 
 
 async def journal_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
@@ -46,8 +52,7 @@ async def journal_pressed(callback: CallbackQuery, callback_data: DocumentCb, se
     doc = await documents.journal(session, actor, callback_data.target, clock.now(), i18n,
                                   settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.journal_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.journal_caption"))  # type: ignore[arg-type]
 
 
 async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
@@ -55,8 +60,7 @@ async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, sess
     doc = await documents.pairs_order(session, actor, callback_data.target, clock.now(), i18n,
                                       settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.order_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.order_caption"))  # type: ignore[arg-type]
 
 
 async def report_pressed(callback: CallbackQuery, callback_data: DocumentCb, actor: Actor, state: FSMContext,
@@ -76,8 +80,7 @@ async def conclusions_typed(message: Message, session: AsyncSession, actor: Acto
     doc = await documents.annual_report(session, actor, draft.org, clock.now(), i18n, settings.document_templates_dir,
                                         message.text or "")
     await state.clear()
-    await bot.send_document(message.chat.id, BufferedInputFile(doc.content, doc.filename),
-                            caption=t("documents.report_caption"))
+    await send(bot, message.chat.id, doc, t("documents.report_caption"))
 
 
 async def report_without_conclusions(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
@@ -87,8 +90,7 @@ async def report_without_conclusions(callback: CallbackQuery, callback_data: Doc
                                         settings.document_templates_dir)
     await state.clear()
     await callback.answer(t.plain("documents.preparing"))
-    await bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),
-                            caption=t("documents.report_caption"))
+    await send(bot, callback.from_user.id, doc, t("documents.report_caption"))
 
 
 async def portfolio_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
@@ -96,8 +98,7 @@ async def portfolio_pressed(callback: CallbackQuery, callback_data: MentorDocume
     doc = await documents.portfolio(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
                                     settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.portfolio_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.portfolio_caption"))  # type: ignore[arg-type]
 
 
 async def thanks_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
@@ -105,16 +106,14 @@ async def thanks_pressed(callback: CallbackQuery, callback_data: MentorDocumentC
     doc = await documents.letter_of_thanks(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
                                            settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.thanks_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.thanks_caption"))  # type: ignore[arg-type]
 
 
 async def region_pressed(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator, i18n: I18n,
                          clock: Clock, settings: Settings) -> None:
     doc = await documents.region_report(session, actor, clock.now(), i18n, settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await callback.bot.send_document(callback.from_user.id, BufferedInputFile(doc.content, doc.filename),  # type: ignore[union-attr]
-                                     caption=t("documents.region_caption"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.region_caption"))  # type: ignore[arg-type]
 
 
 def create_router() -> Router:

@@ -25,6 +25,7 @@ from bot.i18n import I18n, Translator
 from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
+from bot.services.documents.pdf import to_pdf
 from bot.services.documents.templates import (
     JOURNAL,
     PAIRS_ORDER,
@@ -49,7 +50,12 @@ DAY = "%d.%m.%Y"
 @dataclass(frozen=True)
 class Document:
     filename: str
-    content: bytes
+    content: bytes  # DOCX
+    pdf: bytes | None = None  # where the machine has LibreOffice
+
+    @property
+    def pdf_filename(self) -> str:
+        return self.filename.removesuffix(".docx") + ".pdf"
 
 
 def render(template: bytes, context: dict[str, Any], images: dict[str, bytes] | None = None) -> bytes:
@@ -63,9 +69,11 @@ def render(template: bytes, context: dict[str, Any], images: dict[str, bytes] | 
     return out.getvalue()
 
 
-async def _render(name: str, org_id: int, folder: Path | None, context: dict[str, Any],
-                  images: dict[str, bytes] | None = None) -> bytes:
-    return await asyncio.to_thread(render, template_for(name, org_id, folder), context, images)
+async def _document(filename: str, name: str, org_id: int, folder: Path | None, context: dict[str, Any],
+                    images: dict[str, bytes] | None = None) -> Document:
+    """Rendered in a worker thread (and converted to PDF there, where LibreOffice is installed)."""
+    content = await asyncio.to_thread(render, template_for(name, org_id, folder), context, images)
+    return Document(filename, content, await asyncio.to_thread(to_pdf, content))
 
 
 def _mark(value: float | None) -> str:
@@ -89,8 +97,7 @@ async def program(session: AsyncSession, actor: Actor, mentorship_id: int, now: 
                "end": v.end_date.strftime(DAY) if v.end_date else "—", "goals": v.goals or "—",
                "difficulties": v.difficulties or "—", "items": items, "growth": grown,
                "today": local_today(now, v.timezone).strftime(DAY)}
-    content = await _render(PROGRAM, v.organization_id, folder, context)
-    return Document(f"program-{v.id}.docx", content)
+    return await _document(f"program-{v.id}.docx", PROGRAM, v.organization_id, folder, context)
 
 
 async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
@@ -115,8 +122,7 @@ async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: dat
                       "form": t.plain(f"form.{m.form.value}"), "kind": t.plain(f"kind.{m.kind.value}")})
     context = {"org": org.name, "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "pairs": pairs,
                "today": today.strftime(DAY)}
-    content = await _render(PAIRS_ORDER, org_id, folder, context)
-    return Document(f"pairs-order-{org_id}-{last.isoformat()}.docx", content)
+    return await _document(f"pairs-order-{org_id}-{last.isoformat()}.docx", PAIRS_ORDER, org_id, folder, context)
 
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
@@ -137,8 +143,7 @@ async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: 
                "mentees": ", ".join(m.name for m in v.mentees) or "—",
                "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "meetings": meetings,
                "hours": _hours(sum(r.duration_minutes for r in extract.rows)), "today": today.strftime(DAY)}
-    content = await _render(JOURNAL, v.organization_id, folder, context)
-    return Document(f"journal-{v.id}-{last.isoformat()}.docx", content)
+    return await _document(f"journal-{v.id}-{last.isoformat()}.docx", JOURNAL, v.organization_id, folder, context)
 
 
 def _hours(minutes: int) -> str:
@@ -189,8 +194,8 @@ async def annual_report(session: AsyncSession, actor: Actor, org_id: int, now: d
                "indicators": [plain(line) for line in reports.indicators_text(t, ind).splitlines()],
                "formulas": list(FORMULAS), "programs": rows, "conclusions": text or "—",
                "today": today.strftime(DAY)}
-    content = await _render(REPORT, org_id, folder, context, {"chart": chart})
-    return Document(f"report-{org_id}-{today.isoformat()}.docx", content)
+    return await _document(f"report-{org_id}-{today.isoformat()}.docx", REPORT, org_id, folder, context,
+                           {"chart": chart})
 
 
 def _averages(t: Translator, grown: list, who: str) -> str:
@@ -240,7 +245,7 @@ async def portfolio(session: AsyncSession, actor: Actor, org_id: int, person_id:
     sessions hosted."""
     org, name = await _mentor_here(session, actor, org_id, person_id, heads_only=False)
     context = await _portfolio_context(session, org, person_id, name, now, i18n.get(None))
-    return Document(f"portfolio-{person_id}.docx", await _render(PORTFOLIO, org_id, folder, context))
+    return await _document(f"portfolio-{person_id}.docx", PORTFOLIO, org_id, folder, context)
 
 
 async def letter_of_thanks(session: AsyncSession, actor: Actor, org_id: int, person_id: int, now: datetime,
@@ -248,7 +253,7 @@ async def letter_of_thanks(session: AsyncSession, actor: Actor, org_id: int, per
     """The letter of thanks the head issues to a mentor, from the same figures."""
     org, name = await _mentor_here(session, actor, org_id, person_id, heads_only=True)
     context = await _portfolio_context(session, org, person_id, name, now, i18n.get(None))
-    return Document(f"thanks-{person_id}.docx", await _render(THANKS, org_id, folder, context))
+    return await _document(f"thanks-{person_id}.docx", THANKS, org_id, folder, context)
 
 
 async def mentors_for_documents(session: AsyncSession, actor: Actor) -> list[tuple[int, int, str]]:
@@ -280,8 +285,8 @@ async def region_report(session: AsyncSession, actor: Actor, now: datetime, i18n
     context = {"org": t.plain("documents.region_title"), "orgs": orgs, "formulas": list(FORMULAS),
                "indicators": [plain(line) for line in reports.indicators_text(t, area.total).splitlines()],
                "today": local_today(now, zone).strftime(DAY)}
-    return Document(f"region-report-{local_today(now, zone).isoformat()}.docx",
-                    await _render(REGION_REPORT, own, folder, context))
+    return await _document(f"region-report-{local_today(now, zone).isoformat()}.docx", REGION_REPORT, own, folder,
+                           context)
 
 
 __all__ = ["READERS", "Document", "annual_report", "region_report", "journal", "letter_of_thanks", "mentors_for_documents",

@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) -m bench.notifications
 	$(PY) -m bench.summary
 	$(PY) -m bench.survey_answers
+	$(PY) -m bench.documents
 	$(PY) -m bench.updates
 
 # the newest versions pyproject.toml allows, resolved in a clean environment, written to requirements.lock

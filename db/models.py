@@ -436,6 +436,22 @@ class PlanItem(Base):
     program: Mapped[Program] = relationship(back_populates="items")
 
 
+class RoadmapEntry(Base):
+    """The curator's own dates or people for a stage of the school year's road map (seed 001's template);
+    a stage without one shows what the bot proposes."""
+
+    __tablename__ = "roadmap_entries"
+    __table_args__ = (UniqueConstraint("organization_id", "school_year", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    school_year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[int] = mapped_column(Integer)  # 1..10, as in the template
+    dates: Mapped[str | None] = mapped_column(String(200))
+    responsible: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AssessmentStage(str, enum.Enum):
     START = "start"
     END = "end"

@@ -10,7 +10,14 @@ from datetime import date
 from docx import Document
 from sqlalchemy import select, update
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
+from bot.handlers.documents.callbacks import (
+    DocumentCb,
+    DocumentKind,
+    MentorDocument,
+    MentorDocumentCb,
+    RoadmapField,
+    RoadmapFieldCb,
+)
 from bot.services import approvals
 from bot.services import mentorships as svc
 from bot.services.organizations import create_organization
@@ -256,3 +263,25 @@ async def test_a_pdf_comes_along_where_libreoffice_is_installed(emulator, db, bo
     files = [m.document for m in reply.messages if m.document]
     assert [f["file_name"].rsplit(".", 1)[1] for f in files] == ["docx", "pdf"]
     assert emulator._files[files[1]["file_id"]].startswith(b"%PDF")
+
+
+async def test_the_road_map_is_proposed_edited_in_the_chat_and_printed_as_edited(emulator, db, bot_app):
+    w = await gymnasium(emulator, db)
+    curator, lidia = w.users[700], w.users[711]
+    await curator.send("/documents")
+    reply = await curator.press("🗺 Дорожная карта: Гимназия № 3")
+    assert "1. Подготовка условий для запуска программы наставничества — сентябрь (2026/2027); Куратор Кира" \
+           in reply.text and "Сейчас: пар и групп сформировано: 1." in reply.text
+    await curator.press("✏️ 5")
+    await curator.press("Сроки")
+    assert "от 1 до 200" in (await curator.send("я" * 201)).text
+    reply = await curator.send("1–20 октября 2026 <года>")
+    assert "Сохранено" in reply.text and "5. Создание наставнических пар (групп) — 1–20 октября 2026 <года>" in reply.text
+    doc = _docx(emulator, await curator.press("📄 Получить DOCX"))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert len(rows) == 11 and rows[5] == ["5", "Создание наставнических пар (групп)", "1–20 октября 2026 <года>",
+                                           "Куратор Кира Константиновна", "пар и групп сформировано: 1"]
+    assert "ДОРОЖНАЯ КАРТА РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА НА 2026/2027 УЧЕБНЫЙ ГОД" in [p.text for p in doc.paragraphs]
+    await lidia.send("/help")
+    forged = RoadmapFieldCb(org=w.org_id, stage=1, field=RoadmapField.DATES).pack()
+    assert "куратор" in (await lidia.press_data(forged)).alerts[0].lower()

@@ -13,6 +13,8 @@ class DocumentKind(StrEnum):
     REPORT = "report"  # `target`: the organisation; asks for the curator's conclusions
     REPORT_PLAIN = "report_plain"  # the same, without conclusions
     REGION_REPORT = "region"  # the coordinator's, across the organisations below (`target`: 0)
+    ROADMAP = "roadmap"  # `target`: the organisation; the road map in the chat, to edit
+    ROADMAP_DOCX = "roadmap_docx"
 
 
 class DocumentCb(CallbackData, prefix="dc"):
@@ -29,3 +31,19 @@ class MentorDocumentCb(CallbackData, prefix="md"):
     org: int
     person: int
     kind: MentorDocument
+
+
+class RoadmapField(StrEnum):
+    DATES = "dates"
+    RESPONSIBLE = "responsible"
+
+
+class RoadmapStageCb(CallbackData, prefix="dk"):
+    org: int
+    stage: int
+
+
+class RoadmapFieldCb(CallbackData, prefix="df"):
+    org: int
+    stage: int
+    field: RoadmapField

@@ -8,9 +8,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
-from bot.handlers.documents.states import ReportDraft, ReportForm
-from bot.handlers.documents.views import conclusions_prompt, documents_menu
+from bot.handlers.documents.callbacks import (
+    DocumentCb,
+    DocumentKind,
+    MentorDocument,
+    MentorDocumentCb,
+    RoadmapFieldCb,
+    RoadmapStageCb,
+)
+from bot.handlers.documents.states import ReportDraft, ReportForm, RoadmapEditing, RoadmapForm
+from bot.handlers.documents.views import conclusions_prompt, documents_menu, roadmap_view, stage_menu
+from bot.handlers.render import show
 from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
 from bot.services import coordinators, documents, mentorships
@@ -116,6 +124,52 @@ async def region_pressed(callback: CallbackQuery, session: AsyncSession, actor: 
     await send(callback.bot, callback.from_user.id, doc, t("documents.region_caption"))  # type: ignore[arg-type]
 
 
+async def roadmap_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
+                          state: FSMContext, t: Translator, clock: Clock) -> None:
+    plan = await documents.roadmap(session, actor, callback_data.target, clock.now())
+    await state.clear()
+    await callback.answer()
+    await show(callback, *roadmap_view(t, plan, actor.has_role(plan.organization_id, Role.CURATOR)))
+
+
+async def roadmap_docx_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
+                               actor: Actor, t: Translator, clock: Clock, settings: Settings) -> None:
+    doc = await documents.roadmap_docx(session, actor, callback_data.target, clock.now(),
+                                       settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.roadmap_caption"))  # type: ignore[arg-type]
+
+
+async def stage_pressed(callback: CallbackQuery, callback_data: RoadmapStageCb, session: AsyncSession, actor: Actor,
+                        t: Translator, clock: Clock) -> None:
+    plan = await documents.roadmap(session, actor, callback_data.org, clock.now())
+    if not actor.has_role(plan.organization_id, Role.CURATOR) or not 1 <= callback_data.stage <= len(plan.stages):
+        raise AccessDenied("roadmap.only_curators")
+    await callback.answer()
+    await show(callback, *stage_menu(t, plan, callback_data.stage))
+
+
+async def field_pressed(callback: CallbackQuery, callback_data: RoadmapFieldCb, actor: Actor, state: FSMContext,
+                        t: Translator) -> None:
+    if not actor.has_role(callback_data.org, Role.CURATOR):
+        raise AccessDenied("roadmap.only_curators")
+    await state.set_state(RoadmapForm.value)
+    await RoadmapEditing(org=callback_data.org, stage=callback_data.stage, field=callback_data.field.value).save(state)
+    await callback.answer()
+    await callback.bot.send_message(callback.from_user.id, t(f"roadmap.ask_{callback_data.field.value}"))  # type: ignore[union-attr]
+
+
+async def value_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                      clock: Clock) -> None:
+    editing = await RoadmapEditing.load(state)
+    await documents.edit_stage(session, actor, editing.org, editing.stage, editing.field, message.text or "",
+                               clock.now())
+    await state.clear()
+    plan = await documents.roadmap(session, actor, editing.org, clock.now())
+    text, markup = roadmap_view(t, plan, True)
+    await message.answer(t("roadmap.saved") + "\n\n" + text, reply_markup=markup)
+
+
 def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
@@ -127,6 +181,12 @@ def create_router() -> Router:
     router.callback_query.register(portfolio_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.PORTFOLIO))
     router.callback_query.register(thanks_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.THANKS))
     router.callback_query.register(region_pressed, DocumentCb.filter(F.kind == DocumentKind.REGION_REPORT))
+    router.callback_query.register(roadmap_pressed, DocumentCb.filter(F.kind == DocumentKind.ROADMAP))
+    router.callback_query.register(roadmap_docx_pressed, DocumentCb.filter(F.kind == DocumentKind.ROADMAP_DOCX))
+    router.callback_query.register(stage_pressed, RoadmapStageCb.filter())
+    router.callback_query.register(field_pressed, RoadmapFieldCb.filter())
+    router.message.register(value_typed, RoadmapForm.value, F.text, ~F.text.startswith("/"))
+    router.message.register(text_expected, RoadmapForm.value, ~F.text.startswith("/"))
     router.callback_query.register(journal_pressed, DocumentCb.filter(F.kind == DocumentKind.JOURNAL))
     router.callback_query.register(order_pressed, DocumentCb.filter(F.kind == DocumentKind.PAIRS_ORDER))
     return router

@@ -10,5 +10,15 @@ class ReportForm(StatesGroup):
     conclusions = State()  # data: ReportDraft
 
 
+class RoadmapForm(StatesGroup):
+    value = State()  # data: RoadmapEditing
+
+
+class RoadmapEditing(Durable):
+    org: int = 0
+    stage: int = 0
+    field: str = "dates"
+
+
 class ReportDraft(Durable):
     org: int = 0

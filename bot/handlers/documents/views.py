@@ -3,9 +3,18 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.handlers.documents.callbacks import DocumentCb, DocumentKind, MentorDocument, MentorDocumentCb
+from bot.handlers.documents.callbacks import (
+    DocumentCb,
+    DocumentKind,
+    MentorDocument,
+    MentorDocumentCb,
+    RoadmapField,
+    RoadmapFieldCb,
+    RoadmapStageCb,
+)
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
+from bot.services.documents.roadmap import Roadmap
 
 
 def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]],
@@ -20,7 +29,9 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
         buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
                      DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()),
                     (t.plain("btn.doc_report", org=shorten(name, 30)),
-                     DocumentCb(kind=DocumentKind.REPORT, target=org_id).pack())]
+                     DocumentCb(kind=DocumentKind.REPORT, target=org_id).pack()),
+                    (t.plain("btn.doc_roadmap", org=shorten(name, 30)),
+                     DocumentCb(kind=DocumentKind.ROADMAP, target=org_id).pack())]
     for mentorship_id, title in pairs:
         buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),
@@ -40,3 +51,26 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
 def conclusions_prompt(t: Translator, org_id: int) -> tuple[str, InlineKeyboardMarkup]:
     return t("documents.ask_conclusions"), from_pairs(
         [(t.plain("btn.no_conclusions"), DocumentCb(kind=DocumentKind.REPORT_PLAIN, target=org_id).pack())])
+
+
+def roadmap_view(t: Translator, plan: Roadmap, editable: bool) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("roadmap.title", org=plan.organization_name, year=plan.year, next_year=plan.year + 1)]
+    for s in plan.stages:
+        lines.append(t("roadmap.line", n=s.number, title=s.title, dates=s.dates, responsible=s.responsible)
+                     + (" " + t("roadmap.result", result=s.result) if s.result else ""))
+    buttons = [(f"✏️ {s.number}", RoadmapStageCb(org=plan.organization_id, stage=s.number).pack())
+               for s in plan.stages] if editable else []
+    buttons.append((t.plain("btn.roadmap_docx"),
+                    DocumentCb(kind=DocumentKind.ROADMAP_DOCX, target=plan.organization_id).pack()))
+    kb = from_pairs(buttons, 5)
+    return "\n".join(lines), kb
+
+
+def stage_menu(t: Translator, plan: Roadmap, number: int) -> tuple[str, InlineKeyboardMarkup]:
+    s = plan.stages[number - 1]
+    return t("roadmap.stage", n=s.number, title=s.title, dates=s.dates, responsible=s.responsible), from_pairs([
+        (t.plain("btn.roadmap_dates"), RoadmapFieldCb(org=plan.organization_id, stage=number,
+                                                      field=RoadmapField.DATES).pack()),
+        (t.plain("btn.roadmap_people"), RoadmapFieldCb(org=plan.organization_id, stage=number,
+                                                       field=RoadmapField.RESPONSIBLE).pack()),
+        (t.plain("btn.roadmap_back"), DocumentCb(kind=DocumentKind.ROADMAP, target=plan.organization_id).pack())], 2)

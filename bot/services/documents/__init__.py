@@ -26,6 +26,7 @@ from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
 from bot.services.documents.pdf import to_pdf
+from bot.services.documents.roadmap import edit_stage, roadmap
 from bot.services.documents.templates import (
     JOURNAL,
     PAIRS_ORDER,
@@ -33,6 +34,7 @@ from bot.services.documents.templates import (
     PROGRAM,
     REGION_REPORT,
     REPORT,
+    ROADMAP,
     THANKS,
     template_for,
 )
@@ -289,5 +291,15 @@ async def region_report(session: AsyncSession, actor: Actor, now: datetime, i18n
                            context)
 
 
-__all__ = ["READERS", "Document", "annual_report", "region_report", "journal", "letter_of_thanks", "mentors_for_documents",
+async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: datetime,
+                       folder: Path | None) -> Document:
+    plan = await roadmap(session, actor, org_id, now)
+    org = await session.get(Organization, org_id)
+    context = {"org": plan.organization_name, "year": plan.year, "next_year": plan.year + 1,
+               "stages": [vars(stage) for stage in plan.stages],
+               "today": local_today(now, org.timezone if org else "UTC").strftime(DAY)}
+    return await _document(f"roadmap-{org_id}-{plan.year}.docx", ROADMAP, org_id, folder, context)
+
+
+__all__ = ["READERS", "Document", "annual_report", "edit_stage", "region_report", "roadmap", "roadmap_docx", "journal", "letter_of_thanks", "mentors_for_documents",
            "pairs_order", "portfolio", "program", "render"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +18,11 @@ from db.models import (
     Membership,
     Mentorship,
     MentorshipStatus,
+    MentorTraining,
     Participant,
     Person,
     Program,
+    RoadmapEntry,
     Role,
     SpeedSession,
     SpeedSessionStatus,
@@ -78,3 +81,43 @@ async def mentors_of(session: AsyncSession, org_id: int) -> Sequence[Row]:
                                   .where(Membership.organization_id == org_id, Membership.role == Role.MENTOR,
                                          Membership.ended_at.is_(None), Person.erased_at.is_(None))
                                   .order_by(Person.full_name))).all()
+
+
+async def roadmap_entries(session: AsyncSession, org_id: int, year: int) -> Sequence[RoadmapEntry]:
+    return (await session.scalars(select(RoadmapEntry).where(
+        RoadmapEntry.organization_id == org_id, RoadmapEntry.school_year == year))).all()
+
+
+async def roadmap_entry(session: AsyncSession, org_id: int, year: int, stage: int) -> RoadmapEntry | None:
+    return await session.scalar(select(RoadmapEntry).where(
+        RoadmapEntry.organization_id == org_id, RoadmapEntry.school_year == year, RoadmapEntry.stage == stage))
+
+
+async def names_in_role(session: AsyncSession, org_id: int, role: Role) -> list[str]:
+    return [name or "—" for name in (await session.scalars(select(Person.full_name).join(
+        Membership, Membership.person_id == Person.id).where(
+        Membership.organization_id == org_id, Membership.role == role, Membership.ended_at.is_(None),
+        Person.erased_at.is_(None)).order_by(Person.full_name))).all()]
+
+
+async def roadmap_facts(session: AsyncSession, org_id: int) -> dict[str, int]:
+    """What the road map's results say: the banks, the admitted and trained mentors, the pairs, meetings."""
+    def members(role: Role, *extra) -> Any:
+        return select(func.count()).select_from(Membership).where(
+            Membership.organization_id == org_id, Membership.role == role, Membership.ended_at.is_(None), *extra)
+
+    def pairs(*statuses: MentorshipStatus) -> Any:
+        return select(func.count()).select_from(Mentorship).where(
+            Mentorship.organization_id == org_id, Mentorship.status.in_(statuses))
+
+    facts = {
+        "mentees": members(Role.MENTEE), "mentors": members(Role.MENTOR),
+        "admitted": members(Role.MENTOR, Membership.approved_at.is_not(None)),
+        "trainings": select(func.count()).select_from(MentorTraining).where(MentorTraining.organization_id == org_id),
+        "pairs": pairs(MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, MentorshipStatus.COMPLETED),
+        "active": pairs(MentorshipStatus.ACTIVE),
+        "completed": pairs(MentorshipStatus.COMPLETED),
+        "meetings": select(func.count()).select_from(MeetingLog).join(
+            Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(Mentorship.organization_id == org_id),
+    }
+    return {key: await session.scalar(statement) or 0 for key, statement in facts.items()}

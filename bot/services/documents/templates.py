@@ -22,6 +22,7 @@ REPORT = "report"
 PORTFOLIO = "portfolio"
 THANKS = "thanks"
 REGION_REPORT = "region_report"
+ROADMAP = "roadmap"
 
 
 def _base(title: str) -> DocumentObject:
@@ -162,7 +163,16 @@ def _region_report() -> DocumentObject:
     return doc
 
 
-SHIPPED: dict[str, Callable[[], DocumentObject]] = {PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
+def _roadmap() -> DocumentObject:
+    doc = _base("ДОРОЖНАЯ КАРТА РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА НА {{ year }}/{{ next_year }} УЧЕБНЫЙ ГОД")
+    _table(doc, ["№", "Содержание деятельности", "Сроки", "Исполнители", "Результаты"], "for s in stages",
+           ["{{ s.number }}", "{{ s.title }}", "{{ s.dates }}", "{{ s.responsible }}", "{{ s.result }}"])
+    doc.add_paragraph("Утверждаю: руководитель ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {ROADMAP: _roadmap, PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
                                                     REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks,
                                                     REGION_REPORT: _region_report}
 

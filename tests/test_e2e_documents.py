@@ -31,6 +31,7 @@ from db.models import (
     MeetingFormat,
     MeetingLog,
     Organization,
+    Person,
     PlanItem,
     Role,
 )
@@ -49,6 +50,7 @@ from tests.factories import (
 )
 
 HOSTILE = '<b>Урок</b> & «кавычки» "двойные" ' + "я" * 960
+NAME = '<script>alert(1)</script> О\'Нил "Богдан" & ' + "Б" * 150  # a full name holds 200 characters
 
 
 def _docx(emulator, reply):
@@ -63,13 +65,16 @@ async def test_the_program_docx_has_the_plan_as_its_table_and_prints_any_text_as
     _, program_id = await group_with_program(db, clock, w)
     await as_person(db, 711, svc.add_item, program_id, activity=HOSTILE, due=date(2026, 12, 20),
                     expected="Анализ <i>урока</i>", now=clock.now())
+    async with db() as session:  # a hostile name: markup, quotes, a thousand characters
+        await session.execute(update(Person).where(Person.id == w.ids[702]).values(full_name=NAME))
+        await session.commit()
     await lidia.send("/documents")
     reply = await lidia.press(lambda text: text.startswith("📄 Программа"))
     doc = _docx(emulator, reply)
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "Гимназия № 3" and "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА" in texts
     assert "Наставник: Лучшева Лидия" in texts
-    assert "Наставляемые: Алексеева Анна, Борисов Богдан, Васильева Вера" in texts
+    assert f"Наставляемые: Алексеева Анна, {NAME}, Васильева Вера" in texts
     assert "Цели: Освоить <инклюзивные> практики & оценивание" in texts
     async with db() as session:
         items = (await session.scalars(select(PlanItem).order_by(PlanItem.due_date, PlanItem.id))).all()

@@ -33,6 +33,7 @@ from db.models import (
     Organization,
     Person,
     PlanItem,
+    ReplacementGround,
     Role,
 )
 from tests.conftest import START
@@ -290,3 +291,25 @@ async def test_the_road_map_is_proposed_edited_in_the_chat_and_printed_as_edited
     await lidia.send("/help")
     forged = RoadmapFieldCb(org=w.org_id, stage=1, field=RoadmapField.DATES).pack()
     assert "куратор" in (await lidia.press_data(forged)).alerts[0].lower()
+
+
+async def test_the_order_on_a_mentors_replacement_lists_the_approved_replacements(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    await seed(db, w.org_id, 706, "Директор Дмитрий", Role.HEAD)
+    emulator.open_chat(706, "Дмитрий")
+    curator = w.users[700]
+    group = await agreed_group(db, clock, w)
+    async with db() as session:
+        pair_approval = await session.scalar(select(Approval.id).where(Approval.mentorship_id == group))
+    await as_person(db, 706, approvals.approve, pair_approval, clock.now(), I18N)
+    await as_person(db, 700, svc.replace_mentor, group, new_mentor_id=w.ids[712], ground=ReplacementGround.LONG_ABSENCE,
+                    now=clock.now(), i18n=I18N)
+    async with db() as session:
+        replacement = await session.scalar(select(Approval.id).where(Approval.kind == ApprovalKind.REPLACEMENT))
+    await as_person(db, 706, approvals.approve, replacement, clock.now(), I18N, order="21-о 23.11.2026")
+    await curator.send("/documents")
+    doc = _docx(emulator, await curator.press("📜 Приказ о замене наставника: Гимназия № 3"))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[1][:5] == ["21-о", "23.11.2026", "Алексеева Анна, Борисов Богдан, Васильева Вера", "Лучшева Лидия",
+                           "Запасов Захар"]
+    assert rows[1][5].startswith("длительное отсутствие") and len(rows) == 2

@@ -10,6 +10,7 @@ class DocumentKind(StrEnum):
     PROGRAM = "program"  # `target`: the mentorship
     JOURNAL = "journal"  # `target`: the mentorship; the school year so far
     PAIRS_ORDER = "order"  # `target`: the organisation; the school year so far
+    REPLACEMENT_ORDER = "replaced"  # `target`: the organisation; the school year so far
     REPORT = "report"  # `target`: the organisation; asks for the curator's conclusions
     REPORT_PLAIN = "report_plain"  # the same, without conclusions
     REGION_REPORT = "region"  # the coordinator's, across the organisations below (`target`: 0)

@@ -170,6 +170,14 @@ async def value_typed(message: Message, session: AsyncSession, actor: Actor, sta
     await message.answer(t("roadmap.saved") + "\n\n" + text, reply_markup=markup)
 
 
+async def replacements_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
+                               actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+    doc = await documents.replacement_order(session, actor, callback_data.target, clock.now(), i18n,
+                                            settings.document_templates_dir)
+    await callback.answer(t.plain("documents.preparing"))
+    await send(callback.bot, callback.from_user.id, doc, t("documents.replacements_caption"))  # type: ignore[arg-type]
+
+
 def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
@@ -181,6 +189,7 @@ def create_router() -> Router:
     router.callback_query.register(portfolio_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.PORTFOLIO))
     router.callback_query.register(thanks_pressed, MentorDocumentCb.filter(F.kind == MentorDocument.THANKS))
     router.callback_query.register(region_pressed, DocumentCb.filter(F.kind == DocumentKind.REGION_REPORT))
+    router.callback_query.register(replacements_pressed, DocumentCb.filter(F.kind == DocumentKind.REPLACEMENT_ORDER))
     router.callback_query.register(roadmap_pressed, DocumentCb.filter(F.kind == DocumentKind.ROADMAP))
     router.callback_query.register(roadmap_docx_pressed, DocumentCb.filter(F.kind == DocumentKind.ROADMAP_DOCX))
     router.callback_query.register(stage_pressed, RoadmapStageCb.filter())

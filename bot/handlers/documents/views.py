@@ -28,6 +28,8 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
     for org_id, name in orgs:
         buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
                      DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()),
+                    (t.plain("btn.doc_replacements", org=shorten(name, 30)),
+                     DocumentCb(kind=DocumentKind.REPLACEMENT_ORDER, target=org_id).pack()),
                     (t.plain("btn.doc_report", org=shorten(name, 30)),
                      DocumentCb(kind=DocumentKind.REPORT, target=org_id).pack()),
                     (t.plain("btn.doc_roadmap", org=shorten(name, 30)),

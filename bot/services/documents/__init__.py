@@ -33,6 +33,7 @@ from bot.services.documents.templates import (
     PORTFOLIO,
     PROGRAM,
     REGION_REPORT,
+    REPLACEMENT_ORDER,
     REPORT,
     ROADMAP,
     THANKS,
@@ -43,7 +44,7 @@ from bot.services.journal import journal_between
 from bot.services.mentorships import growth, load_mentorship, local_today, view
 from bot.services.people import current_mentees, current_mentor, pair_title
 from bot.services.surveys import school_year
-from db.models import Organization, Role
+from db.models import ApprovalKind, Organization, Role
 
 READERS = (Role.CURATOR, Role.HEAD)
 DAY = "%d.%m.%Y"
@@ -125,6 +126,37 @@ async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: dat
     context = {"org": org.name, "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "pairs": pairs,
                "today": today.strftime(DAY)}
     return await _document(f"pairs-order-{org_id}-{last.isoformat()}.docx", PAIRS_ORDER, org_id, folder, context)
+
+
+async def replacement_order(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
+                            folder: Path | None) -> Document:
+    """The order on the mentors' replacements approved this school year (seed 004 §III.9): the mentees, the
+    former mentor and the ground, the new mentor, the order's number and date."""
+    if not actor.has_role(org_id, *READERS):
+        raise AccessDenied("documents.only_curators")
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise NotFound()
+    today = local_today(now, org.timezone)
+    first = date(school_year(today), 9, 1)
+    t = i18n.get(None)
+    rows = []
+    for a in await queries.approved_pairs(session, org_id, first, today, ApprovalKind.REPLACEMENT):
+        m = await load_mentorship(session, a.mentorship_id, with_program=False)
+        old = [p for p in m.participants if p.role == Role.MENTOR and p.left_at is not None
+               and p.left_at <= a.requested_at]
+        former = max(old, key=lambda p: p.left_at) if old else None  # type: ignore[arg-type, return-value]
+        mentor = current_mentor(m)
+        rows.append({"number": a.order_number or "—", "date": a.order_date.strftime(DAY) if a.order_date else "—",
+                     "mentees": ", ".join(p.person.full_name or "—" for p in current_mentees(m)) or "—",
+                     "old": (former.person.full_name or "—") if former else "—",
+                     "new": (mentor.person.full_name or "—") if mentor else "—",
+                     "ground": t.plain(f"ground.{former.replacement_ground.value}")
+                     if former and former.replacement_ground else "—"})
+    context = {"org": org.name, "period": f"{first.strftime(DAY)} — {today.strftime(DAY)}", "replacements": rows,
+               "today": today.strftime(DAY)}
+    return await _document(f"replacement-order-{org_id}-{today.isoformat()}.docx", REPLACEMENT_ORDER, org_id, folder,
+                           context)
 
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
@@ -301,5 +333,5 @@ async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: da
     return await _document(f"roadmap-{org_id}-{plan.year}.docx", ROADMAP, org_id, folder, context)
 
 
-__all__ = ["READERS", "Document", "annual_report", "edit_stage", "region_report", "roadmap", "roadmap_docx", "journal", "letter_of_thanks", "mentors_for_documents",
+__all__ = ["READERS", "Document", "annual_report", "edit_stage", "region_report", "replacement_order", "roadmap", "roadmap_docx", "journal", "letter_of_thanks", "mentors_for_documents",
            "pairs_order", "portfolio", "program", "render"]

@@ -29,10 +29,11 @@ from db.models import (
 )
 
 
-async def approved_pairs(session: AsyncSession, org_id: int, first: date, last: date) -> Sequence[Approval]:
-    """The pairs and groups approved by orders dated within the period, in the orders' order."""
+async def approved_pairs(session: AsyncSession, org_id: int, first: date, last: date,
+                         kind: ApprovalKind = ApprovalKind.PAIR) -> Sequence[Approval]:
+    """The pairs and groups (or replacements) approved by orders dated within the period, in the orders' order."""
     return (await session.scalars(select(Approval).where(
-        Approval.organization_id == org_id, Approval.kind == ApprovalKind.PAIR,
+        Approval.organization_id == org_id, Approval.kind == kind,
         Approval.status == ApprovalStatus.APPROVED, Approval.order_date >= first, Approval.order_date <= last)
         .order_by(Approval.order_date, Approval.order_seq, Approval.id))).all()
 

@@ -23,6 +23,7 @@ PORTFOLIO = "portfolio"
 THANKS = "thanks"
 REGION_REPORT = "region_report"
 ROADMAP = "roadmap"
+REPLACEMENT_ORDER = "replacement_order"
 
 
 def _base(title: str) -> DocumentObject:
@@ -172,7 +173,21 @@ def _roadmap() -> DocumentObject:
     return doc
 
 
-SHIPPED: dict[str, Callable[[], DocumentObject]] = {ROADMAP: _roadmap, PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
+def _replacement_order() -> DocumentObject:
+    doc = _base("ПРИКАЗ О ЗАМЕНЕ НАСТАВНИКА")
+    doc.add_paragraph("Период: {{ period }}")
+    doc.add_paragraph("В соответствии с Положением о системе наставничества педагогических работников "
+                      "заменить наставника в наставнических парах (группах):")
+    _table(doc, ["№ приказа", "Дата", "Наставляемые", "Прежний наставник", "Новый наставник", "Основание"],
+           "for r in replacements", ["{{ r.number }}", "{{ r.date }}", "{{ r.mentees }}", "{{ r.old }}", "{{ r.new }}",
+                                     "{{ r.ground }}"])
+    doc.add_paragraph("{% if not replacements %}В этот период замены не утверждались.{% endif %}")
+    doc.add_paragraph("Руководитель ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+    return doc
+
+
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {ROADMAP: _roadmap, REPLACEMENT_ORDER: _replacement_order, PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
                                                     REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks,
                                                     REGION_REPORT: _region_report}
 

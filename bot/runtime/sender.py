@@ -194,6 +194,14 @@ class NotificationSender:
             self._slots.release()
             self._wake.set()
 
+    async def throttle(self, chat_id: int) -> None:
+        """Wait for a slot within the same limits as the outbox: for what a handler sends that is too big
+        to queue (a document)."""
+        try:
+            await self._throttle(chat_id)
+        except _Stopping:
+            pass
+
     async def _throttle(self, chat_id: int) -> None:
         while (delay := self._paused_until - time.monotonic()) > 0:
             if await wait_set(self._stopping, delay):

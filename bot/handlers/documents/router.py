@@ -21,6 +21,7 @@ from bot.handlers.documents.views import conclusions_prompt, documents_menu, roa
 from bot.handlers.render import show
 from bot.handlers.replies import text_expected
 from bot.i18n import I18n, Translator
+from bot.runtime.backbone import NotificationBackbone
 from bot.services import coordinators, documents, mentorships
 from bot.services.actor import Actor
 from bot.services.clock import Clock
@@ -29,11 +30,16 @@ from bot.settings import Settings
 from db.models import Role
 
 
-async def send(bot: Bot, chat_id: int, doc: documents.Document, caption: str) -> None:
-    """The DOCX, and its PDF where LibreOffice made one."""
-    await bot.send_document(chat_id, BufferedInputFile(doc.content, doc.filename), caption=caption)
-    if doc.pdf is not None:
-        await bot.send_document(chat_id, BufferedInputFile(doc.pdf, doc.pdf_filename))
+async def send(backbone: NotificationBackbone | None, bot: Bot, chat_id: int, doc: documents.Document,
+               caption: str) -> None:
+    """The DOCX, and its PDF where LibreOffice made one, each within the outbox's limits (Telegram's 30 a
+    second, 1 a second a chat)."""
+    for content, filename, text in ((doc.content, doc.filename, caption), (doc.pdf, doc.pdf_filename, None)):
+        if content is None:
+            continue
+        if backbone is not None:
+            await backbone.sender.throttle(chat_id)
+        await bot.send_document(chat_id, BufferedInputFile(content, filename), caption=text)
 
 
 async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
@@ -48,27 +54,30 @@ async def documents_command(message: Message, session: AsyncSession, actor: Acto
 
 
 async def program_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
-                          t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                          t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.program(session, actor, callback_data.target, clock.now(), i18n,
                                   settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.program_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.program_caption"))  # type: ignore[arg-type]
 
 
 async def journal_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
-                          t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                          t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.journal(session, actor, callback_data.target, clock.now(), i18n,
                                   settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.journal_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.journal_caption"))  # type: ignore[arg-type]
 
 
 async def order_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
-                        t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                        t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.pairs_order(session, actor, callback_data.target, clock.now(), i18n,
                                       settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.order_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.order_caption"))  # type: ignore[arg-type]
 
 
 async def report_pressed(callback: CallbackQuery, callback_data: DocumentCb, actor: Actor, state: FSMContext,
@@ -83,45 +92,50 @@ async def report_pressed(callback: CallbackQuery, callback_data: DocumentCb, act
 
 
 async def conclusions_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, bot: Bot,
-                            t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                            t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     draft = await ReportDraft.load(state)
     doc = await documents.annual_report(session, actor, draft.org, clock.now(), i18n, settings.document_templates_dir,
                                         message.text or "")
     await state.clear()
-    await send(bot, message.chat.id, doc, t("documents.report_caption"))
+    await send(backbone, bot, message.chat.id, doc, t("documents.report_caption"))
 
 
 async def report_without_conclusions(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
                                      actor: Actor, state: FSMContext, bot: Bot, t: Translator, i18n: I18n,
-                                     clock: Clock, settings: Settings) -> None:
+                                     clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.annual_report(session, actor, callback_data.target, clock.now(), i18n,
                                         settings.document_templates_dir)
     await state.clear()
     await callback.answer(t.plain("documents.preparing"))
-    await send(bot, callback.from_user.id, doc, t("documents.report_caption"))
+    await send(backbone, bot, callback.from_user.id, doc, t("documents.report_caption"))
 
 
 async def portfolio_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
-                            actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                            actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.portfolio(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
                                     settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.portfolio_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.portfolio_caption"))  # type: ignore[arg-type]
 
 
 async def thanks_pressed(callback: CallbackQuery, callback_data: MentorDocumentCb, session: AsyncSession,
-                         actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                         actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.letter_of_thanks(session, actor, callback_data.org, callback_data.person, clock.now(), i18n,
                                            settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.thanks_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.thanks_caption"))  # type: ignore[arg-type]
 
 
 async def region_pressed(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator, i18n: I18n,
-                         clock: Clock, settings: Settings) -> None:
+                         clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.region_report(session, actor, clock.now(), i18n, settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.region_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.region_caption"))  # type: ignore[arg-type]
 
 
 async def roadmap_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
@@ -133,11 +147,12 @@ async def roadmap_pressed(callback: CallbackQuery, callback_data: DocumentCb, se
 
 
 async def roadmap_docx_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
-                               actor: Actor, t: Translator, clock: Clock, settings: Settings) -> None:
+                               actor: Actor, t: Translator, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.roadmap_docx(session, actor, callback_data.target, clock.now(),
                                        settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.roadmap_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.roadmap_caption"))  # type: ignore[arg-type]
 
 
 async def stage_pressed(callback: CallbackQuery, callback_data: RoadmapStageCb, session: AsyncSession, actor: Actor,
@@ -171,11 +186,12 @@ async def value_typed(message: Message, session: AsyncSession, actor: Actor, sta
 
 
 async def replacements_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession,
-                               actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings) -> None:
+                               actor: Actor, t: Translator, i18n: I18n, clock: Clock, settings: Settings,
+                        backbone: NotificationBackbone | None = None) -> None:
     doc = await documents.replacement_order(session, actor, callback_data.target, clock.now(), i18n,
                                             settings.document_templates_dir)
     await callback.answer(t.plain("documents.preparing"))
-    await send(callback.bot, callback.from_user.id, doc, t("documents.replacements_caption"))  # type: ignore[arg-type]
+    await send(backbone, callback.bot, callback.from_user.id, doc, t("documents.replacements_caption"))  # type: ignore[arg-type]
 
 
 def create_router() -> Router:

@@ -83,6 +83,16 @@ def _mark(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}"
 
 
+async def _readable(session: AsyncSession, actor: Actor, org_id: int) -> Organization:
+    """An organisation whose documents the actor may get: as its curator or head."""
+    if not actor.has_role(org_id, *READERS):
+        raise AccessDenied("documents.only_curators")
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise NotFound()
+    return org
+
+
 async def program(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
                   folder: Path | None) -> Document:
     v = await view(session, actor, mentorship_id, now)  # who may see the pair may have its program
@@ -106,11 +116,7 @@ async def program(session: AsyncSession, actor: Actor, mentorship_id: int, now: 
 async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
                       folder: Path | None, *, first: date | None = None, last: date | None = None) -> Document:
     """The order fixing the pairs and groups approved within the period (by default the school year so far)."""
-    if not actor.has_role(org_id, *READERS):
-        raise AccessDenied("documents.only_curators")
-    org = await session.get(Organization, org_id)
-    if org is None:
-        raise NotFound()
+    org = await _readable(session, actor, org_id)
     today = local_today(now, org.timezone)
     first = first or date(school_year(today), 9, 1)
     last = last or today
@@ -132,11 +138,7 @@ async def replacement_order(session: AsyncSession, actor: Actor, org_id: int, no
                             folder: Path | None) -> Document:
     """The order on the mentors' replacements approved this school year (seed 004 §III.9): the mentees, the
     former mentor and the ground, the new mentor, the order's number and date."""
-    if not actor.has_role(org_id, *READERS):
-        raise AccessDenied("documents.only_curators")
-    org = await session.get(Organization, org_id)
-    if org is None:
-        raise NotFound()
+    org = await _readable(session, actor, org_id)
     today = local_today(now, org.timezone)
     first = date(school_year(today), 9, 1)
     t = i18n.get(None)
@@ -203,11 +205,7 @@ async def annual_report(session: AsyncSession, actor: Actor, org_id: int, now: d
     """The curator's final analytical report for the school year so far (seed 000 §4.7.1, 004 §III.12.11–12):
     the indicators as /summary shows them, with their formulas; the programs with their results and growth;
     the weekly chart of meetings and help requests; and the curator's conclusions."""
-    if not actor.has_role(org_id, *READERS):
-        raise AccessDenied("documents.only_curators")
-    org = await session.get(Organization, org_id)
-    if org is None:
-        raise NotFound()
+    org = await _readable(session, actor, org_id)
     text = " ".join(conclusions.split())
     if len(text) > CONCLUSIONS_MAX:
         raise InvalidInput("profile.too_long", max=CONCLUSIONS_MAX, got=len(text))

@@ -50,6 +50,13 @@ def _table(doc: DocumentObject, headers: list[str], loop: str, cells: list[str])
     table.cell(3, 0).text = "{%tr endfor %}"
 
 
+def _lines(doc: DocumentObject, name: str) -> None:
+    """A paragraph for each line of the list `name` (docxtpl's {%p %} loop)."""
+    doc.add_paragraph("{%p for line in " + name + " %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
 def _program() -> DocumentObject:
     doc = _base("ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА")
     for line in ("Наставник: {{ mentor }}", "Наставляемые: {{ mentees }}", "Форма наставничества: {{ form }}",
@@ -101,12 +108,8 @@ def _report() -> DocumentObject:
     doc = _base("ИТОГОВЫЙ АНАЛИТИЧЕСКИЙ ОТЧЁТ КУРАТОРА О РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА")
     doc.add_paragraph("Период: {{ period }}")
     doc.add_paragraph().add_run("1. Показатели (методика расчёта — по формулам регионального мониторинга)").bold = True
-    doc.add_paragraph("{%p for line in indicators %}")
-    doc.add_paragraph("{{ line }}")
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{%p for line in formulas %}")
-    doc.add_paragraph("{{ line }}")
-    doc.add_paragraph("{%p endfor %}")
+    _lines(doc, "indicators")
+    _lines(doc, "formulas")
     doc.add_paragraph().add_run("2. Программы наставничества и их результаты").bold = True
     _table(doc, ["№", "Пара (группа)", "Статус", "Основание завершения", "Рост (самооценка)", "Рост (оценка наставника)"],
            "for p in programs", ["{{ p.n }}", "{{ p.title }}", "{{ p.status }}", "{{ p.reason }}", "{{ p.self }}",
@@ -150,12 +153,8 @@ def _region_report() -> DocumentObject:
     doc = _base("СВОДНЫЙ АНАЛИТИЧЕСКИЙ ОТЧЁТ О РЕАЛИЗАЦИИ СИСТЕМЫ НАСТАВНИЧЕСТВА")
     doc.add_paragraph("Организаций: {{ orgs|length }}. Дата: {{ today }}")
     doc.add_paragraph().add_run("Итого по организациям").bold = True
-    doc.add_paragraph("{%p for line in indicators %}")
-    doc.add_paragraph("{{ line }}")
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{%p for line in formulas %}")
-    doc.add_paragraph("{{ line }}")
-    doc.add_paragraph("{%p endfor %}")
+    _lines(doc, "indicators")
+    _lines(doc, "formulas")
     doc.add_paragraph().add_run("По организациям").bold = True
     _table(doc, ["Организация", "МПн/МПо", "МПм/МПо", "Пар и групп", "Встреч за месяц", "Программ с ростом"],
            "for o in orgs", ["{{ o.name }}", "{{ o.programs_share }}", "{{ o.young_share }}", "{{ o.pairs }}",

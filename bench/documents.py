@@ -17,6 +17,8 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import Integer, text
+
 from bench.summary import NOW
 from bench.summary import seed as seed_region
 from bot.i18n import I18n
@@ -25,7 +27,16 @@ from bot.services.actor import load_actor
 from bot.services.organizations import create_organization
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import downgrade, upgrade
-from db.models import HelpRequest, HelpRequestStatus, MeetingFormat, MeetingLog, MentoringKind, MentorshipStatus, Role
+from db.models import (
+    Base,
+    HelpRequest,
+    HelpRequestStatus,
+    MeetingFormat,
+    MeetingLog,
+    MentoringKind,
+    MentorshipStatus,
+    Role,
+)
 from tests.factories import add_person, school_pair
 
 SCHOOL, MENTORS, PAIRS = 200, 40, 40
@@ -36,6 +47,14 @@ async def seed_school(url: str) -> int:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
+        if session.get_bind().dialect.name == "postgresql":  # the region's rows came with their ids
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, Integer):
+                    await session.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false) "
+                        f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"))
+            await session.commit()
         org_id = (await create_organization(session, "Школа на 200 человек", "Europe/Moscow")).id
         await add_person(session, org_id, 900_000, "Куратор", Role.CURATOR, at=NOW, created=NOW)
         mentors = [await add_person(session, org_id, 900_001 + n, f"Наставник {n}", Role.MENTOR, at=NOW, created=NOW,

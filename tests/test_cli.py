@@ -86,9 +86,9 @@ async def test_organisation_settings(tmp_path, setting, good, said, bad, refusal
 async def test_templates_writes_the_shipped_docx_templates_to_start_from(tmp_path):
     folder = tmp_path / "templates"
     code, out, _ = await run_cli(tmp_path, "templates", str(folder), BOT_TOKEN="123:abc")
-    names = ("roadmap.docx", "replacement_order.docx", "program.docx", "pairs_order.docx", "journal.docx", "report.docx", "portfolio.docx", "thanks.docx",
-             "region_report.docx")
+    names = ("program.docx", "pairs_order.docx", "replacement_order.docx", "journal.docx", "report.docx",
+             "portfolio.docx", "thanks.docx", "region_report.docx", "roadmap.docx")
     assert code == 0 and sorted(p.name for p in folder.iterdir()) == sorted(names)
     assert out.split() == [str(folder / name) for name in names]
     texts = [p.text for p in Document(folder / "program.docx").paragraphs]
-    assert "{{ org }}" in texts and "Наставник: {{ mentor }}" in texts  # docxtpl's tags, to edit in Word
+    assert "{{ org }}" in texts and "Форма наставничества: {{ form }}" in texts  # docxtpl's tags, to edit in Word

@@ -72,6 +72,7 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
         "StaffForm:numbers": ("curator", {"staff_org": org}),
         "CatalogueForm:title": ("curator", {"org": org, "topic": 0}),
         "ReportForm:conclusions": ("curator", {"org": org}),
+        "PeriodForm:span": ("curator", {"kind": "order", "target": org}),
         "RoadmapForm:value": ("curator", {"org": org, "stage": 1, "field": "dates"}),
         "ApprovalForm:order": ("head", {"approval": 999_999}),
         "ApprovalForm:comment": ("head", {"approval": 999_999}),

@@ -15,10 +15,11 @@ from bot.handlers.documents.callbacks import (
     DocumentKind,
     MentorDocument,
     MentorDocumentCb,
+    PeriodChoice,
     RoadmapField,
     RoadmapFieldCb,
 )
-from bot.services import approvals
+from bot.services import approvals, documents
 from bot.services import mentorships as svc
 from bot.services.organizations import create_organization
 from db.models import (
@@ -74,19 +75,26 @@ async def test_the_program_docx_has_the_plan_as_its_table_and_prints_any_text_as
     doc = _docx(emulator, reply)
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "Гимназия № 3" and "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА" in texts
-    assert "Наставник: Лучшева Лидия" in texts
-    assert f"Наставляемые: Алексеева Анна, {NAME}, Васильева Вера" in texts
+    sections = [line for line in texts if line[:2] in ("1.", "2.", "3.", "4.", "5.")]
+    assert sections == ["1. Участники программы", "2. Форма, вид и срок реализации",
+                        "3. Цели и направления наставнической деятельности", "4. План мероприятий"]  # none rated
+    assert not any(line.startswith("УТВЕРЖДЕНА") for line in texts)  # no head here: nothing approved it
+    assert f"Наставляемые ____________________ / Алексеева Анна, {NAME}, Васильева Вера" in texts
     assert "Цели: Освоить <инклюзивные> практики & оценивание" in texts
+    people = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert people[0] == ["Роль", "ФИО", "Должность", "Предмет", "Стаж, лет"]
+    assert [r[:2] for r in people[1:]] == [["наставник", "Лучшева Лидия"], ["наставляемый", "Алексеева Анна"],
+                                          ["наставляемый", NAME], ["наставляемый", "Васильева Вера"]]
     async with db() as session:
         items = (await session.scalars(select(PlanItem).order_by(PlanItem.due_date, PlanItem.id))).all()
-    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    rows = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     assert rows[0] == ["№", "Мероприятие", "Срок", "Ожидаемый результат", "Выполнено", "Отметка"]
     assert rows[1:] == [[str(n), i.activity, i.due_date.strftime("%d.%m.%Y"), i.expected_result, "Нет", ""]
                         for n, i in enumerate(items, start=1)]
     assert HOSTILE in [r[1] for r in rows]  # markup, quotes and a thousand characters, literally
 
 
-async def test_the_order_lists_exactly_the_pairs_approved_in_its_school_year(emulator, db, bot_app, clock):
+async def test_the_order_lists_exactly_the_pairs_approved_in_the_period_chosen(emulator, db, bot_app, clock):
     w = await gymnasium(emulator, db)
     await seed(db, w.org_id, 706, "Директор Дмитрий", Role.HEAD)
     emulator.open_chat(706, "Дмитрий")
@@ -100,12 +108,35 @@ async def test_the_order_lists_exactly_the_pairs_approved_in_its_school_year(emu
                              order_number="7-о", order_date=date(2026, 5, 12), requested_at=clock.now()))
         await session.commit()
     await curator.send("/documents")
-    reply = await curator.press(lambda text: text.startswith("📜 Приказ"))
+    reply = await curator.press(lambda text: text.startswith("📜 Приказ о закреплении"))
+    assert "За какой период" in reply.text
+    reply = await curator.press("📅 Этот учебный год (с 1 сентября по сегодня)")
+    assert "за период 01.09.2026 — 23.11.2026" in next(m for m in reply.messages if m.document).caption
     doc = _docx(emulator, reply)
     assert "Период: 01.09.2026 — 23.11.2026" in [p.text for p in doc.paragraphs]
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1:] == [["1", "23.11.2026", "Лучшева Лидия", "Алексеева Анна, Борисов Богдан, Васильева Вера",
                          "педагог – педагог", "групповое"]]
+    await curator.send("/documents")
+    await curator.press(lambda text: text.startswith("📜 Приказ о закреплении"))
+    doc = _docx(emulator, await curator.press("📅 Прошлый учебный год"))
+    assert "Период: 01.09.2025 — 31.08.2026" in [p.text for p in doc.paragraphs]
+    assert [[c.text for c in row.cells][:2] for row in doc.tables[0].rows][1:] == [["7-о", "12.05.2026"]]
+    await curator.send("/documents")
+    await curator.press(lambda text: text.startswith("📜 Приказ о закреплении"))
+    await curator.press("✏️ Другой период…")
+    for wrong in ("вчера", "31.12.2026 — 01.09.2026", "01.01.2020 — 01.01.2026", "32.01.2026 — 01.02.2026"):
+        assert "Не получилось прочитать период" in (await curator.send(wrong)).text  # and the dialog goes on
+    doc = _docx(emulator, await curator.send("01.05.2026 - 23.11.2026"))
+    assert [[c.text for c in row.cells][0] for row in doc.tables[0].rows][1:] == ["7-о", "1"]
+    async with db() as session:  # the approved group's program carries the head's order
+        program = await session.scalar(select(Approval.order_number).where(Approval.mentorship_id == group))
+    program_id = await as_person(db, 711, svc.create_program, group, goals="Цели", months=6, now=clock.now(),
+                                 i18n=I18N)
+    assert program_id
+    await w.users[711].send("/documents")
+    doc = _docx(emulator, await w.users[711].press(lambda text: text.startswith("📄 Программа")))
+    assert f"УТВЕРЖДЕНА приказом № {program} от 23.11.2026" in [p.text for p in doc.paragraphs]
 
 
 async def test_an_organisations_own_template_replaces_the_shipped_one(emulator, db, bot_app, clock, tmp_path):
@@ -156,12 +187,22 @@ async def test_the_mentors_journal_docx_lists_the_school_years_meetings_hours_an
                                                 confirmed_at=clock.now() if n < 2 else None))
         await session.commit()
     await lidia.send("/documents")
-    doc = _docx(emulator, await lidia.press(lambda text: text.startswith("📒 Журнал")))
+    await lidia.press(lambda text: text.startswith("📒 Журнал"))
+    doc = _docx(emulator, await lidia.press(lambda text: text.startswith("📅 Этот учебный год")))
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1:] == [["1", "10.11.2026", "1,0", "очно", "Разбор <урока>", "Итоги", "—", "2 из 3"],
                         ["2", "20.11.2026", "0,8", "очно", "КИМ", "Итоги", "—", "2 из 3"]]
     texts = [p.text for p in doc.paragraphs]
     assert "Период: 01.09.2026 — 23.11.2026" in texts and "Встреч: 2; часов: 1,8" in texts
+    await lidia.send("/documents")
+    await lidia.press(lambda text: text.startswith("📒 Журнал"))
+    await lidia.press("✏️ Другой период…")
+    doc = _docx(emulator, await lidia.send("01.08.2026 — 31.08.2026"))
+    assert [[c.text for c in row.cells][4] for row in doc.tables[0].rows][1:] == ["Прошлый год"]
+    gleb = w.users[704]  # another pair's journal, whatever the period
+    await gleb.send("/documents")
+    forged = DocumentCb(kind=DocumentKind.JOURNAL, target=group, period=PeriodChoice.LAST_YEAR).pack()
+    assert (await gleb.press_data(forged)).alerts
 
 
 async def test_the_final_report_has_summarys_figures_the_programs_the_chart_and_the_conclusions(emulator, db,
@@ -271,12 +312,12 @@ async def test_a_pdf_comes_along_where_libreoffice_is_installed(emulator, db, bo
     assert emulator._files[files[1]["file_id"]].startswith(b"%PDF")
 
 
-async def test_the_road_map_is_proposed_edited_in_the_chat_and_printed_as_edited(emulator, db, bot_app):
+async def test_the_road_map_is_proposed_edited_in_the_chat_and_printed_as_edited(emulator, db, bot_app, clock):
     w = await gymnasium(emulator, db)
     curator, lidia = w.users[700], w.users[711]
     await curator.send("/documents")
     reply = await curator.press("🗺 Дорожная карта: Гимназия № 3")
-    assert "1. Подготовка условий для запуска программы наставничества — сентябрь (2026/2027); Куратор Кира" \
+    assert "1. Подготовка условий для запуска программы наставничества — сентябрь 2026; Куратор Кира" \
            in reply.text and "Сейчас: пар и групп сформировано: 1." in reply.text
     await curator.press("✏️ 5")
     await curator.press("Сроки")
@@ -288,6 +329,9 @@ async def test_the_road_map_is_proposed_edited_in_the_chat_and_printed_as_edited
     assert len(rows) == 11 and rows[5] == ["5", "Создание наставнических пар (групп)", "1–20 октября 2026 <года>",
                                            "Куратор Кира Константиновна", "пар и групп сформировано: 1"]
     assert "ДОРОЖНАЯ КАРТА РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА НА 2026/2027 УЧЕБНЫЙ ГОД" in [p.text for p in doc.paragraphs]
+    english = await as_person(db, 700, documents.roadmap, w.org_id, clock.now(), I18N.get("en"))
+    assert english.stages[0].title == "Preparing the conditions to launch the mentoring program"
+    assert english.stages[4].result == "pairs and groups formed: 1" and english.stages[6].dates.startswith("October")
     await lidia.send("/help")
     forged = RoadmapFieldCb(org=w.org_id, stage=1, field=RoadmapField.DATES).pack()
     assert "куратор" in (await lidia.press_data(forged)).alerts[0].lower()
@@ -308,7 +352,8 @@ async def test_the_order_on_a_mentors_replacement_lists_the_approved_replacement
         replacement = await session.scalar(select(Approval.id).where(Approval.kind == ApprovalKind.REPLACEMENT))
     await as_person(db, 706, approvals.approve, replacement, clock.now(), I18N, order="21-о 23.11.2026")
     await curator.send("/documents")
-    doc = _docx(emulator, await curator.press("📜 Приказ о замене наставника: Гимназия № 3"))
+    await curator.press("📜 Приказ о замене наставника: Гимназия № 3")
+    doc = _docx(emulator, await curator.press(lambda text: text.startswith("📅 Этот учебный год")))
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1][:5] == ["21-о", "23.11.2026", "Алексеева Анна, Борисов Богдан, Васильева Вера", "Лучшева Лидия",
                            "Запасов Захар"]

@@ -8,9 +8,9 @@ from aiogram.filters.callback_data import CallbackData
 
 class DocumentKind(StrEnum):
     PROGRAM = "program"  # `target`: the mentorship
-    JOURNAL = "journal"  # `target`: the mentorship; the school year so far
-    PAIRS_ORDER = "order"  # `target`: the organisation; the school year so far
-    REPLACEMENT_ORDER = "replaced"  # `target`: the organisation; the school year so far
+    JOURNAL = "journal"  # `target`: the mentorship; of a period
+    PAIRS_ORDER = "order"  # `target`: the organisation; of a period
+    REPLACEMENT_ORDER = "replaced"  # `target`: the organisation; of a period
     REPORT = "report"  # `target`: the organisation; asks for the curator's conclusions
     REPORT_PLAIN = "report_plain"  # the same, without conclusions
     REGION_REPORT = "region"  # the coordinator's, across the organisations below (`target`: 0)
@@ -18,9 +18,20 @@ class DocumentKind(StrEnum):
     ROADMAP_DOCX = "roadmap_docx"
 
 
+class PeriodChoice(StrEnum):
+    ASK = "ask"  # show the choice of period first
+    YEAR = "year"  # this school year so far
+    LAST_YEAR = "last"
+    TYPED = "typed"  # ask for «ДД.ММ.ГГГГ — ДД.ММ.ГГГГ»
+
+
+PERIODIC = (DocumentKind.JOURNAL, DocumentKind.PAIRS_ORDER, DocumentKind.REPLACEMENT_ORDER)
+
+
 class DocumentCb(CallbackData, prefix="dc"):
     kind: DocumentKind
     target: int
+    period: PeriodChoice = PeriodChoice.ASK  # the documents of a period: PERIODIC
 
 
 class MentorDocument(StrEnum):

@@ -14,6 +14,15 @@ class RoadmapForm(StatesGroup):
     value = State()  # data: RoadmapEditing
 
 
+class PeriodForm(StatesGroup):
+    span = State()  # data: PeriodDraft
+
+
+class PeriodDraft(Durable):
+    kind: str = "order"
+    target: int = 0
+
+
 class RoadmapEditing(Durable):
     org: int = 0
     stage: int = 0

@@ -8,6 +8,7 @@ from bot.handlers.documents.callbacks import (
     DocumentKind,
     MentorDocument,
     MentorDocumentCb,
+    PeriodChoice,
     RoadmapField,
     RoadmapFieldCb,
     RoadmapStageCb,
@@ -48,6 +49,12 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
     if not buttons:
         return t("documents.none"), None
     return t("documents.pick"), from_pairs(buttons[:40])
+
+
+def period_menu(t: Translator, kind: DocumentKind, target: int) -> tuple[str, InlineKeyboardMarkup]:
+    return t("documents.pick_period"), from_pairs(
+        [(t.plain(f"btn.period_{choice.value}"), DocumentCb(kind=kind, target=target, period=choice).pack())
+         for choice in (PeriodChoice.YEAR, PeriodChoice.LAST_YEAR, PeriodChoice.TYPED)], 1)
 
 
 def conclusions_prompt(t: Translator, org_id: int) -> tuple[str, InlineKeyboardMarkup]:

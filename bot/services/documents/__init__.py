@@ -1,7 +1,6 @@
 """The documents a school keeps, generated as DOCX from templates (seed 000 §1.1, §4.6; 003 §1.1): the
-personalised program of a pair or group, the mentor's journal of its meetings, and the order fixing the
-pairs approved in a period. Made
-with docxtpl — Jinja2 tags in a Word document, so that a school edits its template in Word, and
+personalised program of a pair or group, the mentor's journal of its meetings, the orders fixing the pairs
+and replacing mentors, the road map, the curator's report, the mentor's portfolio. Made with docxtpl — Jinja2 tags in a Word document, so that a school edits its template in Word, and
 autoescaping, so that any name or text is printed as typed — rendered off the event loop. Who may get
 which: a program and a journal, its participants and the organisation's curators and heads; an order and
 the final report, the curators and heads."""
@@ -26,6 +25,7 @@ from bot.services import coordinators, summary
 from bot.services.actor import Actor
 from bot.services.documents import queries
 from bot.services.documents.pdf import to_pdf
+from bot.services.documents.periods import Period, Span, span_of, typed_span
 from bot.services.documents.roadmap import edit_stage, roadmap
 from bot.services.documents.templates import (
     JOURNAL,
@@ -41,10 +41,9 @@ from bot.services.documents.templates import (
 )
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import journal_between
-from bot.services.mentorships import growth, load_mentorship, local_today, view
+from bot.services.mentorships import growth, load_mentorship, local_today, pair_people, view
 from bot.services.people import current_mentees, current_mentor, pair_title
-from bot.services.surveys import school_year
-from db.models import ApprovalKind, Organization, Role
+from db.models import ApprovalKind, ApprovalStatus, Organization, Role
 
 READERS = (Role.CURATOR, Role.HEAD)
 DAY = "%d.%m.%Y"
@@ -55,6 +54,7 @@ class Document:
     filename: str
     content: bytes  # DOCX
     pdf: bytes | None = None  # where the machine has LibreOffice
+    period: str = ""  # «01.09.2026 — 23.11.2026» for a document of a period
 
     @property
     def pdf_filename(self) -> str:
@@ -76,7 +76,24 @@ async def _document(filename: str, name: str, org_id: int, folder: Path | None, 
                     images: dict[str, bytes] | None = None) -> Document:
     """Rendered in a worker thread (and converted to PDF there, where LibreOffice is installed)."""
     content = await asyncio.to_thread(render, template_for(name, org_id, folder), context, images)
-    return Document(filename, content, await asyncio.to_thread(to_pdf, content))
+    return Document(filename, content, await asyncio.to_thread(to_pdf, content), context.get("period", ""))
+
+
+def _span(period: Period | Span, today: date) -> Span:
+    return period if isinstance(period, Span) else span_of(period, today)
+
+
+def _day(value: date | None) -> str:
+    return value.strftime(DAY) if value else "—"
+
+
+async def check_period_reader(session: AsyncSession, actor: Actor, target: int, *, of_pair: bool) -> None:
+    """Before a period is asked for: AccessDenied unless the actor may get the pair's journal (`of_pair`) or
+    the organisation's orders."""
+    if of_pair:
+        (await pair_people(session, target)).role_of(actor)
+    elif not actor.has_role(target, *READERS):
+        raise AccessDenied("documents.only_curators")
 
 
 def _mark(value: float | None) -> str:
@@ -95,6 +112,9 @@ async def _readable(session: AsyncSession, actor: Actor, org_id: int) -> Organiz
 
 async def program(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
                   folder: Path | None) -> Document:
+    """The personalised program in the layout seed 000 §1 defines it by: the participants, the form and
+    kind, the term, the goals, the difficulties it addresses, the plan of activities; then the assessments
+    before and after, the head's approval (the order) and the signatures."""
     v = await view(session, actor, mentorship_id, now)  # who may see the pair may have its program
     if v.program_id is None:
         raise InvalidInput("documents.no_program")
@@ -104,46 +124,50 @@ async def program(session: AsyncSession, actor: Actor, mentorship_id: int, now: 
              for n, i in enumerate(v.items, start=1)]
     grown = [{"mentee": g.mentee_name, "title": i.title, "self": f"{_mark(i.self_before)} → {_mark(i.self_after)}",
               "mentor": f"{_mark(i.mentor_before)} → {_mark(i.mentor_after)}"} for g in v.growth for i in g.items]
+    people = [{"role": t.plain(f"role.{role.value}"), "name": name or "—", "position": position or "—",
+               "subject": subject or "—", "experience": "—" if years is None else str(years)}
+              for role, name, position, subject, years in await queries.participants_of(session, v.id)]
+    approved = [a for a in v.approvals if a.kind == ApprovalKind.PAIR and a.status == ApprovalStatus.APPROVED]
+    order = t.plain("documents.order_of", number=approved[-1].order_number or "—", day=_day(approved[-1].order_date)) \
+        if approved else ""
     context = {"org": v.organization_name, "mentor": v.mentor.name if v.mentor else "—",
                "mentees": ", ".join(m.name for m in v.mentees) or "—", "form": t.plain(f"form.{v.form.value}"),
-               "kind": t.plain(f"kind.{v.kind.value}"), "start": v.start_date.strftime(DAY) if v.start_date else "—",
-               "end": v.end_date.strftime(DAY) if v.end_date else "—", "goals": v.goals or "—",
-               "difficulties": v.difficulties or "—", "items": items, "growth": grown,
-               "today": local_today(now, v.timezone).strftime(DAY)}
+               "kind": t.plain(f"kind.{v.kind.value}"), "start": _day(v.start_date), "end": _day(v.end_date),
+               "goals": v.goals or "—", "difficulties": v.difficulties or "—", "items": items, "growth": grown,
+               "people": people, "order": order, "today": local_today(now, v.timezone).strftime(DAY)}
     return await _document(f"program-{v.id}.docx", PROGRAM, v.organization_id, folder, context)
 
 
 async def pairs_order(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
-                      folder: Path | None, *, first: date | None = None, last: date | None = None) -> Document:
+                      folder: Path | None, period: Period | Span = Period.YEAR) -> Document:
     """The order fixing the pairs and groups approved within the period (by default the school year so far)."""
     org = await _readable(session, actor, org_id)
     today = local_today(now, org.timezone)
-    first = first or date(school_year(today), 9, 1)
-    last = last or today
+    span = _span(period, today)
     t = i18n.get(None)
     pairs = []
-    for a in await queries.approved_pairs(session, org_id, first, last):
+    for a in await queries.approved_pairs(session, org_id, span.first, span.last):
         m = await load_mentorship(session, a.mentorship_id, with_program=False)
         mentor = current_mentor(m)
         pairs.append({"number": a.order_number or "—", "date": a.order_date.strftime(DAY) if a.order_date else "—",
                       "mentor": (mentor.person.full_name or "—") if mentor else "—",
                       "mentees": ", ".join(p.person.full_name or "—" for p in current_mentees(m)) or "—",
                       "form": t.plain(f"form.{m.form.value}"), "kind": t.plain(f"kind.{m.kind.value}")})
-    context = {"org": org.name, "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "pairs": pairs,
-               "today": today.strftime(DAY)}
-    return await _document(f"pairs-order-{org_id}-{last.isoformat()}.docx", PAIRS_ORDER, org_id, folder, context)
+    context = {"org": org.name, "period": span.text, "pairs": pairs, "today": today.strftime(DAY)}
+    return await _document(f"pairs-order-{org_id}-{span.last.isoformat()}.docx", PAIRS_ORDER, org_id, folder,
+                           context)
 
 
 async def replacement_order(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
-                            folder: Path | None) -> Document:
-    """The order on the mentors' replacements approved this school year (seed 004 §III.9): the mentees, the
+                            folder: Path | None, period: Period | Span = Period.YEAR) -> Document:
+    """The order on the mentors' replacements approved within the period (seed 004 §III.9): the mentees, the
     former mentor and the ground, the new mentor, the order's number and date."""
     org = await _readable(session, actor, org_id)
     today = local_today(now, org.timezone)
-    first = date(school_year(today), 9, 1)
+    span = _span(period, today)
     t = i18n.get(None)
     rows = []
-    for a in await queries.approved_pairs(session, org_id, first, today, ApprovalKind.REPLACEMENT):
+    for a in await queries.approved_pairs(session, org_id, span.first, span.last, ApprovalKind.REPLACEMENT):
         m = await load_mentorship(session, a.mentorship_id, with_program=False)
         old = [p for p in m.participants if p.role == Role.MENTOR and p.left_at is not None
                and p.left_at <= a.requested_at]
@@ -155,31 +179,31 @@ async def replacement_order(session: AsyncSession, actor: Actor, org_id: int, no
                      "new": (mentor.person.full_name or "—") if mentor else "—",
                      "ground": t.plain(f"ground.{former.replacement_ground.value}")
                      if former and former.replacement_ground else "—"})
-    context = {"org": org.name, "period": f"{first.strftime(DAY)} — {today.strftime(DAY)}", "replacements": rows,
-               "today": today.strftime(DAY)}
-    return await _document(f"replacement-order-{org_id}-{today.isoformat()}.docx", REPLACEMENT_ORDER, org_id, folder,
-                           context)
+    context = {"org": org.name, "period": span.text, "replacements": rows, "today": today.strftime(DAY)}
+    return await _document(f"replacement-order-{org_id}-{span.last.isoformat()}.docx", REPLACEMENT_ORDER, org_id,
+                           folder, context)
 
 
 async def journal(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime, i18n: I18n,
-                  folder: Path | None, *, first: date | None = None, last: date | None = None) -> Document:
+                  folder: Path | None, period: Period | Span = Period.YEAR) -> Document:
     """The mentor's journal of a pair or group for the period (by default the school year so far):
     the meetings, their hours and how many of the mentees confirmed each."""
     v = await view(session, actor, mentorship_id, now)
     today = local_today(now, v.timezone)
-    first = first or date(school_year(today), 9, 1)
-    last = last or today
-    extract = await journal_between(session, actor, mentorship_id, first, last)
+    span = _span(period, today)
+    extract = await journal_between(session, actor, mentorship_id, span.first, span.last)
     t = i18n.get(None)
     meetings = [{"n": n, "date": r.held_on.strftime(DAY), "hours": _hours(r.duration_minutes),
                  "format": t.plain(f"meeting_format.{r.format.value}"), "topic": r.topic, "summary": r.summary,
-                 "item": r.activity or "—", "confirmed": t.plain("documents.part_of", part=r.confirmed, whole=r.asked) if r.asked else "—"}
+                 "item": r.activity or "—",
+                 "confirmed": t.plain("documents.part_of", part=r.confirmed, whole=r.asked) if r.asked else "—"}
                 for n, r in enumerate(extract.rows, start=1)]
     context = {"org": v.organization_name, "mentor": v.mentor.name if v.mentor else "—",
                "mentees": ", ".join(m.name for m in v.mentees) or "—",
-               "period": f"{first.strftime(DAY)} — {last.strftime(DAY)}", "meetings": meetings,
+               "period": span.text, "meetings": meetings,
                "hours": _hours(sum(r.duration_minutes for r in extract.rows)), "today": today.strftime(DAY)}
-    return await _document(f"journal-{v.id}-{last.isoformat()}.docx", JOURNAL, v.organization_id, folder, context)
+    return await _document(f"journal-{v.id}-{span.last.isoformat()}.docx", JOURNAL, v.organization_id, folder,
+                           context)
 
 
 def _hours(minutes: int) -> str:
@@ -211,7 +235,7 @@ async def annual_report(session: AsyncSession, actor: Actor, org_id: int, now: d
         raise InvalidInput("profile.too_long", max=CONCLUSIONS_MAX, got=len(text))
     t = i18n.get(None)
     today = local_today(now, org.timezone)
-    first = date(school_year(today), 9, 1)
+    span = span_of(Period.YEAR, today)
     ind = (await summary.indicators(session, [org], now))[org.id]
     rows = []
     for n, mentorship_id in enumerate(await queries.programs_of(session, org_id), start=1):
@@ -222,7 +246,7 @@ async def annual_report(session: AsyncSession, actor: Actor, org_id: int, now: d
                      "self": _averages(t, grown, "self"), "mentor": _averages(t, grown, "mentor")})
     chart = await reports.weekly_chart(t, t.plain("summary.chart_title", org=org.name),
                                        await summary.week_figures(session, org, now))
-    context = {"org": org.name, "period": f"{first.strftime(DAY)} — {today.strftime(DAY)}",
+    context = {"org": org.name, "period": span.text,
                "indicators": [plain(line) for line in reports.indicators_text(t, ind).splitlines()],
                "formulas": list(FORMULAS), "programs": rows, "conclusions": text or "—",
                "today": today.strftime(DAY)}
@@ -321,9 +345,9 @@ async def region_report(session: AsyncSession, actor: Actor, now: datetime, i18n
                            context)
 
 
-async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: datetime,
+async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: datetime, i18n: I18n,
                        folder: Path | None) -> Document:
-    plan = await roadmap(session, actor, org_id, now)
+    plan = await roadmap(session, actor, org_id, now, i18n.get(None))
     org = await session.get(Organization, org_id)
     context = {"org": plan.organization_name, "year": plan.year, "next_year": plan.year + 1,
                "stages": [vars(stage) for stage in plan.stages],
@@ -331,5 +355,6 @@ async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: da
     return await _document(f"roadmap-{org_id}-{plan.year}.docx", ROADMAP, org_id, folder, context)
 
 
-__all__ = ["READERS", "Document", "annual_report", "edit_stage", "region_report", "replacement_order", "roadmap", "roadmap_docx", "journal", "letter_of_thanks", "mentors_for_documents",
-           "pairs_order", "portfolio", "program", "render"]
+__all__ = ["READERS", "Document", "Period", "Span", "annual_report", "check_period_reader", "edit_stage", "journal", "letter_of_thanks",
+           "mentors_for_documents", "pairs_order", "portfolio", "program", "region_report", "render",
+           "replacement_order", "roadmap", "roadmap_docx", "typed_span"]

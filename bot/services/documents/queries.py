@@ -122,3 +122,13 @@ async def roadmap_facts(session: AsyncSession, org_id: int) -> dict[str, int]:
             Mentorship, Mentorship.id == MeetingLog.mentorship_id).where(Mentorship.organization_id == org_id),
     }
     return {key: await session.scalar(statement) or 0 for key, statement in facts.items()}
+
+
+async def participants_of(session: AsyncSession, mentorship_id: int) -> Sequence[Row]:
+    """(role, name, position, subject, years of experience) of the pair's current participants, the mentor
+    first, then in the order they joined: the participants' table of the program."""
+    return (await session.execute(select(Participant.role, Person.full_name, Person.position, Person.subject,
+                                         Person.experience_years)
+                                  .join(Person, Person.id == Participant.person_id)
+                                  .where(Participant.mentorship_id == mentorship_id, Participant.left_at.is_(None))
+                                  .order_by(Participant.role != Role.MENTOR, Participant.id))).all()

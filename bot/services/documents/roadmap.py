@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.documents import queries
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
@@ -20,20 +21,12 @@ EDITORS = (Role.CURATOR,)
 READERS = (Role.CURATOR, Role.HEAD)
 TEXT_MAX = {"dates": 200, "responsible": 300}
 
-# seed 001, «Примерный макет Дорожной карты в образовательной организации»: (the stage, its months in the
-# school year as the bot proposes them, who is responsible: the curator or the head)
-STAGES = (
-    ("Подготовка условий для запуска программы наставничества", "сентябрь", "curator"),
-    ("Формирование базы наставляемых", "сентябрь", "curator"),
-    ("Формирование базы наставников", "сентябрь", "curator"),
-    ("Отбор и обучение наставников", "сентябрь — октябрь", "curator"),
-    ("Создание наставнических пар (групп)", "октябрь", "curator"),
-    ("Разработка нормативной и регламентирующей документации", "сентябрь", "head"),
-    ("Организация работы наставнических пар (групп)", "октябрь — май", "curator"),
-    ("Мониторинг. Завершение деятельности наставнических пар (групп)", "май", "curator"),
-    ("Разработка механизмов стимулирования наставнической деятельности", "в течение года", "head"),
-    ("Формирование долгосрочной базы наставников; публикация результатов", "июнь", "curator"),
-)
+# seed 001, «Примерный макет Дорожной карты в образовательной организации»: the stages in order, each with
+# who the bot proposes as responsible (the curator or the head). Their titles, their months in the school
+# year and what the bot knows of them are the locales' roadmap.stage_N, months_N and result_N.
+STAGES = ("curator", "curator", "curator", "curator", "curator", "head", "curator", "curator", "head", "curator")
+RESULTS = {2: ("mentees",), 3: ("mentors",), 4: ("admitted", "trainings"), 5: ("pairs",), 7: ("active", "meetings"),
+           8: ("completed",)}
 
 
 @dataclass(frozen=True)
@@ -62,24 +55,23 @@ async def _org(session: AsyncSession, actor: Actor, org_id: int, roles: tuple[Ro
     return org
 
 
-async def roadmap(session: AsyncSession, actor: Actor, org_id: int, now: datetime) -> Roadmap:
+async def roadmap(session: AsyncSession, actor: Actor, org_id: int, now: datetime, t: Translator) -> Roadmap:
+    """The road map in the reader's language (the document's: the organisation's default)."""
     org = await _org(session, actor, org_id, READERS)
     year = school_year(local_today(now, org.timezone))
     own = {e.stage: e for e in await queries.roadmap_entries(session, org_id, year)}
     curator, head = await queries.names_in_role(session, org_id, Role.CURATOR), \
         await queries.names_in_role(session, org_id, Role.HEAD)
     facts = await queries.roadmap_facts(session, org_id)
-    results = {2: f"наставляемых в банке: {facts['mentees']}", 3: f"наставников в банке: {facts['mentors']}",
-               4: f"наставников допущено: {facts['admitted']}, обучений записано: {facts['trainings']}",
-               5: f"пар и групп сформировано: {facts['pairs']}",
-               7: f"действуют: {facts['active']}, встреч проведено: {facts['meetings']}",
-               8: f"программ завершено: {facts['completed']}"}
     stages = []
-    for n, (title, months, who) in enumerate(STAGES, start=1):
+    for n, who in enumerate(STAGES, start=1):
         entry = own.get(n)
         people = ", ".join(curator if who == "curator" else head) or "—"
-        stages.append(Stage(n, title, (entry.dates if entry and entry.dates else f"{months} ({year}/{year + 1})"),
-                            entry.responsible if entry and entry.responsible else people, results.get(n, "")))
+        result = t.plain(f"roadmap.result_{n}", **{key: facts[key] for key in RESULTS[n]}) if n in RESULTS else ""
+        stages.append(Stage(n, t.plain(f"roadmap.stage_{n}"),
+                            entry.dates if entry and entry.dates else t.plain(f"roadmap.months_{n}", year=year,
+                                                                               next_year=year + 1),
+                            entry.responsible if entry and entry.responsible else people, result))
     return Roadmap(org.id, org.name, year, stages)
 
 

@@ -57,38 +57,71 @@ def _lines(doc: DocumentObject, name: str) -> None:
     doc.add_paragraph("{%p endfor %}")
 
 
+def _signed(doc: DocumentObject, *lines: str) -> None:
+    """The signature lines and the date at a document's foot."""
+    for line in lines:
+        doc.add_paragraph(line + " ____________________")
+    doc.add_paragraph("Дата: {{ today }}")
+
+
+def _section(doc: DocumentObject, title: str) -> None:
+    doc.add_paragraph().add_run(title).bold = True
+
+
 def _program() -> DocumentObject:
+    """Seed 000 §1 defines the program by its content: the forms and kinds of mentoring, the participants,
+    its directions and the activities that address the mentee's difficulties; 002 §3.5 adds the term."""
     doc = _base("ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА")
-    for line in ("Наставник: {{ mentor }}", "Наставляемые: {{ mentees }}", "Форма наставничества: {{ form }}",
-                 "Вид наставничества: {{ kind }}", "Срок реализации: {{ start }} — {{ end }}",
-                 "Цели: {{ goals }}", "Профессиональные затруднения: {{ difficulties }}"):
+    approve = doc.add_paragraph("{% if order %}УТВЕРЖДЕНА {{ order }}{% endif %}")
+    approve.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _section(doc, "1. Участники программы")
+    _table(doc, ["Роль", "ФИО", "Должность", "Предмет", "Стаж, лет"], "for p in people",
+           ["{{ p.role }}", "{{ p.name }}", "{{ p.position }}", "{{ p.subject }}", "{{ p.experience }}"])
+    _section(doc, "2. Форма, вид и срок реализации")
+    for line in ("Форма наставничества: {{ form }}", "Вид наставничества: {{ kind }}",
+                 "Срок реализации: {{ start }} — {{ end }}"):
         doc.add_paragraph(line)
-    doc.add_paragraph().add_run("План мероприятий").bold = True
+    _section(doc, "3. Цели и направления наставнической деятельности")
+    doc.add_paragraph("Цели: {{ goals }}")
+    doc.add_paragraph("Профессиональные затруднения: {{ difficulties }}")
+    _section(doc, "4. План мероприятий")
     _table(doc, ["№", "Мероприятие", "Срок", "Ожидаемый результат", "Выполнено", "Отметка"], "for i in items",
            ["{{ i.n }}", "{{ i.activity }}", "{{ i.due }}", "{{ i.expected }}", "{{ i.done }}", "{{ i.note }}"])
     doc.add_paragraph("{%p if growth %}")
-    doc.add_paragraph().add_run("Оценка профессиональных затруднений (1–5), в начале → в конце программы").bold = True
+    _section(doc, "5. Оценка профессиональных затруднений (1–5), в начале → в конце программы")
     _table(doc, ["Наставляемый", "Затруднение", "Самооценка", "Оценка наставника"], "for g in growth",
            ["{{ g.mentee }}", "{{ g.title }}", "{{ g.self }}", "{{ g.mentor }}"])
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Наставник ____________________ / {{ mentor }}")
     doc.add_paragraph("Наставляемые ____________________ / {{ mentees }}")
-    doc.add_paragraph("Куратор ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
+    _signed(doc, "Куратор")
+    return doc
+
+
+def _order(title: str, what: str, headers: list[str], loop: str, cells: list[str], empty: str) -> DocumentObject:
+    """An order of the head: its period, what it orders, the table of it, the head's signature."""
+    doc = _base(title)
+    doc.add_paragraph("Период: {{ period }}")
+    doc.add_paragraph(f"В соответствии с Положением о системе наставничества педагогических работников {what}:")
+    _table(doc, headers, loop, cells)
+    doc.add_paragraph("{% if not " + loop.split()[-1] + " %}" + empty + "{% endif %}")
+    _signed(doc, "Руководитель")
     return doc
 
 
 def _pairs_order() -> DocumentObject:
-    doc = _base("ПРИКАЗ О ЗАКРЕПЛЕНИИ НАСТАВНИЧЕСКИХ ПАР (ГРУПП)")
-    doc.add_paragraph("Период: {{ period }}")
-    doc.add_paragraph("В соответствии с Положением о системе наставничества педагогических работников "
-                      "закрепить наставнические пары (группы):")
-    _table(doc, ["№ приказа", "Дата", "Наставник", "Наставляемые", "Форма", "Вид"], "for p in pairs",
-           ["{{ p.number }}", "{{ p.date }}", "{{ p.mentor }}", "{{ p.mentees }}", "{{ p.form }}", "{{ p.kind }}"])
-    doc.add_paragraph("{% if not pairs %}В этот период пары не утверждались.{% endif %}")
-    doc.add_paragraph("Руководитель ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
-    return doc
+    return _order("ПРИКАЗ О ЗАКРЕПЛЕНИИ НАСТАВНИЧЕСКИХ ПАР (ГРУПП)", "закрепить наставнические пары (группы)",
+                  ["№ приказа", "Дата", "Наставник", "Наставляемые", "Форма", "Вид"], "for p in pairs",
+                  ["{{ p.number }}", "{{ p.date }}", "{{ p.mentor }}", "{{ p.mentees }}", "{{ p.form }}",
+                   "{{ p.kind }}"], "В этот период пары не утверждались.")
+
+
+def _replacement_order() -> DocumentObject:
+    return _order("ПРИКАЗ О ЗАМЕНЕ НАСТАВНИКА", "заменить наставника в наставнических парах (группах)",
+                  ["№ приказа", "Дата", "Наставляемые", "Прежний наставник", "Новый наставник", "Основание"],
+                  "for r in replacements", ["{{ r.number }}", "{{ r.date }}", "{{ r.mentees }}", "{{ r.old }}",
+                                            "{{ r.new }}", "{{ r.ground }}"],
+                  "В этот период замены не утверждались.")
 
 
 def _journal() -> DocumentObject:
@@ -118,8 +151,7 @@ def _report() -> DocumentObject:
     doc.add_paragraph("{{ chart }}")
     doc.add_paragraph().add_run("4. Выводы").bold = True
     doc.add_paragraph("{{ conclusions }}")
-    doc.add_paragraph("Куратор ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
+    _signed(doc, "Куратор")
     return doc
 
 
@@ -133,8 +165,7 @@ def _portfolio() -> DocumentObject:
         doc.add_paragraph(line)
     _table(doc, ["№", "Пара (группа)", "Основание завершения", "Рост (самооценка)", "Рост (оценка наставника)"],
            "for p in programs", ["{{ p.n }}", "{{ p.title }}", "{{ p.reason }}", "{{ p.self }}", "{{ p.mentor }}"])
-    doc.add_paragraph("Куратор ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
+    _signed(doc, "Куратор")
     return doc
 
 
@@ -144,8 +175,7 @@ def _thanks() -> DocumentObject:
     doc.add_paragraph("Администрация {{ org }} выражает Вам искреннюю благодарность за работу наставником: "
                       "проведено встреч — {{ meetings }} ({{ hours }} ч), завершено программ наставничества — "
                       "{{ programs|length }}, оказана помощь по запросам коллег — {{ requests }}.")
-    doc.add_paragraph("Руководитель ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
+    _signed(doc, "Руководитель")
     return doc
 
 
@@ -167,28 +197,13 @@ def _roadmap() -> DocumentObject:
     doc = _base("ДОРОЖНАЯ КАРТА РЕАЛИЗАЦИИ ПРОГРАММЫ НАСТАВНИЧЕСТВА НА {{ year }}/{{ next_year }} УЧЕБНЫЙ ГОД")
     _table(doc, ["№", "Содержание деятельности", "Сроки", "Исполнители", "Результаты"], "for s in stages",
            ["{{ s.number }}", "{{ s.title }}", "{{ s.dates }}", "{{ s.responsible }}", "{{ s.result }}"])
-    doc.add_paragraph("Утверждаю: руководитель ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
+    _signed(doc, "Утверждаю: руководитель")
     return doc
 
 
-def _replacement_order() -> DocumentObject:
-    doc = _base("ПРИКАЗ О ЗАМЕНЕ НАСТАВНИКА")
-    doc.add_paragraph("Период: {{ period }}")
-    doc.add_paragraph("В соответствии с Положением о системе наставничества педагогических работников "
-                      "заменить наставника в наставнических парах (группах):")
-    _table(doc, ["№ приказа", "Дата", "Наставляемые", "Прежний наставник", "Новый наставник", "Основание"],
-           "for r in replacements", ["{{ r.number }}", "{{ r.date }}", "{{ r.mentees }}", "{{ r.old }}", "{{ r.new }}",
-                                     "{{ r.ground }}"])
-    doc.add_paragraph("{% if not replacements %}В этот период замены не утверждались.{% endif %}")
-    doc.add_paragraph("Руководитель ____________________")
-    doc.add_paragraph("Дата: {{ today }}")
-    return doc
-
-
-SHIPPED: dict[str, Callable[[], DocumentObject]] = {ROADMAP: _roadmap, REPLACEMENT_ORDER: _replacement_order, PROGRAM: _program, PAIRS_ORDER: _pairs_order, JOURNAL: _journal,
-                                                    REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks,
-                                                    REGION_REPORT: _region_report}
+SHIPPED: dict[str, Callable[[], DocumentObject]] = {
+    PROGRAM: _program, PAIRS_ORDER: _pairs_order, REPLACEMENT_ORDER: _replacement_order, JOURNAL: _journal,
+    REPORT: _report, PORTFOLIO: _portfolio, THANKS: _thanks, REGION_REPORT: _region_report, ROADMAP: _roadmap}
 
 
 @functools.cache

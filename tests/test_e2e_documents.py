@@ -15,6 +15,7 @@ from bot.handlers.documents.callbacks import (
     DocumentKind,
     MentorDocument,
     MentorDocumentCb,
+    MentorsPageCb,
     PeriodChoice,
     RoadmapField,
     RoadmapFieldCb,
@@ -244,7 +245,7 @@ async def test_a_mentors_portfolio_and_the_heads_letter_of_thanks_and_who_gets_t
         await session.commit()
     await mentor.send("/documents")
     portfolios = [b for b in mentor.buttons() if b.startswith("🗂")]
-    assert portfolios == ["🗂 Портфолио наставника: Наставник Первый"]  # only her own
+    assert portfolios == ["🗂 Моё портфолио наставника"]  # only her own
     doc = _docx(emulator, await mentor.press(portfolios[0]))
     texts = [x.text for x in doc.paragraphs]
     assert "Проведено встреч, подтверждённых наставляемыми: 1; часов: 1,0" in texts
@@ -252,12 +253,24 @@ async def test_a_mentors_portfolio_and_the_heads_letter_of_thanks_and_who_gets_t
     assert "Завершённых программ наставничества: 1" in texts
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1:] == [["1", "Наставник Первый → Глеб Четвёртый", "—", "—", "—"]]
+    for n in range(9):  # a page holds eight mentors, by name
+        await school_person(db, org_id, 3150 + n, f"Ястребова {n}", Role.MENTOR, young=False)
     await head.send("/documents")
+    reply = await head.press("🗂 Портфолио наставников: Школа № 7")
+    assert "стр. 1 из 2" in reply.text and head.buttons()[-1] == "▶"
+    assert "✉️ Благодарственное письмо: Наставник Первый" in head.buttons()
+    reply = await head.press("▶")
+    assert "стр. 2 из 2" in reply.text and [b for b in head.buttons() if b.startswith("🗂")] == [
+        f"🗂 Портфолио наставника: Ястребова {n}" for n in (6, 7, 8)]  # the school's two, then six of nine
+    await head.press("◀")
     doc = _docx(emulator, await head.press("✉️ Благодарственное письмо: Наставник Первый"))
     assert "Уважаемый(ая) Наставник Первый!" in [x.text for x in doc.paragraphs]
     other = MentorDocumentCb(org=org_id, person=p["m2"], kind=MentorDocument.PORTFOLIO).pack()
     assert (await mentor.press_data(other)).alerts  # another mentor's portfolio
+    assert (await mentor.press_data(MentorsPageCb(org=org_id, page=0).pack())).alerts  # and the list of them
     await curator.send("/documents")
+    await curator.press("🗂 Портфолио наставников: Школа № 7")
+    assert not [b for b in curator.buttons() if b.startswith("✉️")]  # the head issues letters
     thanks = MentorDocumentCb(org=org_id, person=p["m1"], kind=MentorDocument.THANKS).pack()
     assert "куратор и руководитель" in (await curator.press_data(thanks)).alerts[0]  # the head issues it
 

@@ -16,6 +16,7 @@ class DocumentKind(StrEnum):
     REGION_REPORT = "region"  # the coordinator's, across the organisations below (`target`: 0)
     ROADMAP = "roadmap"  # `target`: the organisation; the road map in the chat, to edit
     ROADMAP_DOCX = "roadmap_docx"
+    MENTORS = "mentors"  # `target`: the organisation; its mentors, for their portfolios
 
 
 class PeriodChoice(StrEnum):
@@ -59,3 +60,8 @@ class RoadmapFieldCb(CallbackData, prefix="df"):
     org: int
     stage: int
     field: RoadmapField
+
+
+class MentorsPageCb(CallbackData, prefix="dm"):
+    org: int
+    page: int

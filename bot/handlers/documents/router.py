@@ -14,6 +14,7 @@ from bot.handlers.documents.callbacks import (
     DocumentKind,
     MentorDocument,
     MentorDocumentCb,
+    MentorsPageCb,
     PeriodChoice,
     RoadmapFieldCb,
     RoadmapStageCb,
@@ -29,6 +30,7 @@ from bot.handlers.documents.states import (
 from bot.handlers.documents.views import (
     conclusions_prompt,
     documents_menu,
+    mentors_view,
     period_menu,
     roadmap_view,
     stage_menu,
@@ -74,11 +76,25 @@ async def documents_command(message: Message, session: AsyncSession, actor: Acto
     if not actor.registered:
         raise AccessDenied("error.not_registered")
     pairs = await mentorships.my_mentorships(session, actor) if actor.person_id is not None else []
-    mentors = [(org_id, person_id, name, actor.has_role(org_id, Role.HEAD))
-               for org_id, person_id, name in await documents.mentors_for_documents(session, actor)]
-    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS), mentors,
+    own = [(org_id, actor.person_id) for org_id in documents.own_portfolios(actor)]
+    text, markup = documents_menu(t, pairs, actor.orgs_where(*documents.READERS), own,  # type: ignore[arg-type]
                                   region=coordinators.is_coordinator(actor))
     await message.answer(text, reply_markup=markup)
+
+
+async def mentors_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
+                          t: Translator) -> None:
+    page = await documents.mentors_page(session, actor, callback_data.target, 0)
+    await callback.answer()
+    text, markup = mentors_view(t, page)
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def mentors_paged(callback: CallbackQuery, callback_data: MentorsPageCb, session: AsyncSession, actor: Actor,
+                        t: Translator) -> None:
+    page = await documents.mentors_page(session, actor, callback_data.org, callback_data.page)
+    await callback.answer()
+    await show(callback, *mentors_view(t, page))
 
 
 async def program_pressed(callback: CallbackQuery, callback_data: DocumentCb, session: AsyncSession, actor: Actor,
@@ -230,6 +246,8 @@ def create_router() -> Router:
     router = Router(name="documents")
     router.message.register(documents_command, Command("documents"))
     router.callback_query.register(program_pressed, DocumentCb.filter(F.kind == DocumentKind.PROGRAM))
+    router.callback_query.register(mentors_pressed, DocumentCb.filter(F.kind == DocumentKind.MENTORS))
+    router.callback_query.register(mentors_paged, MentorsPageCb.filter())
     router.callback_query.register(period_asked, DocumentCb.filter(F.kind.in_(PERIODIC)
                                                                    & (F.period == PeriodChoice.ASK)))
     router.callback_query.register(period_to_type, DocumentCb.filter(F.kind.in_(PERIODIC)

@@ -8,6 +8,7 @@ from bot.handlers.documents.callbacks import (
     DocumentKind,
     MentorDocument,
     MentorDocumentCb,
+    MentorsPageCb,
     PeriodChoice,
     RoadmapField,
     RoadmapFieldCb,
@@ -15,40 +16,52 @@ from bot.handlers.documents.callbacks import (
 )
 from bot.handlers.render import from_pairs, shorten
 from bot.i18n import Translator
+from bot.services.documents import MentorsPage
 from bot.services.documents.roadmap import Roadmap
 
 
 def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]],
-                   mentors: list[tuple[int, int, str, bool]] = (), *, region: bool = False) -> tuple[
+                   own_portfolios: list[tuple[int, int]] = (), *, region: bool = False) -> tuple[
         str, InlineKeyboardMarkup | None]:
-    """`mentors`: (organisation, mentor, name, whether the reader is its head: the letter of thanks);
-    `region`: the reader coordinates organisations below."""
+    """`orgs`: where the reader is a curator or head; `own_portfolios`: (organisation, person) where the
+    reader is a mentor only; `region`: the reader coordinates organisations below."""
     buttons: list[tuple[str, str]] = []
     if region:
         buttons.append((t.plain("btn.doc_region"), DocumentCb(kind=DocumentKind.REGION_REPORT, target=0).pack()))
     for org_id, name in orgs:
-        buttons += [(t.plain("btn.doc_order", org=shorten(name, 30)),
-                     DocumentCb(kind=DocumentKind.PAIRS_ORDER, target=org_id).pack()),
-                    (t.plain("btn.doc_replacements", org=shorten(name, 30)),
-                     DocumentCb(kind=DocumentKind.REPLACEMENT_ORDER, target=org_id).pack()),
-                    (t.plain("btn.doc_report", org=shorten(name, 30)),
-                     DocumentCb(kind=DocumentKind.REPORT, target=org_id).pack()),
-                    (t.plain("btn.doc_roadmap", org=shorten(name, 30)),
-                     DocumentCb(kind=DocumentKind.ROADMAP, target=org_id).pack())]
+        org = shorten(name, 30)
+        buttons += [(t.plain(f"btn.doc_{key}", org=org), DocumentCb(kind=kind, target=org_id).pack())
+                    for key, kind in (("order", DocumentKind.PAIRS_ORDER), ("replacements", DocumentKind.REPLACEMENT_ORDER),
+                                      ("report", DocumentKind.REPORT), ("roadmap", DocumentKind.ROADMAP),
+                                      ("mentors", DocumentKind.MENTORS))]
     for mentorship_id, title in pairs:
         buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),
                     (t.plain("btn.doc_journal", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.JOURNAL, target=mentorship_id).pack())]
-    for org_id, person_id, name, head in mentors:
-        buttons.append((t.plain("btn.doc_portfolio", name=shorten(name, 40)),
+    for org_id, person_id in own_portfolios:
+        buttons.append((t.plain("btn.doc_own_portfolio"),
                         MentorDocumentCb(org=org_id, person=person_id, kind=MentorDocument.PORTFOLIO).pack()))
-        if head:
-            buttons.append((t.plain("btn.doc_thanks", name=shorten(name, 40)),
-                            MentorDocumentCb(org=org_id, person=person_id, kind=MentorDocument.THANKS).pack()))
     if not buttons:
         return t("documents.none"), None
-    return t("documents.pick"), from_pairs(buttons[:40])
+    return t("documents.pick"), from_pairs(buttons)
+
+
+def mentors_view(t: Translator, page: MentorsPage) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of mentors, each with their portfolio and (for a head) the letter of thanks."""
+    buttons = []
+    for person_id, name in page.mentors:
+        buttons.append((t.plain("btn.doc_portfolio", name=shorten(name, 40)),
+                        MentorDocumentCb(org=page.org_id, person=person_id, kind=MentorDocument.PORTFOLIO).pack()))
+        if page.head:
+            buttons.append((t.plain("btn.doc_thanks", name=shorten(name, 40)),
+                            MentorDocumentCb(org=page.org_id, person=person_id, kind=MentorDocument.THANKS).pack()))
+    if page.page > 0:
+        buttons.append(("◀", MentorsPageCb(org=page.org_id, page=page.page - 1).pack()))
+    if page.page < page.pages - 1:
+        buttons.append(("▶", MentorsPageCb(org=page.org_id, page=page.page + 1).pack()))
+    text = t("documents.mentors", page=page.page + 1, pages=page.pages) if page.mentors else t("documents.no_mentors")
+    return text, from_pairs(buttons)
 
 
 def period_menu(t: Translator, kind: DocumentKind, target: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -312,15 +312,32 @@ async def letter_of_thanks(session: AsyncSession, actor: Actor, org_id: int, per
     return await _document(f"thanks-{person_id}.docx", THANKS, org_id, folder, context)
 
 
-async def mentors_for_documents(session: AsyncSession, actor: Actor) -> list[tuple[int, int, str]]:
-    """(organisation, mentor, name) whose portfolio the actor may get: their own, and as a curator or head
-    every mentor of the organisation."""
-    found = []
-    for org_id, _ in actor.orgs_where(*READERS, Role.MENTOR):
-        for person_id, name in await queries.mentors_of(session, org_id):
-            if actor.has_role(org_id, *READERS) or person_id == actor.person_id:
-                found.append((org_id, person_id, name or "—"))
-    return found
+def own_portfolios(actor: Actor) -> list[int]:
+    """The organisations where the actor is a mentor and not a curator or head there: their own portfolio
+    is a button of its own (the curators and heads reach every mentor's through `mentors_page`)."""
+    return [org_id for org_id, _ in actor.orgs_where(Role.MENTOR) if not actor.has_role(org_id, *READERS)]
+
+
+MENTORS_PAGE = 8
+
+
+@dataclass(frozen=True)
+class MentorsPage:
+    org_id: int
+    mentors: list[tuple[int, str]]  # (person, name) on this page
+    page: int
+    pages: int
+    head: bool  # the reader may issue letters of thanks
+
+
+async def mentors_page(session: AsyncSession, actor: Actor, org_id: int, page: int) -> MentorsPage:
+    """A page of the organisation's mentors by name, for their portfolios: for its curators and heads."""
+    await _readable(session, actor, org_id)
+    mentors = [(person_id, name or "—") for person_id, name in await queries.mentors_of(session, org_id)]
+    pages = max(1, (len(mentors) + MENTORS_PAGE - 1) // MENTORS_PAGE)
+    page = min(max(page, 0), pages - 1)
+    return MentorsPage(org_id, mentors[page * MENTORS_PAGE:(page + 1) * MENTORS_PAGE], page, pages,
+                       actor.has_role(org_id, Role.HEAD))
 
 
 async def region_report(session: AsyncSession, actor: Actor, now: datetime, i18n: I18n,
@@ -356,5 +373,5 @@ async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: da
 
 
 __all__ = ["READERS", "Document", "Period", "Span", "annual_report", "check_period_reader", "edit_stage", "journal", "letter_of_thanks",
-           "mentors_for_documents", "pairs_order", "portfolio", "program", "region_report", "render",
+           "MentorsPage", "mentors_page", "own_portfolios", "pairs_order", "portfolio", "program", "region_report", "render",
            "replacement_order", "roadmap", "roadmap_docx", "typed_span"]

@@ -90,11 +90,20 @@ async def test_the_mentor_writes_the_program_and_its_plan_and_a_mentee_marks_an_
              ("Разработать КИМ", "30.12.2026", "Комплект заданий")]
     for activity, due, expected in items:
         await lidia.press("➕ Пункт плана")
-        await lidia.send(activity)
-        if activity == "Разработать КИМ":
+        reply = await lidia.send(activity)
+        if activity == "Посетить урок наставника":  # a day picked on the calendar
+            assert "Ноябрь 2026" in lidia.buttons() and "•23" in lidia.buttons()  # today, marked
+            assert "22" not in lidia.buttons()  # before the program: not offered
+            reply = await lidia.press("25")
+            assert "→ 25.11.2026" in reply.messages[0].text
+        elif activity == "Разработать КИМ":  # the next month, on the calendar
             assert "в пределах программы" in (await lidia.send("01.01.2030")).text
             assert "ДД.ММ.ГГГГ" in (await lidia.send("завтра")).text
-        await lidia.send(due)
+            await lidia.press("▶")
+            assert [m for m in lidia.messages() if m.buttons and "Декабрь 2026" in lidia.buttons(m)]
+            await lidia.press("30")
+        else:  # typed, as before
+            await lidia.send(due)
         reply = await lidia.send(expected)
         assert "Пункт добавлен" in reply.text
     assert "3. ▫️ Разработать КИМ — до 30.12.2026" in reply.text

@@ -58,16 +58,16 @@ async def show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
-async def mark_answered(callback: CallbackQuery) -> None:
-    """Replace the keyboard under an answered question with the answer, so the chat keeps
-    a readable record and the buttons cannot be pressed again."""
+async def mark_answered(callback: CallbackQuery, answer: str | None = None) -> None:
+    """Replace the keyboard under an answered question with the answer (`answer`, or the pressed button's
+    text), so the chat keeps a readable record and the buttons cannot be pressed again."""
     message = callback.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return
     buttons = [b for row in message.reply_markup.inline_keyboard for b in row]
     marked = [b.text.removeprefix("✅ ") for b in buttons if b.text.startswith("✅ ")]
     pressed = [b.text for b in buttons if b.callback_data == callback.data]
-    answer = "; ".join(marked) or (pressed[0] if pressed else "")
+    answer = answer or "; ".join(marked) or (pressed[0] if pressed else "")
     if message.text is None or not answer:
         await message.edit_reply_markup(reply_markup=None)
         return

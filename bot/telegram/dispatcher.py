@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.handlers import (
     approvals,
+    calendar,
     catalogue,
     common,
     consent,
@@ -106,7 +107,7 @@ def routers() -> list[Router]:
     """A fresh router per feature for every dispatcher (tests build many). common first (/cancel and /help
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
-    features = [common, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
+    features = [common, calendar, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
                 program_evaluation, program_absence, mentor_selection, approvals, journal, speed_sessions, surveys,
                 summary, coordinators, exports, documents, help_requests, fallback]
     return [feature.create_router() for feature in features]

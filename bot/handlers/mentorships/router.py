@@ -1,7 +1,7 @@
 """/pair and /program: forming pairs and groups, consents, the personalised program and its plan."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
 from bot.handlers.mentorships.callbacks import (
     SKIP_NOTE,
     CompleteCb,
@@ -289,17 +290,32 @@ async def months_picked(callback: CallbackQuery, callback_data: ProgramMonthsCb,
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
-async def activity_typed(message: Message, state: FSMContext, t: Translator) -> None:
+async def activity_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                         clock: Clock) -> None:
     draft = await ItemDraft.load(state)
     draft.activity = svc.clean_text(message.text or "")
+    first, last, today = await svc.program_term(session, actor, draft.program, clock.now())
     await draft.save(state)
     await state.set_state(ItemForm.due)
-    await message.answer(t("program.ask_due"))
+    await message.answer(t("program.ask_due"), reply_markup=calendar_markup(
+        t, min(max(today, first), last), first=first, last=last, today=today))
 
 
 async def due_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
                     t: Translator) -> None:
-    due = typed_date(message, "program.bad_date")
+    await _due_chosen(message, typed_date(message, "program.bad_date"), session, actor, state, t)
+
+
+async def due_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
+                     state: FSMContext, t: Translator) -> None:
+    due = picked_day(callback_data)
+    await callback.answer()
+    await mark_answered(callback, due.strftime("%d.%m.%Y"))
+    await _due_chosen(callback.message, due, session, actor, state, t)  # type: ignore[arg-type]
+
+
+async def _due_chosen(message: Message, due: date, session: AsyncSession, actor: Actor, state: FSMContext,
+                      t: Translator) -> None:
     draft = await ItemDraft.load(state)
     await svc.check_due(session, actor, draft.program, due)
     draft.due = due
@@ -428,6 +444,7 @@ def create_router() -> Router:
     router.callback_query.register(months_picked, ProgramForm.months, ProgramMonthsCb.filter())
     router.message.register(activity_typed, ItemForm.activity, *typed)
     router.message.register(due_typed, ItemForm.due, *typed)
+    router.callback_query.register(due_picked, ItemForm.due, CalendarCb.filter(F.action == CalendarAction.PICK))
     router.message.register(expected_typed, ItemForm.expected, *typed)
     router.callback_query.register(item_done, ItemDoneCb.filter())
     router.message.register(note_typed, ItemDoneForm.note, *typed)

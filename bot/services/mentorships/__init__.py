@@ -57,6 +57,7 @@ from bot.services.mentorships.programs import (
     complete_item,
     create_program,
     item_mentorship,
+    program_term,
     request_extension,
 )
 from bot.services.mentorships.queries import load_mentorship
@@ -109,6 +110,7 @@ __all__ = [
     "add_item",
     "answer_extension",
     "check_due",
+    "program_term",
     "check_pending",
     "clean_text",
     "complete",

@@ -105,6 +105,17 @@ async def check_due(session: AsyncSession, actor: Actor, program_id: int, due: d
     return program
 
 
+async def program_term(session: AsyncSession, actor: Actor, program_id: int,
+                       now: datetime) -> tuple[date, date, date]:
+    """The first and last day of a program and today in its organisation, for its participants (the
+    deadline picker's range)."""
+    program, m, role = await _program(session, actor, program_id)
+    if role == Role.CURATOR:
+        raise AccessDenied("program.participants_only")
+    org = await session.get(Organization, m.organization_id)
+    return program.start_date, program.end_date, local_today(now, org.timezone if org else "UTC")
+
+
 async def add_item(session: AsyncSession, actor: Actor, program_id: int, *, activity: str, due: date,
                    expected: str, now: datetime) -> int:
     program = await check_due(session, actor, program_id, due)

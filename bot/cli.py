@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     survey_min.add_argument("value", type=int, metavar="answers")
     invite = sub.add_parser("invite", help="create an invite link; prints the deep link and the bare token")
     invite.add_argument("--org", type=int, required=True, help="organisation id")
-    invite.add_argument("--role", required=True, choices=["mentee", "mentor", "curator", "head", "coordinator"])
+    invite.add_argument("--role", required=True, choices=["mentee", "mentor", "curator", "head", "coordinator", "guest"])
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     invite.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     sub.add_parser("demo", help="run a scripted conversation against the local emulator and print it")

@@ -75,6 +75,7 @@ class Role(str, enum.Enum):
     CURATOR = "curator"
     HEAD = "head"
     COORDINATOR = "coordinator"
+    GUEST = "guest"  # an invited outside expert who hosts speed sessions, and sees nothing but their own
 
 
 class MenteeCategory(str, enum.Enum):
@@ -120,6 +121,8 @@ class Organization(Base):
     approvals: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # mentors are offered in /pair only once the curator has admitted them (seed 000 §4.1, 003 §4)
     mentor_selection: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # a mentee without a pair may choose a mentor (/mentors; seed 001, model 8: self-regulated mentoring)
+    mentor_self_choice: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topics: Mapped[list[Topic]] = relationship(
@@ -283,6 +286,9 @@ class Notification(Base):
     copy_from_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     copy_message_id: Mapped[int | None] = mapped_column(BigInteger)
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG sent with the text as its caption
+    # a file sent with the text as its caption (a meeting's .ics)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
 
 
 # APScheduler's job store table, created by our migrations so Alembic owns the whole schema.
@@ -665,6 +671,60 @@ class MeetingConfirmation(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class PlannedMeetingStatus(str, enum.Enum):
+    PROPOSED = "proposed"  # waiting for the others' answer
+    ACCEPTED = "accepted"  # agreed: it will take place
+    DECLINED = "declined"  # the others said no
+    CANCELLED = "cancelled"
+    HELD = "held"  # it took place and is in the journal
+    MISSED = "missed"  # the mentor said it did not take place
+
+
+class PlannedMeeting(Base):
+    """A meeting planned ahead by either side of a pair or group (seed 000 §2.3: short-term mentoring «по
+    заранее установленному графику»). A recurring schedule is a row per occurrence, each with `series_id`
+    (the first occurrence); the others answer the series once, on its first. Calendar files carry the UID
+    of the meeting (or of its series) and `sequence`, raised by every change."""
+
+    __tablename__ = "planned_meetings"
+    # the jobs' scan: accepted meetings by their start
+    __table_args__ = (Index("ix_planned_meetings_status_starts_at", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("planned_meetings.id"), index=True)
+    every_weeks: Mapped[int | None] = mapped_column(Integer)  # a series: 1 or 2
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    format: Mapped[MeetingFormat] = mapped_column(_str_enum(MeetingFormat, "meeting_format"))
+    place: Mapped[str | None] = mapped_column(String(300))  # a room, or the link of an online meeting
+    topic: Mapped[str] = mapped_column(Text)
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_items.id"))
+    status: Mapped[PlannedMeetingStatus] = mapped_column(
+        _str_enum(PlannedMeetingStatus, "planned_meeting_status"), default=PlannedMeetingStatus.PROPOSED)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reminded_day_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_hour_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_log_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_logs.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingAnswer(Base):
+    """A participant's answer to a proposed meeting (or series)."""
+
+    __tablename__ = "meeting_answers"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("planned_meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # --------------------------------------------------------------------------- speed sessions

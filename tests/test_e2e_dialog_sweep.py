@@ -84,6 +84,11 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
     group = name.split(":")[0]
     if group == "MeetingForm":
         return "m1", {"log_mentorship": pair, "log": draft_log}
+    if group == "PlanForm":  # a meeting planned, every step's data so far
+        return "m1", {"mentorship": pair, "day": "2026-11-30", "at": "15:00", "duration": 60, "format": "online",
+                      "place": None, "topic": "Разбор урока", "item": None}
+    if group == "RetimeForm":
+        return "m1", {"meeting": 999_999, "day": "2026-11-30"}
     if group == "SpeedForm":
         return "curator", {"speed": speed}
     if group == "SurveyBuild":

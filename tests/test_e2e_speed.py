@@ -13,7 +13,8 @@ from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, Sp
 from bot.i18n import I18n
 from bot.services import speed_sessions as speed
 from bot.services.organizations import create_organization
-from db.models import Role, SignupStatus, SpeedSignup
+from db.models import Person, Role, SignupStatus, SpeedSignup
+from tests.conftest import LINK_RE
 from tests.emulator import ScriptedUser
 from tests.factories import as_person, seed, wait_text
 
@@ -60,7 +61,7 @@ async def test_announcing_a_speed_session_answers_each_wrong_step(emulator, db, 
     polina, viktor = w.polina, w.viktor
     reply = await polina.send("/sessions")
     assert "➕ Объявить встречу" not in polina.buttons(reply.messages[0])
-    assert "наставник или куратор" in (await polina.press_data(SpeedCb(session=0, action=SpeedAction.NEW).pack(), reply.messages[0].message_id)).alerts[0]
+    assert "наставник, куратор" in (await polina.press_data(SpeedCb(session=0, action=SpeedAction.NEW).pack(), reply.messages[0].message_id)).alerts[0]
 
     await viktor.send("/sessions")
     await viktor.press("➕ Объявить встречу")
@@ -172,3 +173,49 @@ async def test_a_cancelled_session_is_told_to_everyone_signed_up(emulator, db, b
     card = klara.last()
     await klara.press("Отменить встречу", card)
     await wait_text(polina, "Встреча «Портфолио педагога» (30.11.2026 12:00) отменена")
+
+
+async def test_an_invited_expert_hosts_a_session_for_mentors_and_mentees_and_sees_only_their_own(emulator, db,
+                                                                                               bot_app, clock):
+    w = await speed_school(emulator, db)
+    klara, viktor, polina = w.klara, w.viktor, w.polina
+    other = await announced(db, clock)  # Виктор's, for mentees: not the guest's business
+    await klara.send("/invite")
+    reply = await klara.press("приглашённый эксперт")
+    token = LINK_RE.search(reply.text).group(2)
+    guest = ScriptedUser(emulator, 1290, "Гость")
+    reply = await guest.send(f"/start {token}")
+    await guest.press("✅ Даю согласие")
+    await guest.send("Экспертова Елена Петровна")
+    reply = await guest.send("методист ИРО")  # a guest is asked no teacher's questions
+    assert "Анкета заполнена" in reply.text
+    assert "Приглашённому эксперту" in (await guest.send("/help")).text
+    reply = await guest.send("/sessions")
+    assert "Как удержать внимание" not in reply.text  # another host's session is not shown
+    assert (await guest.press_data(SpeedCb(session=other, action=SpeedAction.SHOW).pack(),
+                                   reply.messages[0].message_id)).alerts
+    assert "куратору" in (await guest.send("/registry")).text
+    for command in ("/summary", "/program", "/journal", "/meetings", "/documents"):
+        assert "Как удержать" not in (await guest.send(command)).text  # nothing of the school's
+    await guest.send("/sessions")
+    await guest.press("➕ Объявить встречу")
+    await guest.send("Цифровые инструменты урока")
+    await guest.send("26.11.2026 15:00")
+    await guest.send("60")
+    await guest.send("https://meet.example/iro")
+    await guest.send("10")
+    reply = await guest.press("Всех: наставников и наставляемых")
+    assert "Встреча объявлена" in reply.text
+    for user in (viktor, polina):  # a mentor too, as one who learns
+        invitation = await wait_text(user, "Цифровые инструменты урока")
+        assert (await user.press("✅ Записаться", invitation)).alerts
+    async with db() as session:
+        signed = {row.person_id for row in (await session.scalars(select(SpeedSignup))).all()}
+    assert signed == {w.ids[1202], await _person_id(db, 1201)}
+    reply = await guest.send("/sessions")
+    assert "Цифровые инструменты урока" in str(guest.buttons()) and "Как удержать" not in str(guest.buttons())
+
+
+async def _person_id(db, telegram_id: int) -> int:
+    async with db() as session:
+        return await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))

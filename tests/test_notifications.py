@@ -323,8 +323,9 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
     app, task = await started()  # a restart: the job is still there, once
     try:
         jobs = {j.id: j for j in app.backbone.scheduler.get_jobs()}
-        assert sorted(jobs) == ["digests", "help-escalations", "outbox-retention", "plan-reminders", "quiet-pairs",
-                                "reminder:plan-item:1", "school-year", "speed-reminders", "surveys"]  # one of each
+        assert sorted(jobs) == ["digests", "help-escalations", "outbox-retention", "plan-reminders",
+                                "planned-meetings", "quiet-pairs", "reminder:plan-item:1", "school-year",
+                                "speed-reminders", "surveys"]  # one of each
         assert jobs["reminder:plan-item:1"].next_run_time == run_at
         clock.advance(run_at - clock.now() - timedelta(minutes=1))  # 00:59 UTC: not yet
         await app.backbone.scheduler.run_due()
@@ -337,8 +338,8 @@ async def test_scheduled_notification_survives_restart_and_fires_once_at_local_t
         await asyncio.sleep(0.3)
         assert [m.text for m in emulator.chat_messages(3001)] == ["Срок пункта плана — завтра"]
         assert sorted(j.id for j in app.backbone.scheduler.get_jobs()) == [
-            "digests", "help-escalations", "outbox-retention", "plan-reminders", "quiet-pairs", "school-year",
-            "speed-reminders", "surveys"]
+            "digests", "help-escalations", "outbox-retention", "plan-reminders", "planned-meetings", "quiet-pairs",
+            "school-year", "speed-reminders", "surveys"]
     finally:
         await stopped(app, task)
     assert [r.getMessage() for r in error_log.records] == []
@@ -427,7 +428,7 @@ def test_every_action_of_a_notice_button_is_bound_on_telegram_and_fits_its_callb
 
     assert set(NOTICE_CALLBACKS) == set(Action)
     args = {"request": 7, "rating": 5, "mentorship": 7, "accept": True, "extension": 7, "meeting": 7,
-            "comment": False, "session": 7, "survey": 7, "org": 7, "approval": 7}
+            "comment": False, "session": 7, "survey": 7, "org": 7, "approval": 7, "held": True}
     rows = [[Button("Взять запрос", action, args)] for action in Action]
     markup = notice_markup(buttons_json(rows))
     data = [row[0].callback_data for row in markup.inline_keyboard]

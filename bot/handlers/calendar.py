@@ -40,7 +40,7 @@ class CalendarCb(CallbackData, prefix="cl"):
     hi: int = 0
 
 
-class TimeCb(CallbackData, prefix="ct"):
+class TimeCb(CallbackData, prefix="tm"):
     minutes: int  # from midnight
 
 

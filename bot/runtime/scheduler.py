@@ -36,6 +36,8 @@ from bot.services.clock import Clock
 from bot.services.erasure import scrub_sent
 from bot.services.help_requests import escalate_due
 from bot.services.journal import send_quiet_nudges
+from bot.services.meetings import ask_if_held
+from bot.services.meetings import send_reminders as meeting_reminders
 from bot.services.mentorships import send_plan_reminders
 from bot.services.notify import enqueue
 from bot.services.speed_sessions import send_reminders
@@ -248,6 +250,16 @@ async def quiet_pairs_job() -> None:
     await _scan("quiet pairs", send_quiet_nudges)
 
 
+MEETINGS_JOB = "planned-meetings"
+
+
+async def planned_meetings_job() -> None:
+    """Every minute: agreed meetings a day and an hour ahead are reminded of, and the mentor of one that is
+    over is asked whether it took place (services.meetings)."""
+    await _scan("planned meeting reminders", meeting_reminders)
+    await _scan("planned meetings held", ask_if_held)
+
+
 SCHOOL_YEAR_JOB = "school-year"
 
 
@@ -312,6 +324,8 @@ def add_standing_jobs(scheduler: JobScheduler) -> None:
                       id=PLAN_REMINDERS_JOB, replace_existing=True)
     scheduler.add_job(quiet_pairs_job, IntervalTrigger(minutes=15, start_date=first),
                       id=QUIET_PAIRS_JOB, replace_existing=True)
+    scheduler.add_job(planned_meetings_job, IntervalTrigger(minutes=1, start_date=first),
+                      id=MEETINGS_JOB, replace_existing=True)
     scheduler.add_job(school_year_job, IntervalTrigger(hours=1, start_date=first),
                       id=SCHOOL_YEAR_JOB, replace_existing=True)
     scheduler.add_job(help_escalation_job, IntervalTrigger(minutes=5, start_date=first),

@@ -233,8 +233,8 @@ class NotificationSender:
             if n is None:  # sent, or being sent, meanwhile
                 return
             await session.commit()
-            # a copied message or a photo carries its caption (at most 1024 characters, cut by the caller)
-            parts = [n.text] if n.copy_message_id or n.photo else split_message(n.text)
+            # a copied message, a photo or a file carries its caption (at most 1024 characters, cut by the caller)
+            parts = [n.text] if n.copy_message_id or n.photo or n.attachment else split_message(n.text)
             markup = notice_markup(n.reply_markup)
             timeout = max(1, round(self.settings.request_timeout))
             try:
@@ -249,6 +249,10 @@ class NotificationSender:
                         sent = await self.bot.send_photo(
                             n.chat_id, BufferedInputFile(n.photo, "chart.png"), caption=parts[index] or None,
                             reply_markup=markup, request_timeout=timeout)
+                    elif n.attachment:
+                        sent = await self.bot.send_document(
+                            n.chat_id, BufferedInputFile(n.attachment, n.attachment_name or "file"),
+                            caption=parts[index] or None, reply_markup=markup, request_timeout=timeout)
                     else:
                         sent = await self.bot.send_message(
                             n.chat_id, parts[index], reply_markup=markup if last else None, request_timeout=timeout)

@@ -22,6 +22,7 @@ from db.models import (
     Assessment,
     DialogState,
     HelpRequest,
+    MeetingAnswer,
     MeetingConfirmation,
     MentorTraining,
     Notification,
@@ -42,6 +43,7 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
                           .values(comment=None))
     await session.execute(delete(MentorTraining).where(MentorTraining.person_id == person.id))
     await session.execute(delete(Assessment).where(Assessment.mentee_id == person.id))
+    await session.execute(delete(MeetingAnswer).where(MeetingAnswer.person_id == person.id))
     about = [Notification.person_id == person.id]
     if person.telegram_id is not None:
         tg = person.telegram_id
@@ -61,6 +63,7 @@ async def scrub_sent(session: AsyncSession, now: datetime, retention: timedelta)
     result = await session.execute(update(Notification).where(
         Notification.status.in_(DELIVERED), Notification.text != "",
         Notification.created_at < now - retention).values(
-        text="", reply_markup=None, photo=None, copy_from_chat_id=None, copy_message_id=None, last_error=None))
+        text="", reply_markup=None, photo=None, attachment=None, attachment_name=None, copy_from_chat_id=None,
+        copy_message_id=None, last_error=None))
     await session.commit()
     return result.rowcount or 0

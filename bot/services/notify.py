@@ -39,6 +39,9 @@ class Action(StrEnum):
     REGISTRY_MENTEES = "registry_mentees"  # org
     REGISTRY_MENTORS = "registry_mentors"  # org
     CONFIRM_MEETING = "meeting_confirm"  # meeting, comment
+    ANSWER_MEETING = "planned_answer"  # meeting, accept
+    RETIME_MEETING = "planned_retime"  # meeting
+    MEETING_HELD = "planned_held"  # meeting, held
     JOIN_SPEED = "speed_join"  # session
     RATE_SPEED = "speed_rate"  # session, rating
     START_SURVEY = "survey_start"  # survey
@@ -80,12 +83,14 @@ async def enqueue(
     not_before: datetime | None = None,
     copy_of: tuple[int, int] | None = None,
     photo: bytes | None = None,
+    attachment: tuple[bytes, str] | None = None,
     fresh: bool = False,
 ) -> Notification | None:
     """Add a notification to the caller's transaction. With a `dedup_key` seen before, nothing is
     added and None is returned: enqueueing is idempotent per key. With `copy_of` (chat id, message
     id) the user's message is copied (a photo, a document) and `text` becomes its caption; with
-    `photo` (PNG bytes) the picture is sent with `text` as its caption (at most 1024 characters).
+    `photo` (PNG bytes) the picture is sent with `text` as its caption (at most 1024 characters), and with
+    `attachment` (content, file name) the file is.
     `fresh`: the caller knows the key is new (it names a row made in this transaction), so it is not
     looked up. The row is written with the caller's next query or commit: notifications queued one
     after another go in one INSERT."""
@@ -108,6 +113,8 @@ async def enqueue(
         copy_from_chat_id=copy_of[0] if copy_of else None,
         copy_message_id=copy_of[1] if copy_of else None,
         photo=photo,
+        attachment=attachment[0] if attachment else None,
+        attachment_name=attachment[1] if attachment else None,
     )
     session.add(notification)
     session.info[WAKE_FLAG] = True
@@ -134,11 +141,13 @@ async def mark_reachable(session: AsyncSession, person_id: int) -> None:
 
 
 async def tell(session: AsyncSession, person: PersonRef | Person, key: str, now: datetime, i18n: I18n,
-               buttons: Buttons | None = None, dedup_key: str | None = None, **params) -> None:
-    """A notice to a person in their language: the text `key` of the locale with `params`."""
+               buttons: Buttons | None = None, dedup_key: str | None = None,
+               attachment: tuple[bytes, str] | None = None, **params) -> None:
+    """A notice to a person in their language: the text `key` of the locale with `params` (with
+    `attachment`, the caption of that file)."""
     ref = person if isinstance(person, PersonRef) else person_ref(person)
     if ref.telegram_id is None:
         return
     t = i18n.get(ref.locale)
     await enqueue(session, chat_id=ref.telegram_id, person_id=ref.person_id, kind=key.split(".")[0],
-                  text=t(key, **params), buttons=buttons, now=now, dedup_key=dedup_key)
+                  text=t(key, **params), buttons=buttons, now=now, dedup_key=dedup_key, attachment=attachment)

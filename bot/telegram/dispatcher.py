@@ -25,6 +25,7 @@ from bot.handlers import (
     help_requests,
     invites,
     journal,
+    meetings,
     mentorships,
     onboarding,
     profile,
@@ -38,6 +39,7 @@ from bot.handlers.mentorships import absence as program_absence
 from bot.handlers.mentorships import corrections as program_corrections
 from bot.handlers.mentorships import evaluation as program_evaluation
 from bot.handlers.mentorships import selection as mentor_selection
+from bot.handlers.mentorships import self_choice as mentor_choice
 from bot.i18n import I18n
 from bot.logs import exception_summary
 from bot.runtime.backbone import NotificationBackbone
@@ -108,7 +110,7 @@ def routers() -> list[Router]:
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
     features = [common, calendar, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
-                program_evaluation, program_absence, mentor_selection, approvals, journal, speed_sessions, surveys,
+                program_evaluation, program_absence, mentor_selection, mentor_choice, approvals, journal, meetings, speed_sessions, surveys,
                 summary, coordinators, exports, documents, help_requests, fallback]
     return [feature.create_router() for feature in features]
 

@@ -10,7 +10,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.handlers.approvals.callbacks import ApprovalAction, ApprovalCb
 from bot.handlers.help_requests.callbacks import HelpCloseCb, HelpRateCb, HelpReplyCb, HelpTakeCb
-from bot.handlers.journal.callbacks import MeetingConfirmCb
+from bot.handlers.journal.callbacks import MeetingConfirmCb, MeetingHeldCb
+from bot.handlers.meetings.callbacks import MeetingAction, MeetingAnswerCb, MeetingCb
 from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb, ProgramAction, ProgramCb
 from bot.handlers.registry.callbacks import RegistryCb, RegistryFilter
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedCb, SpeedFeedbackCb
@@ -30,6 +31,9 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.REGISTRY_MENTEES: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTEE, page=0, search=False),
     Action.REGISTRY_MENTORS: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTOR, page=0, search=False),
     Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
+    Action.ANSWER_MEETING: lambda a: MeetingAnswerCb(meeting=a["meeting"], accept=a["accept"]),
+    Action.RETIME_MEETING: lambda a: MeetingCb(action=MeetingAction.RETIME, meeting=a["meeting"]),
+    Action.MEETING_HELD: lambda a: MeetingHeldCb(meeting=a["meeting"], held=a["held"]),
     Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action=SpeedAction.JOIN),
     Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),
     Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.START),

@@ -25,6 +25,7 @@ ROLE_NAMES = {
     "mentor": Role.MENTOR, "наставник": Role.MENTOR, "наставника": Role.MENTOR,
     "curator": Role.CURATOR, "куратор": Role.CURATOR, "куратора": Role.CURATOR,
     "head": Role.HEAD, "руководитель": Role.HEAD, "руководителя": Role.HEAD,
+    "guest": Role.GUEST, "эксперт": Role.GUEST, "эксперта": Role.GUEST,
 }
 
 

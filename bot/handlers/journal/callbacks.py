@@ -21,3 +21,9 @@ class LogChoiceCb(CallbackData, prefix="lc"):
 class JournalCb(CallbackData, prefix="jr"):
     mentorship: int
     page: int
+
+
+class MeetingHeldCb(CallbackData, prefix="nh"):
+    """The mentor's answer after a planned meeting: it took place (to the journal) or it did not."""
+    meeting: int
+    held: bool

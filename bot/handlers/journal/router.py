@@ -9,14 +9,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.journal.callbacks import JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.journal.callbacks import JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb, MeetingHeldCb
 from bot.handlers.journal.states import Commenting, LogDialog, MeetingForm
+from bot.handlers.journal.states import MeetingLog as LogDraft
 from bot.handlers.journal.views import choice_data, journal_view
 from bot.handlers.render import from_pairs, mark_answered, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.services import journal as svc
-from bot.services import mentorships
+from bot.services import meetings, mentorships
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
@@ -47,7 +49,8 @@ async def _start(bot: Bot, chat_id: int, mentorship_id: int, state: FSMContext, 
     await state.set_state(MeetingForm.date)
     await LogDialog(log_mentorship=mentorship_id).save(state)
     await bot.send_message(chat_id, t("journal.ask_date"), reply_markup=from_pairs(
-        [(t.plain("btn.today"), choice_data("date", "0")), (t.plain("btn.yesterday"), choice_data("date", "1"))], 2))
+        [(t.plain("btn.today"), choice_data("date", "0")), (t.plain("btn.yesterday"), choice_data("date", "1")),
+         (t.plain("btn.other_day"), choice_data("date", "pick"))], 2))
 
 
 async def _set(state: FSMContext, **values: object) -> None:
@@ -69,6 +72,14 @@ async def date_typed(message: Message, session: AsyncSession, actor: Actor, stat
                      bot: Bot, clock: Clock) -> None:
     held_on = typed_date(message, "program.bad_date")
     await _date_chosen(bot, message.chat.id, held_on, session, actor, state, t, clock)
+
+
+async def date_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
+                      state: FSMContext, t: Translator, bot: Bot, clock: Clock) -> None:
+    held_on = picked_day(callback_data)
+    await callback.answer()
+    await mark_answered(callback, held_on.strftime("%d.%m.%Y"))
+    await _date_chosen(bot, callback.from_user.id, held_on, session, actor, state, t, clock)
 
 
 async def _ask_format(bot: Bot, chat_id: int, state: FSMContext, t: Translator) -> None:
@@ -102,7 +113,11 @@ async def summary_typed(message: Message, state: FSMContext, t: Translator) -> N
 
 async def _ask_item(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
                     i18n: I18n, clock: Clock) -> None:
-    items = await svc.open_items(session, actor, (await LogDialog.load(state)).log_mentorship, clock.now())
+    dialog = await LogDialog.load(state)
+    if dialog.planned and dialog.planned_item is not None:  # the planned meeting named its plan item
+        await _save(bot, chat_id, dialog.planned_item, session, actor, state, t, i18n, clock)
+        return
+    items = await svc.open_items(session, actor, dialog.log_mentorship, clock.now())
     if not items:
         await _save(bot, chat_id, None, session, actor, state, t, i18n, clock)
         return
@@ -129,11 +144,14 @@ async def choice(callback: CallbackQuery, callback_data: LogChoiceCb, session: A
     await mark_answered(callback)
     chat_id, value = callback.from_user.id, callback_data.value
     if callback_data.field == "date":
-        if value not in ("0", "1"):
+        if value not in ("0", "1", "pick"):
             raise InvalidInput()
-        org_zone = await _zone(session, state)
-        held_on = mentorships.local_today(clock.now(), org_zone) - timedelta(days=int(value))
-        await _date_chosen(bot, chat_id, held_on, session, actor, state, t, clock)
+        today = mentorships.local_today(clock.now(), await _zone(session, state))
+        if value == "pick":  # the calendar, over the year a meeting may be logged for
+            await bot.send_message(chat_id, t("journal.pick_date"), reply_markup=calendar_markup(
+                t, today, first=today - timedelta(days=svc.LOG_DAYS_BACK), last=today, today=today))
+            return
+        await _date_chosen(bot, chat_id, today - timedelta(days=int(value)), session, actor, state, t, clock)
     elif callback_data.field == "duration":
         await _set(state, duration=svc.parse_duration(value))
         await _ask_format(bot, chat_id, state, t)
@@ -165,12 +183,33 @@ async def _save(bot: Bot, chat_id: int, item_id: int | None, session: AsyncSessi
         raise InvalidInput("error.stale_button")  # not this dialog's step any more
     draft = svc.MeetingDraft(
         held_on=log.held_on, duration_minutes=log.duration, format=log.format, channel=log.channel,
-        topic=log.topic, summary=log.summary, next_steps=log.next_steps, plan_item_id=item_id)
+        topic=log.topic, summary=log.summary, next_steps=log.next_steps, plan_item_id=item_id,
+        planned_meeting_id=dialog.planned or None)
     await svc.log_meeting(session, actor, dialog.log_mentorship, draft, clock.now(), i18n)
     await state.clear()
     page = await svc.journal(session, actor, dialog.log_mentorship)
     text, markup = journal_view(t, page)
     await bot.send_message(chat_id, t("journal.saved") + "\n\n" + text, reply_markup=markup)
+
+
+async def held_pressed(callback: CallbackQuery, callback_data: MeetingHeldCb, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator, bot: Bot, clock: Clock) -> None:
+    """After a planned meeting: not held is recorded; held opens the journal entry with all but the summary
+    filled in from the plan."""
+    prefill = await meetings.held(session, actor, callback_data.meeting, callback_data.held, clock.now())
+    await callback.answer()
+    await mark_answered(callback)
+    if prefill is None:
+        await bot.send_message(callback.from_user.id, t("meetings.marked_missed"))
+        return
+    await state.set_state(MeetingForm.summary)
+    await LogDialog(log_mentorship=prefill.mentorship_id, planned=prefill.meeting_id,
+                    planned_item=prefill.plan_item_id,
+                    log=LogDraft(held_on=prefill.held_on, duration=prefill.duration_minutes, format=prefill.format,
+                                 channel=prefill.channel, topic=prefill.topic)).save(state, replace=True)
+    await bot.send_message(callback.from_user.id, t("meetings.prefilled", date=prefill.held_on.strftime("%d.%m.%Y"),
+                                                    minutes=prefill.duration_minutes, topic=prefill.topic)
+                           + "\n\n" + t("journal.ask_summary"))
 
 
 async def journal_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
@@ -235,6 +274,8 @@ def create_router() -> Router:
     router.callback_query.register(journal_page, JournalCb.filter())
     router.callback_query.register(confirm, MeetingConfirmCb.filter())
     router.message.register(date_typed, MeetingForm.date, *typed)
+    router.callback_query.register(date_picked, MeetingForm.date, CalendarCb.filter(F.action == CalendarAction.PICK))
+    router.callback_query.register(held_pressed, MeetingHeldCb.filter())
     router.message.register(duration_typed, MeetingForm.duration, *typed)
     router.message.register(channel_typed, MeetingForm.channel, *typed)
     router.message.register(topic_typed, MeetingForm.topic, *typed)

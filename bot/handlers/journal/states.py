@@ -37,6 +37,8 @@ class MeetingLog(BaseModel):
 class LogDialog(Durable):
     log_mentorship: int = 0
     log: MeetingLog = MeetingLog()
+    planned: int = 0  # the planned meeting this entry records (prefilled from it), 0 for none
+    planned_item: int | None = None
 
 
 class Commenting(Durable):

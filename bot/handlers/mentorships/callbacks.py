@@ -158,3 +158,8 @@ class ProgramMonthsCb(CallbackData, prefix="pl"):
 
 
 SKIP_NOTE = "skipnote"
+
+
+class MentorChoiceCb(CallbackData, prefix="nq"):
+    """A mentee without a pair asks this mentor (/mentors)."""
+    mentor: int

@@ -182,7 +182,9 @@ async def capacity_typed(message: Message, session: AsyncSession, actor: Actor, 
     await _put(state, capacity=capacity)
     await state.set_state(SpeedForm.audience)
     topics = await svc.audience_topics(session, actor)
-    buttons = [(t.plain("speed.audience_all"), SpeedAudienceCb(value="all").pack())]
+    buttons = [(t.plain("speed.audience_all"), SpeedAudienceCb(value="all").pack()),
+               (t.plain("speed.audience_mentors"), SpeedAudienceCb(value="mentors").pack()),
+               (t.plain("speed.audience_everyone"), SpeedAudienceCb(value="everyone").pack())]
     buttons += [(t.plain(f"category.{c.value}"), SpeedAudienceCb(value=f"category.{c.value}").pack())
                 for c in MenteeCategory]
     buttons += [("⚑ " + title, SpeedAudienceCb(value=f"topic.{topic_id}").pack()) for topic_id, title in topics]

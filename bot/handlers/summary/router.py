@@ -19,7 +19,7 @@ from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryRequestCb
 from bot.handlers.summary.states import StaffForm, StaffNumbers
 from bot.handlers.summary.views import attention_label, attention_target, digest_label
 from bot.i18n import Translator
-from bot.services import coordinators, summary
+from bot.services import coordinators, meetings, summary
 from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.dates import local_date, local_time
@@ -73,7 +73,9 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
     if actor.has_role(org.id, Role.CURATOR):
         buttons.append((digest_label(t, org), DigestCb(org=org.id, day=-1, hour=-1).pack()))
     buttons.append((t.plain("btn.staff"), StaffCb(org=org.id).pack()))
-    text = "\n\n".join([title, reports.indicators_text(t, ind), reports.attention_text(t, att)])
+    planned, not_held = await meetings.week_counts(session, org, now)
+    text = "\n\n".join([title, reports.indicators_text(t, ind), t("summary.planned_meetings", planned=planned,
+                                                                    not_held=not_held), reports.attention_text(t, att)])
     return text, from_pairs(buttons)
 
 

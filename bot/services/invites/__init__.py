@@ -23,8 +23,8 @@ DEFAULT_DAYS = 7
 
 # Who may invite whom from the chat. Coordinators are invited from the command line only.
 INVITABLE_BY: dict[Role, frozenset[Role]] = {
-    Role.CURATOR: frozenset({Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD}),
-    Role.HEAD: frozenset({Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD}),
+    Role.CURATOR: frozenset({Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD, Role.GUEST}),
+    Role.HEAD: frozenset({Role.MENTEE, Role.MENTOR, Role.CURATOR, Role.HEAD, Role.GUEST}),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
+from bot.services import meetings
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.journal import queries
@@ -38,6 +39,9 @@ QUIET_DAYS = 30  # the curator is told (the summary, the digest)
 NUDGE_DAYS = 21  # the pair itself is reminded first
 
 
+LOG_DAYS_BACK = 366  # a meeting is logged within a year of it
+
+
 @dataclass
 class MeetingDraft:
     held_on: date
@@ -48,6 +52,7 @@ class MeetingDraft:
     summary: str
     next_steps: str | None
     plan_item_id: int | None
+    planned_meeting_id: int | None = None  # the planned meeting this entry records (services.meetings)
 
 
 def parse_duration(raw: str) -> int:
@@ -96,7 +101,7 @@ async def check_date(session: AsyncSession, actor: Actor, mentorship_id: int, he
 
 def _check_held_on(v: MentorshipView, held_on: date, now: datetime) -> None:
     today = local_today(now, v.timezone)
-    if held_on > today or held_on < today - timedelta(days=366):
+    if held_on > today or held_on < today - timedelta(days=LOG_DAYS_BACK):
         raise InvalidInput("journal.bad_date")
 
 
@@ -116,6 +121,8 @@ async def log_meeting(session: AsyncSession, actor: Actor, mentorship_id: int, d
         plan_item_id=draft.plan_item_id, created_at=now)
     session.add(meeting)
     await session.flush()
+    if draft.planned_meeting_id is not None:
+        await meetings.mark_held(session, draft.planned_meeting_id, v.id, meeting.id, now)
     for mentee in v.mentees:
         session.add(MeetingConfirmation(meeting_id=meeting.id, person_id=mentee.person_id))
         await tell(session, mentee, "journal.please_confirm", now, i18n,

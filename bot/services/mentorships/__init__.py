@@ -69,8 +69,12 @@ from bot.services.mentorships.selection import (
     mentor_standing,
     record_training,
 )
+from bot.services.mentorships.self_choice import MentorProfile, choosable, choose
 
 __all__ = [
+    "MentorProfile",
+    "choosable",
+    "choose",
     "ALLOWED_REASONS",
     "SCORES",
     "Growth",

@@ -192,6 +192,12 @@ async def suggest_mentors(session: AsyncSession, actor: Actor, org_id: int, ment
     """Mentors of the organisation with room for all these mentees (never over capacity), ranked
     by how many of the mentees' difficulties they cover, then by free places."""
     await check_curator(actor, org_id)
+    return await rank_mentors(session, org_id, mentee_ids, exclude)
+
+
+async def rank_mentors(session: AsyncSession, org_id: int, mentee_ids: Sequence[int],
+                       exclude: Sequence[int] = ()) -> list[MentorSuggestion]:
+    """The ranking of /pair (and of a mentee's own choice, self_choice.py), for a caller already checked."""
     mentors = await queries.mentor_candidates(session, org_id, list(mentee_ids) + list(exclude))
     wanted = set().union(*(await queries.topics(session, org_id, mentee_ids, Role.MENTEE)).values()) if mentee_ids else set()
     competencies = await queries.topics(session, org_id, [p.id for p, _ in mentors], Role.MENTOR)
@@ -270,6 +276,10 @@ async def respond(session: AsyncSession, actor: Actor, mentorship_id: int, *, ac
         if mine.role == Role.MENTOR and m.status == MentorshipStatus.PROPOSED:
             m.status = MentorshipStatus.DECLINED
             m.ended_at = now
+            chooser = next((p for p in current_mentees(m) if p.person_id == m.created_by_id), None)
+            if chooser is not None:  # the mentee chose this mentor (/mentors): told why, and may choose again
+                await tell(session, chooser.person, "mentors.declined", now, i18n,
+                           name=mine.person.full_name or "—", reason=mine.decline_reason)
         elif not current_mentees(m):
             m.status = MentorshipStatus.DECLINED
             m.ended_at = now

@@ -36,6 +36,7 @@ from db.models import (
     Participant,
     Person,
     PlanItem,
+    PlannedMeeting,
     Program,
     ProgramChange,
     ReplacementRequest,
@@ -226,8 +227,10 @@ async def person_name(session: AsyncSession, person_id: int) -> str | None:
 
 
 async def unlink_meetings(session: AsyncSession, item_id: int) -> None:
-    """Meetings that advanced a plan item keep their record when the item is deleted."""
+    """Meetings that advanced (or are planned for) a plan item keep their record when the item is deleted."""
     await session.execute(update(MeetingLog).where(MeetingLog.plan_item_id == item_id).values(plan_item_id=None))
+    await session.execute(update(PlannedMeeting).where(PlannedMeeting.plan_item_id == item_id)
+                          .values(plan_item_id=None))
 
 
 async def program_changes(session: AsyncSession, mentorship_id: int, limit: int) -> tuple[Sequence[Row], int]:

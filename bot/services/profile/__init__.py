@@ -24,6 +24,7 @@ EXPERIENCE_MAX = 70
 CAPACITY_MAX = 20
 
 COMMON_STEPS = ("full_name", "position", "subject", "experience", "under_35")
+GUEST_STEPS = ("full_name", "position")  # an outside expert is asked no teacher's questions
 ROLE_STEPS: dict[Role, tuple[str, ...]] = {
     Role.MENTEE: ("category", "difficulties", "note"),
     Role.MENTOR: ("competencies", "capacity"),
@@ -57,7 +58,9 @@ def missing_steps(person: Person) -> list[str]:
         "experience": person.experience_years,
         "under_35": person.under_35,
     }
-    steps += [name for name in COMMON_STEPS if values[name] is None]
+    current = [m for m in person.memberships if m.ended_at is None]
+    asked = GUEST_STEPS if current and all(m.role == Role.GUEST for m in current) else COMMON_STEPS
+    steps += [name for name in asked if values[name] is None]
     for m in person.memberships:
         if m.ended_at is not None:
             continue

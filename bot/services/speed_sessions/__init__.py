@@ -1,6 +1,9 @@
-"""Speed mentoring («скоростное наставничество»): a one-time meeting of mentees with a host.
+"""Speed mentoring («скоростное наставничество»): a one-time meeting of those who learn with a host.
 
-A mentor or curator announces it to an audience; mentees sign up and cancel with buttons, never over
+A mentor, a curator or a guest host (an invited outside expert: seed 004 §II.4.5's «скоростное
+консультационное» meetings with specialists) announces it to an audience — mentees (all, a category, a
+difficulty), mentors, or both; a guest host sees nothing of the organisation but their own sessions. Those
+addressed sign up and cancel with buttons, never over
 capacity, with a waitlist that moves up; the signed-up are reminded a day and an hour before; the
 host marks attendance and the attendees are asked for a 1–5 feedback. Changes and cancellations are
 told to everyone signed up.
@@ -31,7 +34,8 @@ from db.models import (
     SpeedSignup,
 )
 
-HOSTS = (Role.MENTOR, Role.CURATOR)
+HOSTS = (Role.MENTOR, Role.CURATOR, Role.GUEST)
+MENTOR_AUDIENCES = ("mentors", "everyone")  # the audiences mentors are in (the others: mentees)
 CAPACITY_MAX = 100
 DURATION_MAX = 480
 
@@ -70,10 +74,10 @@ async def audience_topics(session: AsyncSession, actor: Actor) -> list[tuple[int
 
 
 async def check_audience(session: AsyncSession, org_id: int, audience: str) -> None:
-    """all, category.<a mentee category> or topic.<a difficulty of the organisation>; anything else is
-    a forged button."""
+    """all (mentees), mentors, everyone (both), category.<a mentee category> or topic.<a difficulty of the
+    organisation>; anything else is a forged button."""
     kind, _, value = audience.partition(".")
-    if kind == "all" and not value:
+    if kind in ("all", *MENTOR_AUDIENCES) and not value:
         return
     if kind == "category" and value in {c.value for c in MenteeCategory}:
         return
@@ -100,7 +104,7 @@ async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at
     session.add(s)
     await session.flush()
     host = await session.get(Person, actor.person_id)
-    for person in await queries.addressed_mentees(session, org_id, audience):
+    for person in await queries.addressed_people(session, org_id, audience):
         await tell(session, person, "speed.invitation", now, i18n, buttons=_invite_buttons(i18n, person.locale, s.id),
                     dedup_key=f"speed:{s.id}:invite:{person.id}", topic=s.topic,
                     host=host.full_name if host else "—", when=_when(s, org.timezone), minutes=duration,
@@ -115,7 +119,14 @@ async def _get(session: AsyncSession, actor: Actor, session_id: int) -> SpeedSes
         raise NotFound()
     if not any(r.organization_id == s.organization_id for r in actor.roles):
         raise AccessDenied()
+    if _guest_only(actor, s.organization_id) and s.host_id != actor.person_id:
+        raise AccessDenied("speed.guest_own_only")
     return s
+
+
+def _guest_only(actor: Actor, org_id: int) -> bool:
+    """The actor is in the organisation only as a guest host: their own sessions are all they see."""
+    return actor.has_role(org_id, Role.GUEST) and not actor.has_role(org_id, *(r for r in Role if r != Role.GUEST))
 
 
 def _manages(actor: Actor, s: SpeedSession) -> bool:
@@ -148,12 +159,14 @@ async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionV
 
 async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[tuple[int, str, datetime, str]]:
     orgs = [r.organization_id for r in actor.roles]
-    return [(s.id, s.topic, s.starts_at, tz) for s, tz in await queries.upcoming_in(session, orgs, now)]
+    return [(s.id, s.topic, s.starts_at, tz) for s, tz in await queries.upcoming_in(session, orgs, now)
+            if not _guest_only(actor, s.organization_id) or s.host_id == actor.person_id]
 
 
 async def join(session: AsyncSession, actor: Actor, session_id: int, now: datetime) -> SignupStatus:
     s = await _get(session, actor, session_id)
-    if not actor.has_role(s.organization_id, Role.MENTEE):
+    if not (actor.has_role(s.organization_id, Role.MENTEE) and s.audience not in ("mentors",)) and not (
+            actor.has_role(s.organization_id, Role.MENTOR) and s.audience in MENTOR_AUDIENCES):
         raise AccessDenied("speed.only_mentees")
     if s.status != SpeedSessionStatus.SCHEDULED or s.starts_at <= now:
         raise InvalidInput("speed.closed")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
+from bot.services import meetings
 from bot.services.actor import Actor
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import QUIET_DAYS
@@ -386,6 +387,7 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
     ind = (await indicators(session, [org], now))[org.id]
     att = await attention(session, org, now)
     week = await week_figures(session, org, now)
+    planned, not_held = await meetings.week_counts(session, org, now)
     stamp = int(slot.timestamp())
     charts: dict[str | None, bytes] = {}
     for curator in recipients:
@@ -397,6 +399,7 @@ async def send_digest(session: AsyncSession, org: Organization, slot: datetime, 
             t("summary.week", joined=week.joined, pairs=week.pairs_started, completed=week.programs_completed,
               meetings=week.meetings, hours=reports.number(t, week.minutes / 60), requests=week.requests,
               closed=week.requests_closed, surveys=week.surveys_closed),
+            t("summary.planned_meetings", planned=planned, not_held=not_held),
             reports.indicators_text(t, ind), reports.attention_text(t, att), t("summary.digest_more")])
         await enqueue(session, chat_id=curator.telegram_id, person_id=curator.id, kind="digest", text=text, now=now,
                       dedup_key=f"digest:{org.id}:{stamp}:{curator.id}")

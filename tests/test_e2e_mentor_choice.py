@@ -1,0 +1,58 @@
+"""End to end: /mentors — a mentee without a pair sees the mentors with free places ranked as /pair ranks
+them, asks one, and the mentor agrees (the curator is told); another mentor declines with a reason the
+mentee reads; a mentee in a pair, a full mentor and an organisation that pairs by the curator only."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from bot.handlers.mentorships.callbacks import MentorChoiceCb
+from db.models import Mentorship, MentorshipStatus, Organization, Participant, Role
+from tests.factories import gymnasium, wait_text
+
+
+async def test_a_mentee_chooses_a_mentor_and_the_mentor_agrees(emulator, db, bot_app):
+    w = await gymnasium(emulator, db)
+    anna, curator, lidia = w.users[701], w.users[700], w.users[711]
+    reply = await anna.send("/mentors")
+    assert reply.text.index("1. Лучшева Лидия") < reply.text.index("2. Запасов Захар")
+    assert "Покрывает ваши затруднения: 2 из 2" in reply.text and "Полнов" not in reply.text  # he is full
+    reply = await anna.press("🙋 Попросить 1: Лучшева Лидия")
+    assert "Просьба отправлена" in reply.text
+    assert "Алексеева Анна просит наставника Лучшева Лидия" in (await wait_text(curator, "Выбор наставника")).text
+    asked = await wait_text(lidia, "Вас выбрали наставником")
+    await lidia.press("✅ Согласен(на)", asked)
+    await wait_text(anna, "Наставничество началось")
+    async with db() as session:
+        m = await session.scalar(select(Mentorship).where(Mentorship.created_by_id == w.ids[701]))
+        people = {(p.person_id, p.role) for p in (await session.scalars(
+            select(Participant).where(Participant.mentorship_id == m.id))).all()}
+    assert m.status == MentorshipStatus.ACTIVE and people == {(w.ids[701], Role.MENTEE), (w.ids[711], Role.MENTOR)}
+    assert "уже есть пара" in (await anna.send("/mentors")).text
+
+
+async def test_a_mentor_declines_with_a_reason_and_the_mentee_may_choose_again(emulator, db, bot_app):
+    w = await gymnasium(emulator, db)
+    vera, zakhar = w.users[703], w.users[712]
+    await vera.send("/mentors")
+    await vera.press("🙋 Попросить 2: Запасов Захар")
+    asked = await wait_text(zakhar, "Вас выбрали наставником")
+    await zakhar.press("❌ Отказаться", asked)
+    await zakhar.send("Нет окон в расписании")
+    declined = await wait_text(vera, "не может взять вас")
+    assert "«Нет окон в расписании»" in declined.text and "/mentors" in declined.text
+    assert "1. Лучшева Лидия" in (await vera.send("/mentors")).text  # free to choose again
+
+
+async def test_who_may_not_choose_and_forged_choices(emulator, db, bot_app):
+    w = await gymnasium(emulator, db)
+    bogdan, gleb, lidia = w.users[702], w.users[704], w.users[711]
+    assert "уже есть пара" in (await gleb.send("/mentors")).text  # Григорьев has Полнов
+    assert "Выбрать наставника может наставляемый" in (await lidia.send("/mentors")).text
+    await bogdan.send("/mentors")
+    reply = await bogdan.press_data(MentorChoiceCb(mentor=w.ids[710]).pack())  # full: never offered
+    assert reply.alerts
+    async with db() as session:
+        assert await session.scalar(select(Mentorship.id).where(Mentorship.created_by_id == w.ids[702])) is None
+        await session.execute(update(Organization).where(Organization.id == w.org_id).values(mentor_self_choice=False))
+        await session.commit()
+    assert "подбирает куратор" in (await bogdan.send("/mentors")).text

@@ -42,8 +42,9 @@ async def test_the_mentor_moves_a_deadline_and_the_others_are_told(emulator, db,
     await lidia.press("Срок")
     assert "ДД.ММ.ГГГГ" in (await lidia.send("²")).text  # nothing changed, the question stands
     assert "в пределах программы" in (await lidia.send("01.01.2030")).text
-    assert "то же самое" in (await lidia.send("25.11.2026")).text
-    reply = await lidia.send("01.12.2026")
+    assert "то же самое" in (await lidia.send("25.11.2026")).text  # typed, and read
+    await lidia.press("▶")  # the new deadline on the calendar: December
+    reply = await lidia.press("1")
     assert "Пункт плана изменён" in reply.text and "Посетить урок наставника — до 01.12.2026" in reply.text
     for user in (anna, bogdan, vera):
         notice = await wait_text(user, "Изменение в программе наставничества")

@@ -47,6 +47,12 @@ async def test_a_candidate_is_offered_in_pair_only_once_the_curator_admits_her(e
     card = (await curator.send("/summary")).messages[0]
     reply = await curator.press("🧑‍🏫 Новикова Нина", card)
     assert "🎓 установочная сессия — 20.11.2026" in reply.text
+    await curator.press("🎓 Записать обучение")  # another, its day on the calendar (none after today)
+    await curator.press("установочная сессия")
+    assert "24" not in curator.buttons() and "•23" in curator.buttons()
+    assert "Записано: установочная сессия, 21.11.2026" in (await curator.press("21")).text
+    card = (await curator.send("/summary")).messages[0]
+    reply = await curator.press("🧑‍🏫 Новикова Нина", card)
     reply = await curator.press("✅ Допустить к наставничеству")
     assert "Допущен(а) к наставничеству" in reply.alerts[0]
     await wait_text(nina, "Вы допущены к наставничеству")

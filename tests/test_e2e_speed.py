@@ -200,12 +200,14 @@ async def test_an_invited_expert_hosts_a_session_for_mentors_and_mentees_and_see
     await guest.send("/sessions")
     await guest.press("➕ Объявить встречу")
     await guest.send("Цифровые инструменты урока")
-    await guest.send("26.11.2026 15:00")
+    await guest.press("26")  # on the calendar
+    assert "ЧЧ:ММ" in (await guest.send("в обед")).text
+    await guest.press("15:00")
     await guest.send("60")
     await guest.send("https://meet.example/iro")
     await guest.send("10")
     reply = await guest.press("Всех: наставников и наставляемых")
-    assert "Встреча объявлена" in reply.text
+    assert "Встреча объявлена" in reply.text and "26.11.2026 15:00" in reply.text
     for user in (viktor, polina):  # a mentor too, as one who learns
         invitation = await wait_text(user, "Цифровые инструменты урока")
         assert (await user.press("✅ Записаться", invitation)).alerts

@@ -91,6 +91,19 @@ async def test_a_mentee_can_neither_build_a_survey_nor_press_the_curators_button
 
 
 
+async def test_a_deadline_picked_on_the_calendar(emulator, db, bot_app):
+    w = await survey_school(emulator, db)
+    curator = w.curator
+    await curator.send("/surveys")
+    await curator.press("➕ Новый опрос")
+    await curator.press("Анкета удовлетворённости наставляемого")
+    await curator.press("Всем наставляемым")
+    await curator.press("📅 Другой день")
+    assert "Ноябрь 2026" in curator.buttons() and "23" not in curator.buttons()  # from tomorrow on
+    reply = await curator.press("28")
+    assert "Срок: до 28.11.2026 23:59" in reply.text and "Черновик" in reply.text, reply.text
+
+
 async def test_the_curator_builds_the_mentee_questionnaire_and_launches_it_to_the_mentees_only(emulator, db, bot_app):
     w = await survey_school(emulator, db)
     curator, mentor, users, ids = w.curator, w.mentor, w.users, w.ids

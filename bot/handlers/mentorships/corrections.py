@@ -2,11 +2,14 @@
 and the history of changes (services.mentorships.corrections)."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from datetime import date
+
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
 from bot.handlers.mentorships.callbacks import (
     FormChangeCb,
     ItemEditAction,
@@ -26,13 +29,13 @@ from bot.handlers.mentorships.views import (
     program_actions,
     program_text,
 )
-from bot.handlers.render import show
+from bot.handlers.render import mark_answered, show
 from bot.handlers.replies import text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.services import mentorships as svc
 from bot.services.actor import Actor
 from bot.services.clock import Clock
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, InvalidInput
 from db.models import ProgramChangeKind, Role
 
 FIELDS = {ItemEditAction.ACTIVITY: ProgramChangeKind.ITEM_ACTIVITY, ItemEditAction.DUE: ProgramChangeKind.ITEM_DUE,
@@ -94,13 +97,17 @@ async def item_menu_pressed(callback: CallbackQuery, callback_data: ItemEditCb, 
 
 
 async def item_field_pressed(callback: CallbackQuery, callback_data: ItemEditCb, session: AsyncSession,
-                             actor: Actor, state: FSMContext, t: Translator) -> None:
+                             actor: Actor, state: FSMContext, t: Translator, clock: Clock) -> None:
     card = await svc.item_card(session, actor, callback_data.item)
     field = FIELDS[callback_data.action]
     await state.set_state(ItemEditForm.value)
     await ItemEditing(item=card.id, mentorship=card.mentorship_id, field=field).save(state)
     await callback.answer()
-    await callback.bot.send_message(callback.from_user.id, t(ASK[field]))  # type: ignore[union-attr]
+    markup = None
+    if field == ProgramChangeKind.ITEM_DUE:  # the new deadline on the calendar, within the program
+        first, last, today = await svc.program_term(session, actor, card.program_id, clock.now())
+        markup = calendar_markup(t, min(max(card.due_date, first), last), first=first, last=last, today=today)
+    await callback.bot.send_message(callback.from_user.id, t(ASK[field]), reply_markup=markup)  # type: ignore[union-attr]
 
 
 async def item_value_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext,
@@ -108,10 +115,27 @@ async def item_value_typed(message: Message, session: AsyncSession, actor: Actor
     editing = await ItemEditing.load(state)
     value = typed_date(message, "program.bad_date") if editing.field == ProgramChangeKind.ITEM_DUE else (
         message.text or "")
+    await _item_edited(message.bot, message.chat.id, value, session, actor, state, t, i18n, clock)  # type: ignore[arg-type]
+
+
+async def item_due_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
+                          state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    editing = await ItemEditing.load(state)
+    if editing.field != ProgramChangeKind.ITEM_DUE:
+        raise InvalidInput("error.stale_button")
+    due = picked_day(callback_data)
+    await callback.answer()
+    await mark_answered(callback, due.strftime("%d.%m.%Y"))
+    await _item_edited(callback.bot, callback.from_user.id, due, session, actor, state, t, i18n, clock)  # type: ignore[arg-type]
+
+
+async def _item_edited(bot: Bot, chat_id: int, value: str | date, session: AsyncSession, actor: Actor,
+                       state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    editing = await ItemEditing.load(state)
     mentorship = await svc.edit_item(session, actor, editing.item, editing.field, value, clock.now(), i18n)
     await state.clear()
     text, markup = await _card(session, actor, mentorship, t, clock, "correct.item_changed")
-    await message.answer(text, reply_markup=markup)
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def item_delete_pressed(callback: CallbackQuery, callback_data: ItemEditCb, session: AsyncSession,
@@ -168,6 +192,7 @@ def create_router() -> Router:
     router.callback_query.register(form_picked, FormChangeCb.filter())
     router.callback_query.register(kind_picked, KindChangeCb.filter())
     router.message.register(item_value_typed, ItemEditForm.value, *typed)
+    router.callback_query.register(item_due_picked, ItemEditForm.value, CalendarCb.filter(F.action == CalendarAction.PICK))
     router.message.register(goals_typed, GoalsForm.goals, *typed)
     router.message.register(text_expected, ItemEditForm.value, ~F.text.startswith("/"))
     router.message.register(text_expected, GoalsForm.goals, ~F.text.startswith("/"))

@@ -1,15 +1,24 @@
 """/sessions: speed mentoring — announce, sign up, waitlist, attendance, feedback."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.calendar import (
+    CalendarAction,
+    CalendarCb,
+    TimeCb,
+    calendar_markup,
+    picked_day,
+    picked_time,
+    time_markup,
+)
 from bot.handlers.render import from_pairs, mark_answered, show
 from bot.handlers.replies import buttons_expected, text_expected
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedAttendCb, SpeedAudienceCb, SpeedCb, SpeedFeedbackCb
@@ -23,6 +32,7 @@ from bot.services.clock import Clock
 from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.journal import parse_duration
+from bot.services.mentorships import local_today
 from bot.services.numbers import parse_whole
 from bot.services.organizations import timezone_of
 from db.models import MenteeCategory
@@ -70,14 +80,15 @@ async def cancel_pressed(callback: CallbackQuery, callback_data: SpeedCb, sessio
 
 
 async def move_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
-                       state: FSMContext, t: Translator) -> None:
+                       state: FSMContext, t: Translator, clock: Clock) -> None:
     v = await svc.view(session, actor, callback_data.session)
     if not v.can_manage:
         raise AccessDenied("speed.only_host")
     await state.set_state(SpeedForm.move)
     await Moving(speed_session=callback_data.session).save(state)
     await callback.answer()
-    await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"))  # type: ignore[union-attr]
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_when"),  # type: ignore[union-attr]
+                                    reply_markup=_calendar(t, v.timezone, clock.now()))
 
 
 async def attendance_pressed(callback: CallbackQuery, callback_data: SpeedCb, session: AsyncSession, actor: Actor,
@@ -132,18 +143,61 @@ async def _zone(session: AsyncSession, actor: Actor) -> str:
     return await timezone_of(session, actor.first_org_where(*svc.HOSTS, denied="speed.only_hosts"))
 
 
-def _parse_when(raw: str, zone: str) -> datetime:
+def _parse_when(raw: str, zone: str, day: date | None = None) -> datetime:
+    """«ДД.ММ.ГГГГ ЧЧ:ММ», or «ЧЧ:ММ» once the day was picked on the calendar."""
+    text = " ".join(raw.split())
     try:
-        local = datetime.strptime(" ".join(raw.split()), "%d.%m.%Y %H:%M")
+        local = datetime.strptime(text, "%d.%m.%Y %H:%M")
     except ValueError:
-        raise InvalidInput("speed.bad_when") from None
+        if day is None:
+            raise InvalidInput("speed.bad_when") from None
+        try:
+            local = datetime.combine(day, datetime.strptime(text.replace(".", ":"), "%H:%M").time())
+        except ValueError:
+            raise InvalidInput("speed.bad_time") from None
     return local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
 
 
-async def topic_typed(message: Message, state: FSMContext, t: Translator) -> None:
+def _calendar(t: Translator, zone: str, now: datetime) -> InlineKeyboardMarkup:
+    today = local_today(now, zone)
+    return calendar_markup(t, today, first=today, last=today + timedelta(days=366), today=today)
+
+
+async def topic_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
+                      clock: Clock) -> None:
     await Announcing(speed=Draft(topic=mentorships.clean_text(message.text or ""))).save(state)
     await state.set_state(SpeedForm.when)
-    await message.answer(t("speed.ask_when"))
+    await message.answer(t("speed.ask_when"), reply_markup=_calendar(t, await _zone(session, actor), clock.now()))
+
+
+async def when_day_picked(callback: CallbackQuery, callback_data: CalendarCb, state: FSMContext,
+                          t: Translator) -> None:
+    """A day on the calendar (announcing or moving): its time comes next, from the grid or typed."""
+    day = picked_day(callback_data)
+    if await state.get_state() == SpeedForm.move.state:
+        await (await Moving.load(state)).model_copy(update={"day": day}).save(state)
+    else:
+        await _put(state, day=day)
+    await callback.answer()
+    await mark_answered(callback, day.strftime("%d.%m.%Y"))
+    await callback.bot.send_message(callback.from_user.id, t("speed.ask_time", day=day.strftime("%d.%m.%Y")),  # type: ignore[union-attr]
+                                    reply_markup=time_markup())
+
+
+async def when_time_picked(callback: CallbackQuery, callback_data: TimeCb, session: AsyncSession, actor: Actor,
+                           state: FSMContext, bot: Bot, t: Translator, i18n: I18n, clock: Clock) -> None:
+    at = picked_time(callback_data)
+    moving = await state.get_state() == SpeedForm.move.state
+    day = (await Moving.load(state)).day if moving else (await Announcing.load(state)).speed.day
+    if day is None:
+        raise InvalidInput("error.stale_button")
+    await callback.answer()
+    await mark_answered(callback, at.strftime("%H:%M"))
+    text = f"{day.strftime('%d.%m.%Y')} {at.strftime('%H:%M')}"
+    if moving:
+        await _moved(bot, callback.from_user.id, text, session, actor, state, t, i18n, clock)
+    else:
+        await _when_set(bot, callback.from_user.id, text, session, actor, state, t, clock)
 
 
 async def _put(state: FSMContext, **values: object) -> None:
@@ -153,13 +207,19 @@ async def _put(state: FSMContext, **values: object) -> None:
 
 
 async def when_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
-                     clock: Clock) -> None:
-    starts = _parse_when(message.text or "", await _zone(session, actor))
+                     bot: Bot, clock: Clock) -> None:
+    await _when_set(bot, message.chat.id, message.text or "", session, actor, state, t, clock)
+
+
+async def _when_set(bot: Bot, chat_id: int, raw: str, session: AsyncSession, actor: Actor, state: FSMContext,
+                    t: Translator, clock: Clock) -> None:
+    draft = (await Announcing.load(state)).speed
+    starts = _parse_when(raw, await _zone(session, actor), draft.day)
     if starts <= clock.now():
         raise InvalidInput("speed.past")
     await _put(state, starts=starts)
     await state.set_state(SpeedForm.duration)
-    await message.answer(t("speed.ask_duration"))
+    await bot.send_message(chat_id, t("speed.ask_duration"))
 
 
 async def duration_typed(message: Message, state: FSMContext, t: Translator) -> None:
@@ -208,13 +268,19 @@ async def audience_picked(callback: CallbackQuery, callback_data: SpeedAudienceC
 
 
 async def move_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
-                     i18n: I18n, clock: Clock) -> None:
-    sid = (await Moving.load(state)).speed_session
-    v = await svc.view(session, actor, sid)
-    await svc.reschedule(session, actor, sid, _parse_when(message.text or "", v.timezone), clock.now(), i18n)
+                     i18n: I18n, bot: Bot, clock: Clock) -> None:
+    await _moved(bot, message.chat.id, message.text or "", session, actor, state, t, i18n, clock)
+
+
+async def _moved(bot: Bot, chat_id: int, raw: str, session: AsyncSession, actor: Actor, state: FSMContext,
+                 t: Translator, i18n: I18n, clock: Clock) -> None:
+    moving = await Moving.load(state)
+    v = await svc.view(session, actor, moving.speed_session)
+    await svc.reschedule(session, actor, moving.speed_session, _parse_when(raw, v.timezone, moving.day), clock.now(),
+                         i18n)
     await state.clear()
-    text, markup = card_view(t, await svc.view(session, actor, sid))
-    await message.answer(t("speed.moved_you") + "\n\n" + text, reply_markup=markup)
+    text, markup = card_view(t, await svc.view(session, actor, moving.speed_session))
+    await bot.send_message(chat_id, t("speed.moved_you") + "\n\n" + text, reply_markup=markup)
 
 
 def create_router() -> Router:
@@ -231,6 +297,9 @@ def create_router() -> Router:
     router.callback_query.register(audience_picked, SpeedForm.audience, SpeedAudienceCb.filter())
     router.message.register(topic_typed, SpeedForm.topic, *typed)
     router.message.register(when_typed, SpeedForm.when, *typed)
+    for step in (SpeedForm.when, SpeedForm.move):
+        router.callback_query.register(when_day_picked, step, CalendarCb.filter(F.action == CalendarAction.PICK))
+        router.callback_query.register(when_time_picked, step, TimeCb.filter())
     router.message.register(duration_typed, SpeedForm.duration, *typed)
     router.message.register(place_typed, SpeedForm.place, *typed)
     router.message.register(capacity_typed, SpeedForm.capacity, *typed)

@@ -1,7 +1,7 @@
 """Dialog states of speed sessions."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel
@@ -21,6 +21,7 @@ class SpeedForm(StatesGroup):
 
 class Draft(BaseModel):
     topic: str = ""
+    day: date | None = None  # picked on the calendar, before its time
     starts: datetime | None = None
     duration: int | None = None
     place: str = ""
@@ -33,3 +34,4 @@ class Announcing(Durable):
 
 class Moving(Durable):
     speed_session: int = 0
+    day: date | None = None

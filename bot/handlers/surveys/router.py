@@ -14,7 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
-from bot.handlers.render import from_pairs, shorten, show
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.render import from_pairs, mark_answered, shorten, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.handlers.surveys.callbacks import (
     BuildAction,
@@ -52,6 +53,7 @@ from bot.services.actor import Actor
 from bot.services.clock import Clock
 from bot.services.dates import local_date
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.mentorships import local_today
 from bot.services.message_split import split_message
 from bot.services.numbers import is_whole
 from bot.services.organizations import timezone_of
@@ -294,8 +296,8 @@ async def audience_picked(callback: CallbackQuery, callback_data: SurveyAudience
     await callback.answer()
     await show(callback, t("survey.audience_chosen"))
     await callback.message.answer(t("survey.ask_deadline"), reply_markup=from_pairs(  # type: ignore[union-attr]
-        [(t.plain(f"survey.deadline_days.d{days}"), SurveyDeadlineCb(days=days).pack()) for days in DEADLINE_CHOICES],
-        width=2))
+        [(t.plain(f"survey.deadline_days.d{days}"), SurveyDeadlineCb(days=days).pack()) for days in DEADLINE_CHOICES]
+        + [(t.plain("btn.other_day"), SurveyDeadlineCb(days=0).pack())], width=2))
 
 
 async def _zone(session: AsyncSession, actor: Actor) -> str:
@@ -317,14 +319,29 @@ async def _create(message: Message, session: AsyncSession, actor: Actor, state: 
 
 async def deadline_picked(callback: CallbackQuery, callback_data: SurveyDeadlineCb, session: AsyncSession,
                           actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    zone = await _zone(session, actor)
+    if callback_data.days == 0:  # another day: the calendar, from tomorrow on
+        today = local_today(clock.now(), zone)
+        await callback.answer()
+        await callback.message.answer(t("survey.pick_deadline"), reply_markup=calendar_markup(  # type: ignore[union-attr]
+            t, today, first=today + timedelta(days=1), last=today + timedelta(days=366), today=today))
+        return
     if callback_data.days not in DEADLINE_CHOICES:
         raise InvalidInput()
-    zone = await _zone(session, actor)
     day = (clock.now().astimezone(ZoneInfo(zone)) + timedelta(days=callback_data.days)).date()
     await callback.answer()
     await show(callback, t("survey.deadline_chosen", date=day.strftime("%d.%m.%Y")))
     await _create(callback.message, session, actor, state, t, i18n, clock,  # type: ignore[arg-type]
                   svc.deadline_for(day, zone))
+
+
+async def deadline_day_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession,
+                              actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
+    day = picked_day(callback_data)
+    await callback.answer()
+    await mark_answered(callback, day.strftime("%d.%m.%Y"))
+    await _create(callback.message, session, actor, state, t, i18n, clock,  # type: ignore[arg-type]
+                  svc.deadline_for(day, await _zone(session, actor)))
 
 
 async def deadline_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,
@@ -516,6 +533,8 @@ def create_router() -> Router:
     router.callback_query.register(build_step, SurveyBuild.more, SurveyBuildCb.filter())
     router.callback_query.register(audience_picked, SurveyBuild.audience, SurveyAudienceCb.filter())
     router.callback_query.register(deadline_picked, SurveyBuild.deadline, SurveyDeadlineCb.filter())
+    router.callback_query.register(deadline_day_picked, SurveyBuild.deadline,
+                                   CalendarCb.filter(F.action == CalendarAction.PICK))
     router.callback_query.register(answer_pressed, SurveyAnswerCb.filter())
     router.message.register(title_typed, SurveyBuild.title, *typed)
     router.message.register(question_typed, SurveyBuild.question, *typed)

@@ -43,6 +43,7 @@ class ItemCard:
     activity: str
     due_date: date
     expected_result: str
+    program_id: int
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ async def item_card(session: AsyncSession, actor: Actor, item_id: int) -> ItemCa
     """An item not yet done of an active program the actor takes part in (a done item is a record of
     what happened and stays as it is)."""
     item, m = await open_item(session, actor, item_id)
-    return ItemCard(item.id, m.id, item.activity, item.due_date, item.expected_result)
+    return ItemCard(item.id, m.id, item.activity, item.due_date, item.expected_result, item.program_id)
 
 
 def change_line(t: Translator, change: ProgramChange | ChangeEntry) -> str:

@@ -113,6 +113,21 @@ async def test_reminders_come_a_day_and_an_hour_before_at_the_local_time(emulato
     await wait_text(anna, "⏰ Через час встреча")
     await bot_app.backbone.scheduler.run_due()
     assert len([m for m in anna.messages() if "встреча:" in (m.text or "")]) == 2  # once each
+    group = await _group_of(db)  # agreed five hours ahead: no «tomorrow», the hour's reminder only
+    later = meetings.MeetingDraft(day=date(2026, 11, 25), at=time(14, 0), duration_minutes=30,
+                                  format=MeetingFormat.IN_PERSON, place=None, topic="Вторая встреча")
+    second = await as_person(db, 701, meetings.propose, group, later, clock.now(), I18N)
+    await as_person(db, 711, meetings.answer, second, True, clock.now(), I18N)
+    await bot_app.backbone.scheduler.run_due()
+    clock.advance(datetime(2026, 11, 25, 10, 1, tzinfo=timezone.utc) - clock.now())  # 13:01 in Moscow
+    await bot_app.backbone.scheduler.run_due()
+    assert "25.11.2026 14:00" in (await wait_text(lidia, "Через час встреча: 25.11.2026 14:00")).text
+    assert not [m for m in lidia.messages() if "Завтра встреча: 25.11.2026 14:00" in (m.text or "")]
+
+
+async def _group_of(db) -> int:
+    async with db() as session:
+        return await session.scalar(select(PlannedMeeting.mentorship_id))
 
 
 async def test_after_the_meeting_the_mentors_yes_becomes_a_journal_entry_with_the_plan_filled_in(emulator, db,

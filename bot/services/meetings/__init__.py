@@ -362,7 +362,8 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[M
 
 async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> int:
     """A day before an agreed meeting and an hour before, to those who will be there (its proposer and
-    whoever accepted). Within the last hour only the hour's reminder goes. Returns the notices queued."""
+    whoever accepted). Within the last hour only the hour's reminder goes, and a meeting agreed less than a
+    day ahead has no «tomorrow» one (the agreement was it). Returns the notices queued."""
     sent = 0
     for row in await queries.to_remind(session, now):
         head = await _head(session, row.series_id) if row.series_id else row
@@ -370,6 +371,9 @@ async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> in
         org = await queries.organization_of(session, m.id)
         hour = row.starts_at - now <= timedelta(hours=1)
         if not hour and row.reminded_day_at is not None:
+            continue
+        if not hour and row.updated_at > row.starts_at - timedelta(days=1):
+            row.reminded_day_at = now  # agreed within the last day: no «tomorrow»
             continue
         attending = {head.proposed_by_id} | {a.person_id for a in await queries.answers(session, head.id) if a.accepted}
         for p in [current_mentor(m), *current_mentees(m)]:

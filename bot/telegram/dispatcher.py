@@ -109,9 +109,10 @@ def routers() -> list[Router]:
     """A fresh router per feature for every dispatcher (tests build many). common first (/cancel and /help
     work inside any dialog); the help requests' relay takes free text, so it comes after every dialog;
     the fallback last."""
-    features = [common, calendar, onboarding, profile, consent, invites, registry, catalogue, mentorships, program_corrections,
-                program_evaluation, program_absence, mentor_selection, mentor_choice, approvals, journal, meetings, speed_sessions, surveys,
-                summary, coordinators, exports, documents, help_requests, fallback]
+    features = [common, calendar, onboarding, profile, consent, invites, registry, catalogue, mentorships,
+                program_corrections, program_evaluation, program_absence, mentor_selection, mentor_choice, approvals,
+                journal, meetings, speed_sessions, surveys, summary, coordinators, exports, documents, help_requests,
+                fallback]
     return [feature.create_router() for feature in features]
 
 

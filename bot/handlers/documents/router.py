@@ -69,7 +69,8 @@ async def deliver(callback: CallbackQuery, backbone: NotificationBackbone | None
                   t: Translator, caption_key: str) -> None:
     """A pressed button's document: the button answered at once, the file sent after."""
     await callback.answer(t.plain("documents.preparing"))
-    await send(backbone, callback.bot, callback.from_user.id, doc, t(caption_key, period=doc.period))  # type: ignore[arg-type]
+    bot: Bot = callback.bot  # type: ignore[assignment]
+    await send(backbone, bot, callback.from_user.id, doc, t(caption_key, period=doc.period))
 
 
 async def documents_command(message: Message, session: AsyncSession, actor: Actor, t: Translator) -> None:
@@ -228,7 +229,8 @@ async def field_pressed(callback: CallbackQuery, callback_data: RoadmapFieldCb, 
     await state.set_state(RoadmapForm.value)
     await RoadmapEditing(org=callback_data.org, stage=callback_data.stage, field=callback_data.field.value).save(state)
     await callback.answer()
-    await callback.bot.send_message(callback.from_user.id, t(f"roadmap.ask_{callback_data.field.value}"))  # type: ignore[union-attr]
+    ask = t(f"roadmap.ask_{callback_data.field.value}")
+    await callback.bot.send_message(callback.from_user.id, ask)  # type: ignore[union-attr]
 
 
 async def value_typed(message: Message, session: AsyncSession, actor: Actor, state: FSMContext, t: Translator,

@@ -19,6 +19,9 @@ from bot.i18n import Translator
 from bot.services.documents import MentorsPage
 from bot.services.documents.roadmap import Roadmap
 
+ORG_DOCUMENTS = (("order", DocumentKind.PAIRS_ORDER), ("replacements", DocumentKind.REPLACEMENT_ORDER),
+                 ("report", DocumentKind.REPORT), ("roadmap", DocumentKind.ROADMAP), ("mentors", DocumentKind.MENTORS))
+
 
 def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple[int, str]],
                    own_portfolios: list[tuple[int, int]] = (), *, region: bool = False) -> tuple[
@@ -31,9 +34,7 @@ def documents_menu(t: Translator, pairs: list[tuple[int, str]], orgs: list[tuple
     for org_id, name in orgs:
         org = shorten(name, 30)
         buttons += [(t.plain(f"btn.doc_{key}", org=org), DocumentCb(kind=kind, target=org_id).pack())
-                    for key, kind in (("order", DocumentKind.PAIRS_ORDER), ("replacements", DocumentKind.REPLACEMENT_ORDER),
-                                      ("report", DocumentKind.REPORT), ("roadmap", DocumentKind.ROADMAP),
-                                      ("mentors", DocumentKind.MENTORS))]
+                    for key, kind in ORG_DOCUMENTS]
     for mentorship_id, title in pairs:
         buttons += [(t.plain("btn.doc_program", title=shorten(title, 40)),
                      DocumentCb(kind=DocumentKind.PROGRAM, target=mentorship_id).pack()),

@@ -252,7 +252,8 @@ async def cancel_sure(callback: CallbackQuery, callback_data: MeetingCb, session
     count = await svc.cancel(session, actor, callback_data.meeting, clock.now(), i18n)
     await callback.answer()
     await mark_answered(callback)
-    await callback.bot.send_message(callback.from_user.id, t("meetings.you_cancelled", count=count))  # type: ignore[union-attr]
+    done = t("meetings.you_cancelled", count=count)
+    await callback.bot.send_message(callback.from_user.id, done)  # type: ignore[union-attr]
 
 
 def create_router() -> Router:

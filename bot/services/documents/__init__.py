@@ -1,7 +1,7 @@
 """The documents a school keeps, generated as DOCX from templates (seed 000 §1.1, §4.6; 003 §1.1): the
 personalised program of a pair or group, the mentor's journal of its meetings, the orders fixing the pairs
-and replacing mentors, the road map, the curator's report, the mentor's portfolio. Made with docxtpl — Jinja2 tags in a Word document, so that a school edits its template in Word, and
-autoescaping, so that any name or text is printed as typed — rendered off the event loop. Who may get
+and replacing mentors, the road map, the curator's report, the mentor's portfolio. Made with docxtpl —
+Jinja2 tags in a Word document, so that a school edits its template in Word, and autoescaping, so that any name or text is printed as typed — rendered off the event loop. Who may get
 which: a program and a journal, its participants and the organisation's curators and heads; an order and
 the final report, the curators and heads."""
 from __future__ import annotations
@@ -372,6 +372,6 @@ async def roadmap_docx(session: AsyncSession, actor: Actor, org_id: int, now: da
     return await _document(f"roadmap-{org_id}-{plan.year}.docx", ROADMAP, org_id, folder, context)
 
 
-__all__ = ["READERS", "Document", "Period", "Span", "annual_report", "check_period_reader", "edit_stage", "journal", "letter_of_thanks",
-           "MentorsPage", "mentors_page", "own_portfolios", "pairs_order", "portfolio", "program", "region_report", "render",
-           "replacement_order", "roadmap", "roadmap_docx", "typed_span"]
+__all__ = ["annual_report", "check_period_reader", "Document", "edit_stage", "journal", "letter_of_thanks",
+           "mentors_page", "MentorsPage", "own_portfolios", "pairs_order", "Period", "portfolio", "program", "READERS",
+           "region_report", "render", "replacement_order", "roadmap", "roadmap_docx", "Span", "typed_span"]

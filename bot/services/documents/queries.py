@@ -78,7 +78,8 @@ async def hosted_sessions(session: AsyncSession, person_id: int, org_id: int) ->
 
 async def mentors_of(session: AsyncSession, org_id: int) -> Sequence[Row]:
     """(person, name) of the organisation's current mentors, by name."""
-    return (await session.execute(select(Person.id, Person.full_name).join(Membership, Membership.person_id == Person.id)
+    return (await session.execute(select(Person.id, Person.full_name)
+                                  .join(Membership, Membership.person_id == Person.id)
                                   .where(Membership.organization_id == org_id, Membership.role == Role.MENTOR,
                                          Membership.ended_at.is_(None), Person.erased_at.is_(None))
                                   .order_by(Person.full_name))).all()

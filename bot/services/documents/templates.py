@@ -144,7 +144,8 @@ def _report() -> DocumentObject:
     _lines(doc, "indicators")
     _lines(doc, "formulas")
     doc.add_paragraph().add_run("2. Программы наставничества и их результаты").bold = True
-    _table(doc, ["№", "Пара (группа)", "Статус", "Основание завершения", "Рост (самооценка)", "Рост (оценка наставника)"],
+    _table(doc, ["№", "Пара (группа)", "Статус", "Основание завершения", "Рост (самооценка)",
+                 "Рост (оценка наставника)"],
            "for p in programs", ["{{ p.n }}", "{{ p.title }}", "{{ p.status }}", "{{ p.reason }}", "{{ p.self }}",
                                  "{{ p.mentor }}"])
     doc.add_paragraph().add_run("3. Встречи и запросы о помощи по неделям").bold = True

@@ -352,7 +352,8 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[M
         names = {p.person_id: p.person.full_name or "—" for p in m.participants}
         cards.append(MeetingCard(
             row.id, m.id, pair_title(m), row.starts_at.astimezone(ZoneInfo(org.timezone)).strftime("%d.%m.%Y %H:%M"),
-            row.duration_minutes, row.format, row.place, row.topic, await queries.item_activity(session, row.plan_item_id),
+            row.duration_minutes, row.format, row.place, row.topic,
+            await queries.item_activity(session, row.plan_item_id),
             row.status, head.every_weeks, row.series_id is not None,
             to_answer=row.series_id is None and row.proposed_by_id != actor.person_id
             and all(a.person_id != actor.person_id for a in given),
@@ -405,7 +406,8 @@ async def ask_if_held(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         org = await queries.organization_of(session, m.id)
         t = i18n.get(mentor.person.locale)
         await tell(session, mentor.person, "meetings.was_it_held", now, i18n, dedup_key=f"meet-held:{row.id}",
-                   buttons=[[Button(t.plain("btn.meeting_held"), Action.MEETING_HELD, {"meeting": row.id, "held": True}),
+                   buttons=[[Button(t.plain("btn.meeting_held"), Action.MEETING_HELD,
+                                    {"meeting": row.id, "held": True}),
                              Button(t.plain("btn.meeting_not_held"), Action.MEETING_HELD,
                                     {"meeting": row.id, "held": False})]],
                    pair=pair_title(m), **_describe(row, 1, org.timezone, t))
@@ -450,6 +452,6 @@ async def week_counts(session: AsyncSession, org: Organization, now: datetime) -
     return await queries.counts(session, org.id, first, first + timedelta(days=7), now)
 
 
-__all__ = ["JournalPrefill", "MeetingCard", "MeetingDraft", "PlanContext", "answer", "ask_if_held", "cancel",
-           "check_start", "context", "held", "local_moment", "mark_held", "parse_minutes", "parse_time", "plannable", "propose",
-           "retime", "send_reminders", "upcoming", "week_counts"]
+__all__ = ["answer", "ask_if_held", "cancel", "check_start", "context", "held", "JournalPrefill", "local_moment",
+           "mark_held", "MeetingCard", "MeetingDraft", "parse_minutes", "parse_time", "PlanContext", "plannable",
+           "propose", "retime", "send_reminders", "upcoming", "week_counts"]

@@ -24,7 +24,8 @@ OPEN = (PlannedMeetingStatus.PROPOSED, PlannedMeetingStatus.ACCEPTED)
 
 async def active_pairs_of(session: AsyncSession, person_id: int) -> list[int]:
     """The active mentorships the person is a current participant of, newest first."""
-    return list((await session.scalars(select(Mentorship.id).join(Participant, Participant.mentorship_id == Mentorship.id)
+    return list((await session.scalars(select(Mentorship.id)
+                                       .join(Participant, Participant.mentorship_id == Mentorship.id)
                                        .where(Participant.person_id == person_id, Participant.left_at.is_(None),
                                               Participant.declined_at.is_(None),
                                               Mentorship.status == MentorshipStatus.ACTIVE)
@@ -40,7 +41,8 @@ async def organization_of(session: AsyncSession, mentorship_id: int) -> Organiza
 
 async def open_items(session: AsyncSession, mentorship_id: int) -> Sequence[Row]:
     """(id, activity) of the program's items not done yet, by deadline."""
-    return (await session.execute(select(PlanItem.id, PlanItem.activity).join(Program, Program.id == PlanItem.program_id)
+    return (await session.execute(select(PlanItem.id, PlanItem.activity)
+                                  .join(Program, Program.id == PlanItem.program_id)
                                   .where(Program.mentorship_id == mentorship_id, PlanItem.done_at.is_(None))
                                   .order_by(PlanItem.due_date, PlanItem.id))).all()
 

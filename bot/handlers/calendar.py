@@ -20,6 +20,7 @@ from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.handlers.render import mark_answered
 from bot.i18n import Translator
 from bot.services.errors import InvalidInput
 
@@ -89,6 +90,22 @@ def picked_day(callback_data: CalendarCb) -> date:
             callback_data.hi and callback_data.day > callback_data.hi):
         raise InvalidInput("error.stale_button")
     return day
+
+
+async def take_day(callback: CallbackQuery, callback_data: CalendarCb) -> date:
+    """A pressed day: the press answered, and the calendar replaced by the date it chose."""
+    day = picked_day(callback_data)
+    await callback.answer()
+    await mark_answered(callback, day.strftime("%d.%m.%Y"))
+    return day
+
+
+async def take_time(callback: CallbackQuery, callback_data: TimeCb) -> time:
+    """A pressed time of the grid, answered likewise."""
+    at = picked_time(callback_data)
+    await callback.answer()
+    await mark_answered(callback, at.strftime("%H:%M"))
+    return at
 
 
 def time_markup() -> InlineKeyboardMarkup:

@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, take_day
 from bot.handlers.journal.callbacks import JournalCb, LogChoiceCb, LogPairCb, MeetingConfirmCb, MeetingHeldCb
 from bot.handlers.journal.states import Commenting, LogDialog, MeetingForm
 from bot.handlers.journal.states import MeetingLog as LogDraft
@@ -76,9 +76,7 @@ async def date_typed(message: Message, session: AsyncSession, actor: Actor, stat
 
 async def date_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
                       state: FSMContext, t: Translator, bot: Bot, clock: Clock) -> None:
-    held_on = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, held_on.strftime("%d.%m.%Y"))
+    held_on = await take_day(callback, callback_data)
     await _date_chosen(bot, callback.from_user.id, held_on, session, actor, state, t, clock)
 
 

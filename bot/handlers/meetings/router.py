@@ -15,8 +15,8 @@ from bot.handlers.calendar import (
     CalendarCb,
     TimeCb,
     calendar_markup,
-    picked_day,
-    picked_time,
+    take_day,
+    take_time,
     time_markup,
 )
 from bot.handlers.meetings.callbacks import MeetingAction, MeetingAnswerCb, MeetingCb, PlanChoiceCb, PlanField
@@ -90,9 +90,7 @@ async def day_typed(message: Message, state: FSMContext, t: Translator, bot: Bot
 
 async def day_picked(callback: CallbackQuery, callback_data: CalendarCb, state: FSMContext, t: Translator,
                      bot: Bot) -> None:
-    day = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, day.strftime("%d.%m.%Y"))
+    day = await take_day(callback, callback_data)
     await _day_chosen(bot, callback.from_user.id, day, state, t)
 
 
@@ -123,9 +121,7 @@ async def time_typed(message: Message, session: AsyncSession, actor: Actor, stat
 
 async def time_picked(callback: CallbackQuery, callback_data: TimeCb, session: AsyncSession, actor: Actor,
                       state: FSMContext, t: Translator, i18n: I18n, bot: Bot, clock: Clock) -> None:
-    at = picked_time(callback_data)
-    await callback.answer()
-    await mark_answered(callback, at.strftime("%H:%M"))
+    at = await take_time(callback, callback_data)
     await _time_chosen(bot, callback.from_user.id, at, session, actor, state, t, i18n, clock)
 
 

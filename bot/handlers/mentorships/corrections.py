@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, take_day
 from bot.handlers.mentorships.callbacks import (
     FormChangeCb,
     ItemEditAction,
@@ -29,7 +29,7 @@ from bot.handlers.mentorships.views import (
     program_actions,
     program_text,
 )
-from bot.handlers.render import mark_answered, show
+from bot.handlers.render import show
 from bot.handlers.replies import text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.services import mentorships as svc
@@ -123,9 +123,7 @@ async def item_due_picked(callback: CallbackQuery, callback_data: CalendarCb, se
     editing = await ItemEditing.load(state)
     if editing.field != ProgramChangeKind.ITEM_DUE:
         raise InvalidInput("error.stale_button")
-    due = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, due.strftime("%d.%m.%Y"))
+    due = await take_day(callback, callback_data)
     await _item_edited(callback.bot, callback.from_user.id, due, session, actor, state, t, i18n, clock)  # type: ignore[arg-type]
 
 

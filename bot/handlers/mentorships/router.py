@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, take_day
 from bot.handlers.mentorships.callbacks import (
     SKIP_NOTE,
     CompleteCb,
@@ -308,9 +308,7 @@ async def due_typed(message: Message, session: AsyncSession, actor: Actor, state
 
 async def due_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
                      state: FSMContext, t: Translator) -> None:
-    due = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, due.strftime("%d.%m.%Y"))
+    due = await take_day(callback, callback_data)
     await _due_chosen(callback.message, due, session, actor, state, t)  # type: ignore[arg-type]
 
 

@@ -9,11 +9,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, take_day
 from bot.handlers.mentorships.callbacks import AdmitCb, TrainingCb, TrainingKindCb
 from bot.handlers.mentorships.states import TrainingDraft, TrainingForm
 from bot.handlers.mentorships.views import training_kinds
-from bot.handlers.render import mark_answered, show
+from bot.handlers.render import show
 from bot.handlers.replies import text_expected, typed_date
 from bot.i18n import I18n, Translator
 from bot.services import mentorships as svc
@@ -57,9 +57,7 @@ async def date_typed(message: Message, session: AsyncSession, actor: Actor, stat
 
 async def date_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession, actor: Actor,
                       state: FSMContext, t: Translator, bot: Bot, clock: Clock) -> None:
-    held_on = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, held_on.strftime("%d.%m.%Y"))
+    held_on = await take_day(callback, callback_data)
     await _recorded(bot, callback.from_user.id, held_on, session, actor, state, t, clock)
 
 

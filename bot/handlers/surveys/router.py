@@ -14,8 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports
-from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, picked_day
-from bot.handlers.render import from_pairs, mark_answered, shorten, show
+from bot.handlers.calendar import CalendarAction, CalendarCb, calendar_markup, take_day
+from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import buttons_expected, text_expected, typed_date
 from bot.handlers.surveys.callbacks import (
     BuildAction,
@@ -337,9 +337,7 @@ async def deadline_picked(callback: CallbackQuery, callback_data: SurveyDeadline
 
 async def deadline_day_picked(callback: CallbackQuery, callback_data: CalendarCb, session: AsyncSession,
                               actor: Actor, state: FSMContext, t: Translator, i18n: I18n, clock: Clock) -> None:
-    day = picked_day(callback_data)
-    await callback.answer()
-    await mark_answered(callback, day.strftime("%d.%m.%Y"))
+    day = await take_day(callback, callback_data)
     await _create(callback.message, session, actor, state, t, i18n, clock,  # type: ignore[arg-type]
                   svc.deadline_for(day, await _zone(session, actor)))
 

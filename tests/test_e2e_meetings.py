@@ -67,8 +67,12 @@ async def test_a_meeting_proposed_moved_by_a_mentee_and_accepted_comes_with_one_
     assert int(events[0]["sequence"]) == 1 and str(events[0]["location"]) == "Кабинет 204"
     summary = (await w.users[700].send("/summary")).text
     assert "Встречи, запланированные на этой неделе: 1; согласованные, но не отмеченные" in summary
-    bogdan = w.users[702]  # the proposal to the others in the group still stands for them
-    assert "Предложение встречи" in (await wait_text(bogdan, "Предложение встречи")).text
+    bogdan = w.users[702]  # his button of the first time answers nothing now: the meeting has moved since
+    first = await wait_text(bogdan, "Предложение встречи")
+    reply = await bogdan.press("✅ Принять", first)
+    assert "перенесли" in reply.alerts[0]
+    await bogdan.press("✅ Принять", await wait_text(bogdan, "Другое время встречи"))  # the new time
+    await wait_text(bogdan, "Встреча согласована")
 
     await anna.send("/meetings")
     assert "26.11.2026 16:30" in anna.last().text and "согласована" in anna.last().text
@@ -201,9 +205,9 @@ async def test_bad_input_stale_and_forged_buttons_get_an_answer_and_change_nothi
     async with db() as session:
         meeting_id = await session.scalar(select(PlannedMeeting.id))
     await gleb.send("/meetings")
-    assert (await gleb.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True).pack())).alerts
-    assert "ваше предложение" in (await lidia.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True).pack())).alerts[0]
+    assert (await gleb.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True, version=0).pack())).alerts
+    assert "ваше предложение" in (await lidia.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True, version=0).pack())).alerts[0]
     await anna.press("✖️ Отклонить", proposal)
-    assert "уже ответили" in (await anna.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True).pack(),
+    assert "уже ответили" in (await anna.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True, version=0).pack(),
                                                     proposal.message_id)).alerts[0]
     await wait_text(lidia, "отклонил участник: Алексеева Анна")

@@ -39,7 +39,7 @@ class Action(StrEnum):
     REGISTRY_MENTEES = "registry_mentees"  # org
     REGISTRY_MENTORS = "registry_mentors"  # org
     CONFIRM_MEETING = "meeting_confirm"  # meeting, comment
-    ANSWER_MEETING = "planned_answer"  # meeting, accept
+    ANSWER_MEETING = "planned_answer"  # meeting, accept, version
     RETIME_MEETING = "planned_retime"  # meeting
     MEETING_HELD = "planned_held"  # meeting, held
     JOIN_SPEED = "speed_join"  # session

@@ -31,7 +31,7 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.REGISTRY_MENTEES: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTEE, page=0, search=False),
     Action.REGISTRY_MENTORS: lambda a: RegistryCb(org=a["org"], role=RegistryFilter.MENTOR, page=0, search=False),
     Action.CONFIRM_MEETING: lambda a: MeetingConfirmCb(meeting=a["meeting"], comment=a["comment"]),
-    Action.ANSWER_MEETING: lambda a: MeetingAnswerCb(meeting=a["meeting"], accept=a["accept"]),
+    Action.ANSWER_MEETING: lambda a: MeetingAnswerCb(meeting=a["meeting"], accept=a["accept"], version=a["version"]),
     Action.RETIME_MEETING: lambda a: MeetingCb(action=MeetingAction.RETIME, meeting=a["meeting"]),
     Action.MEETING_HELD: lambda a: MeetingHeldCb(meeting=a["meeting"], held=a["held"]),
     Action.JOIN_SPEED: lambda a: SpeedCb(session=a["session"], action=SpeedAction.JOIN),

@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 class MeetingAnswerCb(CallbackData, prefix="na"):
     meeting: int
     accept: bool
+    version: int  # the meeting's sequence when the button was made: a moved meeting is not answered by it
 
 
 class MeetingAction(StrEnum):

@@ -217,7 +217,8 @@ async def plan_choice(callback: CallbackQuery, callback_data: PlanChoiceCb, sess
 
 async def answer_pressed(callback: CallbackQuery, callback_data: MeetingAnswerCb, session: AsyncSession,
                          actor: Actor, t: Translator, i18n: I18n, clock: Clock) -> None:
-    status = await svc.answer(session, actor, callback_data.meeting, callback_data.accept, clock.now(), i18n)
+    status = await svc.answer(session, actor, callback_data.meeting, callback_data.accept, clock.now(), i18n,
+                              callback_data.version)
     await callback.answer()
     await mark_answered(callback)
     await callback.bot.send_message(callback.from_user.id,  # type: ignore[union-attr]

@@ -33,8 +33,9 @@ def meetings_view(t: Translator, cards: list[MeetingCard], can_plan: bool) -> tu
     for n, card in enumerate(cards, start=1):
         lines.append(f"{n}. " + card_text(t, card))
         if card.to_answer:
-            buttons += [(t.plain("btn.meeting_accept_n", n=n), MeetingAnswerCb(meeting=card.id, accept=True).pack()),
-                        (t.plain("btn.meeting_decline_n", n=n), MeetingAnswerCb(meeting=card.id, accept=False).pack())]
+            buttons += [(t.plain(f"btn.meeting_{word}_n", n=n),
+                         MeetingAnswerCb(meeting=card.id, accept=accept, version=card.sequence).pack())
+                        for word, accept in (("accept", True), ("decline", False))]
         if not card.every_weeks and not card.in_series:
             buttons.append((t.plain("btn.meeting_retime_n", n=n),
                             MeetingCb(action=MeetingAction.RETIME, meeting=card.id).pack()))

@@ -81,6 +81,7 @@ class MeetingCard:
     every_weeks: int | None
     in_series: bool  # an occurrence of a series (not its first)
     to_answer: bool  # the viewer has yet to answer it
+    sequence: int  # its version, which an answer names
     answers: list[tuple[str, bool]] = field(default_factory=list)  # (name, accepted)
 
 
@@ -204,9 +205,9 @@ async def _ask_others(session: AsyncSession, m: Mentorship, me: Participant, hea
                       zone: str, now: datetime, i18n: I18n, key: str, **extra: str) -> None:
     for p in _others(m, me):
         t = i18n.get(p.person.locale)
-        buttons = [[Button(t.plain("btn.meeting_accept"), Action.ANSWER_MEETING, {"meeting": head.id, "accept": True}),
-                    Button(t.plain("btn.meeting_decline"), Action.ANSWER_MEETING,
-                           {"meeting": head.id, "accept": False})]]
+        version = {"meeting": head.id, "version": head.sequence}  # a button of an older time answers nothing
+        buttons = [[Button(t.plain("btn.meeting_accept"), Action.ANSWER_MEETING, {**version, "accept": True}),
+                    Button(t.plain("btn.meeting_decline"), Action.ANSWER_MEETING, {**version, "accept": False})]]
         if not head.every_weeks:
             buttons.append([Button(t.plain("btn.meeting_retime"), Action.RETIME_MEETING, {"meeting": head.id})])
         await tell(session, p.person, key, now, i18n, buttons=buttons, name=me.person.full_name or "—",
@@ -248,12 +249,15 @@ async def _ics_to(session: AsyncSession, person: Person, head: PlannedMeeting, o
 
 
 async def answer(session: AsyncSession, actor: Actor, meeting_id: int, accept: bool, now: datetime,
-                 i18n: I18n) -> PlannedMeetingStatus:
-    """The actor's answer to a proposal (a series is answered on its first occurrence)."""
+                 i18n: I18n, version: int | None = None) -> PlannedMeetingStatus:
+    """The actor's answer to a proposal (a series is answered on its first occurrence). `version`: the
+    meeting's sequence the answer was given to; a proposal moved since is not answered by it."""
     head = await _head(session, meeting_id)
     m, me = await _pair(session, actor, head.mentorship_id)
     if head.series_id is not None or head.status not in queries.OPEN or head.starts_at <= now:
         raise InvalidInput("meetings.not_open")
+    if version is not None and version != head.sequence:
+        raise InvalidInput("meetings.moved_since")
     if head.proposed_by_id == me.person_id:
         raise InvalidInput("meetings.own_proposal")
     given = await queries.answers(session, head.id)
@@ -356,7 +360,7 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[M
             await queries.item_activity(session, row.plan_item_id),
             row.status, head.every_weeks, row.series_id is not None,
             to_answer=row.series_id is None and row.proposed_by_id != actor.person_id
-            and all(a.person_id != actor.person_id for a in given),
+            and all(a.person_id != actor.person_id for a in given), sequence=head.sequence,
             answers=[(names.get(a.person_id, "—"), a.accepted) for a in given]))
     return cards
 

@@ -179,6 +179,16 @@ async def test_a_weekly_series_runs_to_the_programs_end_as_one_calendar_event(em
     assert all(b - a == timedelta(weeks=1) for a, b in zip(days, days[1:], strict=False))
     assert all(r.status == PlannedMeetingStatus.ACCEPTED for r in rows)
     assert rule["UNTIL"][0] == rows[-1].starts_at
+    await anna.send("/meetings")  # one occurrence cancelled: the calendar drops that one only
+    await anna.press("🗑 Отменить 2")
+    await anna.press("Да, отменить")
+    cancelled = _event(_ics(emulator, await wait_text(lidia, "отменена. Файл уберёт")))
+    assert str(cancelled["uid"]) == str(event["uid"]) and "rrule" not in cancelled
+    assert cancelled["recurrence-id"].dt.astimezone(MOSCOW) == datetime(2026, 12, 2, 15, 0, tzinfo=MOSCOW)
+    async with db() as session:
+        statuses = [r.status for r in (await session.scalars(select(PlannedMeeting)
+                                                             .order_by(PlannedMeeting.starts_at))).all()]
+    assert statuses[1] == PlannedMeetingStatus.CANCELLED and statuses.count(PlannedMeetingStatus.CANCELLED) == 1
 
 
 async def test_bad_input_stale_and_forged_buttons_get_an_answer_and_change_nothing(emulator, db, bot_app, clock):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.handlers.mentorships.callbacks import MentorChoiceCb
-from db.models import Mentorship, MentorshipStatus, Organization, Participant, Role
-from tests.factories import gymnasium, wait_text
+from bot.services import approvals
+from db.models import Approval, Mentorship, MentorshipStatus, Organization, Participant, Role
+from tests.emulator import ScriptedUser
+from tests.factories import I18N, as_person, gymnasium, seed, wait_text
 
 
 async def test_a_mentee_chooses_a_mentor_and_the_mentor_agrees(emulator, db, bot_app):
@@ -56,3 +58,24 @@ async def test_who_may_not_choose_and_forged_choices(emulator, db, bot_app):
         await session.execute(update(Organization).where(Organization.id == w.org_id).values(mentor_self_choice=False))
         await session.commit()
     assert "подбирает куратор" in (await bogdan.send("/mentors")).text
+
+
+async def test_where_the_head_approves_pairs_a_chosen_mentor_starts_once_approved(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    anna, lidia = w.users[701], w.users[711]
+    await seed(db, w.org_id, 706, "Директор Дмитрий", Role.HEAD)
+    head = ScriptedUser(emulator, 706, "Дмитрий")
+    emulator.open_chat(706, "Дмитрий")
+    await anna.send("/mentors")
+    await anna.press("🙋 Попросить 1: Лучшева Лидия")
+    await lidia.press("✅ Согласен(на)", await wait_text(lidia, "Вас выбрали наставником"))
+    await wait_text(anna, "передана на утверждение руководителю")
+    async with db() as session:
+        m = await session.scalar(select(Mentorship).where(Mentorship.created_by_id == w.ids[701]))
+        approval = await session.scalar(select(Approval.id).where(Approval.mentorship_id == m.id))
+    assert m.status == MentorshipStatus.APPROVAL
+    await wait_text(head, "На утверждение: закрепление наставнической пары (группы)")
+    await as_person(db, 706, approvals.approve, approval, clock.now(), I18N)
+    await wait_text(anna, "Утверждено приказом № 1")
+    async with db() as session:
+        assert (await session.get(Mentorship, m.id)).status == MentorshipStatus.ACTIVE

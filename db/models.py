@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -193,6 +194,8 @@ class Membership(Base):
     difficulties_note: Mapped[str | None] = mapped_column(Text)
     # mentor part: how many mentees the mentor can take at once
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # a mentor who helps beyond their school: offered help requests of the organisations around it (#25)
+    beyond_school: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # left the organisation (or the role)
     absent_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a long absence the curator recorded

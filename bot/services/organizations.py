@@ -97,3 +97,28 @@ async def by_name(session: AsyncSession, ids: Sequence[int]) -> list[Organizatio
     """These organisations, by name."""
     return list((await session.scalars(select(Organization).where(Organization.id.in_(ids))
                                        .order_by(Organization.name))).all())
+
+
+async def neighbourhood(session: AsyncSession, org_id: int) -> list[int]:
+    """The organisations that share a body above with this one (the other schools of its municipality, then
+    of its region), nearest first; none for an organisation under nobody. One read of the parent links."""
+    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found: list[int] = []
+    seen = {org_id}
+    above = parents.get(org_id)
+    while above is not None and above not in seen:
+        seen.add(above)
+        queue = list(children.get(above, []))
+        while queue:  # everything below this ancestor that is not found yet
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            found.append(current)
+            queue += children.get(current, [])
+        above = parents.get(above)
+    return found

@@ -19,6 +19,7 @@ from bot.services.errors import InvalidInput
 from bot.services.numbers import is_whole, parse_whole
 from bot.services.profile import (
     COMMON_STEPS,
+    EDIT_ONLY_STEPS,
     OPTIONAL_STEPS,
     ROLE_STEPS,
     TEXT_STEPS,
@@ -47,7 +48,7 @@ async def ask(bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, 
         return
     name, _ = split_step(step)
     markup = None
-    if name == "under_35":
+    if name in ("under_35", "beyond"):
         markup = yes_no(t, step)
     elif name == "category":
         markup = categories(t, step)
@@ -130,7 +131,7 @@ async def choice(callback: CallbackQuery, callback_data: StepChoiceCb, state: FS
         return
     name, _ = split_step(callback_data.step)
     value: object = callback_data.value
-    if name == "under_35":
+    if name in ("under_35", "beyond"):
         value = callback_data.value == "1"
     elif name == "capacity":
         value = int(callback_data.value) if is_whole(callback_data.value) else 0
@@ -190,7 +191,8 @@ async def edit_field(callback: CallbackQuery, callback_data: ProfileEditCb, stat
         return
     name, membership_id = split_step(callback_data.step)
     membership = actor.membership(membership_id) if membership_id is not None else None
-    allowed = COMMON_STEPS if membership_id is None else ROLE_STEPS.get(membership.role, ()) if membership else ()
+    allowed = COMMON_STEPS if membership_id is None else (
+        ROLE_STEPS.get(membership.role, ()) + EDIT_ONLY_STEPS.get(membership.role, ()) if membership else ())
     if name not in allowed:
         await callback.answer(t.plain("error.access_denied"), show_alert=True)
         return

@@ -55,7 +55,8 @@ def profile_edit(t: Translator, view: PersonView) -> InlineKeyboardMarkup:
     for name in ("full_name", "position", "subject", "experience", "under_35"):
         kb.button(text=t.plain(f"btn.edit.{name}"), callback_data=ProfileEditCb(step=name))
     for part in view.roles:
-        names = {Role.MENTEE: ("category", "difficulties", "note"), Role.MENTOR: ("competencies", "capacity")}
+        names = {Role.MENTEE: ("category", "difficulties", "note"),
+                 Role.MENTOR: ("competencies", "capacity", "beyond")}
         for name in names.get(part.role, ()):
             text = t.plain(f"btn.edit.{name}")
             if len({r.organization_id for r in view.roles}) > 1:
@@ -100,4 +101,5 @@ def person_text(t: Translator, view: PersonView, title_key: str = "profile.title
         elif part.role == Role.MENTOR:
             lines.append(t("profile.field.competencies", value=Safe(_value(t, "; ".join(part.topics)))))
             lines.append(t("profile.field.capacity", value=Safe(_value(t, part.capacity))))
+            lines.append(t("profile.field.beyond", value=Safe(_value(t, part.beyond_school))))
     return "\n".join(lines)

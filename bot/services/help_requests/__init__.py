@@ -25,8 +25,9 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.help_requests import queries
 from bot.services.help_requests.queries import IN_PROGRESS, MAX_OFFERS, OWN_MENTOR, REQUEST_CONTEXT
 from bot.services.notify import Action, Button, enqueue
+from bot.services.organizations import neighbourhood
 from bot.services.people import CURATORS, curators_of, mentor_loads
-from db.models import HelpRequest, HelpRequestStatus, NotificationStatus, Organization, Person, Role
+from db.models import HelpRequest, HelpRequestStatus, NotificationStatus, Organization, Person, Role, Topic
 from db.repositories import plain_rows
 
 TEXT_MAX = 3500
@@ -86,6 +87,38 @@ async def _pool(session: AsyncSession, org_id: int, topic_id: int | None, exclud
     return [person for person, capacity in candidates if loads.get(person.id, 0) < (capacity or 0)][:MAX_OFFERS]
 
 
+async def _beyond(session: AsyncSession, request: HelpRequest, topic: str | None) -> list[tuple[Person, int]]:
+    """(mentor, their organisation) of the pool above the school: mentors of the organisations around it who
+    help beyond their school, match the topic by its title and have a free place; nearest first."""
+    around = await neighbourhood(session, request.organization_id)
+    if not around:
+        return []
+    rank = {org_id: n for n, org_id in enumerate(around)}
+    candidates = await queries.beyond_candidates(session, around, topic, request.mentee_id)
+    loads = await mentor_loads(session, [person.id for person, _, _ in candidates])
+    free = [(person, org_id) for person, capacity, org_id in candidates if loads.get(person.id, 0) < (capacity or 0)]
+    return sorted(free, key=lambda pair: rank[pair[1]])[:MAX_OFFERS]
+
+
+async def offer_beyond(session: AsyncSession, request: HelpRequest, now: datetime, i18n: I18n) -> int:
+    """The request offered to the pool above the school (once each: the offers' keys). Returns how many."""
+    topic = await session.get(Topic, request.topic_id) if request.topic_id else None
+    mentee = await session.get(Person, request.mentee_id)
+    school = await session.get(Organization, request.organization_id)
+    offered = 0
+    for mentor, _ in await _beyond(session, request, topic.title if topic else None):
+        t = i18n.get(mentor.locale)
+        added = await enqueue(
+            session, chat_id=mentor.telegram_id, person_id=mentor.id, kind="help",  # type: ignore[arg-type]
+            text=t("sit.offer_beyond", id=request.id, name=mentee.full_name if mentee else "—",
+                   school=school.name if school else "—", topic=topic.title if topic else t.plain("sit.no_topic"),
+                   text=_excerpt(request.text, 600), file=t.plain("sit.has_file") if request.attachment_chat_id else ""),
+            buttons=[[Button(t.plain("btn.take"), Action.TAKE_HELP, {"request": request.id})]],
+            dedup_key=_offer_key(request.id, mentor.id), now=now)
+        offered += added is not None
+    return offered
+
+
 async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | None, text: str,
                         attachment: tuple[int, int] | None, now: datetime, i18n: I18n) -> Created:
     org_id = await _mentee_org(session, actor)
@@ -120,10 +153,13 @@ async def start_request(session: AsyncSession, actor: Actor, *, topic_id: int | 
                              text=_excerpt(text, 600), file=t.plain("sit.has_file") if attachment else ""),
                       buttons=[[Button(t.plain("btn.take"), Action.TAKE_HELP, {"request": request.id})]],
                       dedup_key=_offer_key(request.id, mentor.id), fresh=True, now=now)
-    if not mentors:
-        await _escalate(session, request, now, i18n)
+    beyond = 0
+    if not mentors:  # nobody in the school: the pool above it at once, else the curators
+        beyond = await offer_beyond(session, request, now, i18n)
+        if not beyond:
+            await _escalate(session, request, now, i18n)
     await session.commit()
-    return Created(request.id, own is not None, len(mentors))
+    return Created(request.id, own is not None, len(mentors) + beyond)
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -132,7 +168,11 @@ def _excerpt(text: str, limit: int) -> str:
 
 
 async def _escalate(session: AsyncSession, request: HelpRequest, now: datetime, i18n: I18n) -> None:
+    """Nobody took it in time: the curators are told, and the pool above the school is offered it (after
+    the school's own mentors)."""
     request.escalated_at = now
+    if not request.own_mentor:
+        await offer_beyond(session, request, now, i18n)
     mentee = await session.get(Person, request.mentee_id)
     for curator in await curators_of(session, request.organization_id):
         t = i18n.get(curator.locale)
@@ -155,7 +195,7 @@ async def take(session: AsyncSession, actor: Actor, request_id: int, now: dateti
     if request is None:
         raise NotFound()
     offered = await queries.was_offered(session, _offer_key(request_id, actor.person_id or 0))
-    if not offered or not actor.has_role(request.organization_id, Role.MENTOR):
+    if not offered or not actor.orgs_where(Role.MENTOR):  # offered: a mentor of the school, or of the pool above
         raise AccessDenied()
     if not await queries.claim(session, request_id, actor.person_id, now):
         await session.rollback()

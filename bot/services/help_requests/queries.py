@@ -86,6 +86,23 @@ async def pool_candidates(session: AsyncSession, org_id: int, topic_id: int | No
     return (await session.execute(query.order_by(Person.id))).all()
 
 
+async def beyond_candidates(session: AsyncSession, org_ids: Sequence[int], topic_title: str | None,
+                            exclude: int) -> Sequence[Row]:
+    """(mentor, capacity, organisation id) of the reachable mentors of these organisations who help beyond
+    their school, with a competence of the same title in their own organisation's catalogue (any, without
+    a topic)."""
+    query = select(Person, Membership.capacity, Membership.organization_id).join(
+        Membership, Membership.person_id == Person.id).where(
+        Membership.organization_id.in_(list(org_ids)), Membership.role == Role.MENTOR, Membership.ended_at.is_(None),
+        Membership.beyond_school.is_(True), Membership.absent_since.is_(None), Person.erased_at.is_(None),
+        Person.unreachable_at.is_(None), Person.telegram_id.is_not(None), Person.id != exclude)
+    if topic_title is not None:
+        query = query.where(Membership.id.in_(
+            select(MembershipTopic.membership_id).join(Topic, Topic.id == MembershipTopic.topic_id)
+            .where(Topic.title == topic_title)))  # the same words: SQLite's lower() knows no Cyrillic
+    return (await session.execute(query.order_by(Person.id))).all()
+
+
 async def was_offered(session: AsyncSession, offer_key: str) -> bool:
     return await session.scalar(select(Notification.id).where(Notification.dedup_key == offer_key)) is not None
 

@@ -29,6 +29,7 @@ ROLE_STEPS: dict[Role, tuple[str, ...]] = {
     Role.MENTEE: ("category", "difficulties", "note"),
     Role.MENTOR: ("competencies", "capacity"),
 }
+EDIT_ONLY_STEPS: dict[Role, tuple[str, ...]] = {Role.MENTOR: ("beyond",)}  # never asked at onboarding
 TEXT_STEPS = {"full_name", "position", "subject", "experience", "note"}
 TOPIC_STEPS = {"difficulties", "competencies"}
 OPTIONAL_STEPS = {"note"}
@@ -115,6 +116,7 @@ class RolePart:
     difficulties_note: str | None = None
     capacity: int | None = None
     joined_at: datetime | None = None
+    beyond_school: bool = False
 
 
 @dataclass
@@ -151,6 +153,7 @@ def person_view(person: Person, org_id: int | None = None) -> PersonView:
                 difficulties_note=m.difficulties_note,
                 capacity=m.capacity,
                 joined_at=m.created_at,
+                beyond_school=m.beyond_school,
             )
             for m in person.memberships
             if m.ended_at is None and (org_id is None or m.organization_id == org_id)
@@ -220,6 +223,9 @@ async def save_answer(session: AsyncSession, actor: Actor, step: str, value: obj
         if not isinstance(value, int) or not 1 <= value <= CAPACITY_MAX:
             raise InvalidInput("profile.bad_capacity", max=CAPACITY_MAX)
         membership.capacity = value
+    elif name == "beyond":  # edit only: the pool beyond the school (bot/services/help_requests)
+        membership = _own_membership(person, membership_id, Role.MENTOR)
+        membership.beyond_school = bool(value)
     elif name in TOPIC_STEPS:
         role = Role.MENTEE if name == "difficulties" else Role.MENTOR
         membership = _own_membership(person, membership_id, role)

@@ -730,6 +730,50 @@ class MeetingAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PracticeStatus(str, enum.Enum):
+    SUBMITTED = "submitted"  # waiting for the curator
+    APPROVED = "approved"  # in the school's bank
+    FEATURED = "featured"  # also shown region-wide by a coordinator
+    RETURNED = "returned"  # the curator sent it back
+
+
+class Practice(Base):
+    """A practice in the best-practice bank («банк лучших практик», «методическая копилка»: seed 000
+    §4.7.2, 003 §6.3, 004 §III.6.4, §III.12.5): submitted by a mentor or curator, approved by the curator
+    for the school, featured by a coordinator for the organisations below. `search_text` is the title,
+    description and topic case-folded in Python, so that search works alike on SQLite (whose lower()
+    knows no Cyrillic) and PostgreSQL."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id"))  # a completed program's pair
+    search_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[PracticeStatus] = mapped_column(_str_enum(PracticeStatus, "practice_status"),
+                                                   default=PracticeStatus.SUBMITTED)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PracticeFile(Base):
+    """A file of a practice: the author's message in their chat with the bot, copied to a reader (its
+    content stays with Telegram)."""
+
+    __tablename__ = "practice_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+
+
 # --------------------------------------------------------------------------- speed sessions
 class SpeedSessionStatus(str, enum.Enum):
     SCHEDULED = "scheduled"

@@ -25,8 +25,10 @@ NON_TEXT = [
     ("contact", {"phone_number": "+79990000000", "first_name": "Иван"}),
     ("dice", {"emoji": "🎲", "value": 3}),
 ]
-# a help request may be a photo or a file with a caption: there they are the answer, and the step ends
-ANSWERS = {("HelpForm:text", "photo"), ("HelpForm:text", "document")}
+# a help request may be a photo or a file with a caption, and a practice's files are documents and photos:
+# there they are the answer (a help request's step ends; a practice's takes the next file)
+ANSWERS = {("HelpForm:text", "photo"), ("HelpForm:text", "document"), ("PracticeForm:files", "photo"),
+           ("PracticeForm:files", "document")}
 VOLATILE = "volatile"  # in a step's arranged data: what goes to the memory-only store
 FALLBACK = "Не понимаю"  # what the bot says outside any dialog
 HINTS = ("текстом", "кнопк", "Пришлите текст", "нажмите")  # … and what a step says it wants instead
@@ -87,6 +89,9 @@ def dialog(state: State, ids: dict) -> tuple[str, dict]:
     if group == "PlanForm":  # a meeting planned, every step's data so far
         return "m1", {"mentorship": pair, "day": "2026-11-30", "at": "15:00", "duration": 60, "format": "online",
                       "place": None, "topic": "Разбор урока", "item": None}
+    if group in ("PracticeForm", "PracticeSearch"):  # a practice submitted step by step, or a search
+        return "m1", {"title": "Проектные задачи", "description": "Описание практики", "topic": None,
+                      "program": None, "files": []}
     if group == "RetimeForm":
         return "m1", {"meeting": 999_999, "day": "2026-11-30"}
     if group == "SpeedForm":

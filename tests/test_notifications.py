@@ -428,7 +428,7 @@ def test_every_action_of_a_notice_button_is_bound_on_telegram_and_fits_its_callb
 
     assert set(NOTICE_CALLBACKS) == set(Action)
     args = {"request": 7, "rating": 5, "mentorship": 7, "accept": True, "extension": 7, "meeting": 7,
-            "comment": False, "session": 7, "survey": 7, "org": 7, "approval": 7, "held": True, "version": 7}
+            "comment": False, "session": 7, "survey": 7, "org": 7, "approval": 7, "held": True, "version": 7, "practice": 7}
     rows = [[Button("Взять запрос", action, args)] for action in Action]
     markup = notice_markup(buttons_json(rows))
     data = [row[0].callback_data for row in markup.inline_keyboard]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -28,6 +28,8 @@ from db.models import (
     Notification,
     NotificationStatus,
     Person,
+    Practice,
+    PracticeFile,
 )
 
 DELIVERED = (NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.UNREACHABLE,
@@ -44,6 +46,9 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
     await session.execute(delete(MentorTraining).where(MentorTraining.person_id == person.id))
     await session.execute(delete(Assessment).where(Assessment.mentee_id == person.id))
     await session.execute(delete(MeetingAnswer).where(MeetingAnswer.person_id == person.id))
+    await session.execute(delete(PracticeFile).where(PracticeFile.practice_id.in_(
+        select(Practice.id).where(Practice.author_id == person.id))))
+    await session.execute(delete(Practice).where(Practice.author_id == person.id))  # their texts and files
     about = [Notification.person_id == person.id]
     if person.telegram_id is not None:
         tg = person.telegram_id

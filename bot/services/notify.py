@@ -46,6 +46,7 @@ class Action(StrEnum):
     RATE_SPEED = "speed_rate"  # session, rating
     START_SURVEY = "survey_start"  # survey
     SURVEY_RESULTS = "survey_results"  # survey
+    OPEN_PRACTICE = "practice_open"  # practice
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from bot.handlers import (
     meetings,
     mentorships,
     onboarding,
+    practices,
     profile,
     registry,
     speed_sessions,
@@ -111,8 +112,8 @@ def routers() -> list[Router]:
     the fallback last."""
     features = [common, calendar, onboarding, profile, consent, invites, registry, catalogue, mentorships,
                 program_corrections, program_evaluation, program_absence, mentor_selection, mentor_choice, approvals,
-                journal, meetings, speed_sessions, surveys, summary, coordinators, exports, documents, help_requests,
-                fallback]
+                journal, meetings, speed_sessions, surveys, summary, coordinators, exports, documents, practices,
+                help_requests, fallback]
     return [feature.create_router() for feature in features]
 
 

@@ -10,13 +10,15 @@ from db.models import Role
 STRANGER_COMMANDS = ("start", "help")
 MEMBER_COMMANDS = ("profile", "consent", "language", "help", "cancel")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MENTEE: ("ask", "mentors", "program", "meetings", "journal", "sessions", "surveys", "documents"),
-    Role.MENTOR: ("requests", "log", "meetings", "journal", "program", "sessions", "surveys", "documents"),
+    Role.MENTEE: ("ask", "mentors", "program", "meetings", "journal", "sessions", "surveys", "practices",
+                  "documents"),
+    Role.MENTOR: ("requests", "log", "meetings", "journal", "program", "sessions", "surveys", "practices",
+                  "documents"),
     Role.CURATOR: ("summary", "registry", "pair", "program", "journal", "requests", "sessions", "surveys", "export",
-                   "documents", "catalogue", "invite"),
+                   "practices", "documents", "catalogue", "invite"),
     Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export",
                 "documents", "invite"),
-    Role.COORDINATOR: ("summary", "export", "documents"),
+    Role.COORDINATOR: ("summary", "export", "practices", "documents"),
     Role.GUEST: ("sessions",),
 }
 

@@ -13,6 +13,7 @@ from bot.handlers.help_requests.callbacks import HelpCloseCb, HelpRateCb, HelpRe
 from bot.handlers.journal.callbacks import MeetingConfirmCb, MeetingHeldCb
 from bot.handlers.meetings.callbacks import MeetingAction, MeetingAnswerCb, MeetingCb
 from bot.handlers.mentorships.callbacks import ExtensionAnswerCb, MentorshipAnswerCb, ProgramAction, ProgramCb
+from bot.handlers.practices.callbacks import PracticeAction, PracticeCb
 from bot.handlers.registry.callbacks import RegistryCb, RegistryFilter
 from bot.handlers.speed_sessions.callbacks import SpeedAction, SpeedCb, SpeedFeedbackCb
 from bot.handlers.surveys.callbacks import SurveyAction, SurveyCb
@@ -38,6 +39,7 @@ NOTICE_CALLBACKS: dict[Action, Callable[[Mapping[str, Any]], CallbackData]] = {
     Action.RATE_SPEED: lambda a: SpeedFeedbackCb(session=a["session"], rating=a["rating"]),
     Action.START_SURVEY: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.START),
     Action.SURVEY_RESULTS: lambda a: SurveyCb(survey=a["survey"], action=SurveyAction.RESULTS),
+    Action.OPEN_PRACTICE: lambda a: PracticeCb(action=PracticeAction.SHOW, practice=a["practice"]),
 }
 
 

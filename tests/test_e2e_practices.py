@@ -3,11 +3,12 @@ approves it for the school; another school does not see it until the municipalit
 it; then a mentee there finds it by search and gets its file; nobody but its curator decides on it."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.handlers.practices.callbacks import PracticeAction, PracticeCb
+from bot.services.onboarding import CONSENT_VERSION
 from bot.services.organizations import create_organization
-from db.models import Practice, PracticeStatus, Role
+from db.models import Consent, Practice, PracticeFile, PracticeStatus, Role
 from tests.emulator import ScriptedUser
 from tests.factories import seed, wait_text
 
@@ -17,12 +18,16 @@ async def test_a_practice_submitted_approved_featured_and_found_by_search(emulat
         town = (await create_organization(session, "Управление образования города", "Europe/Moscow")).id
         first = (await create_organization(session, "Школа № 1", "Europe/Moscow", town)).id
         second = (await create_organization(session, "Школа № 2", "Europe/Moscow", town)).id
+    ids = {}
     for org, tid, name, role, topics in ((town, 6000, "Координатор Кира", Role.COORDINATOR, ()),
                                          (first, 6100, "Куратор Клавдия", Role.CURATOR, ()),
                                          (first, 6101, "Наставник Мария", Role.MENTOR, ("Инклюзия",)),
                                          (first, 6102, "Алексеева Анна", Role.MENTEE, ("Инклюзия",)),
                                          (second, 6201, "Борисов Борис", Role.MENTEE, ("Инклюзия",))):
-        await seed(db, org, tid, name, role, list(topics), 2 if role == Role.MENTOR else None)
+        ids[tid] = await seed(db, org, tid, name, role, list(topics), 2 if role == Role.MENTOR else None)
+    async with db() as session:  # Мария's consent, which she withdraws at the end
+        session.add(Consent(person_id=ids[6101], organization_id=first, version=CONSENT_VERSION))
+        await session.commit()
     kira, klavdia, maria, anna, boris = (ScriptedUser(emulator, tid, name) for tid, name in (
         (6000, "Кира"), (6100, "Клавдия"), (6101, "Мария"), (6102, "Анна"), (6201, "Борис")))
     for user in (kira, klavdia, maria, anna, boris):
@@ -71,3 +76,11 @@ async def test_a_practice_submitted_approved_featured_and_found_by_search(emulat
     assert copy.document is not None
     await boris.press("🔎 Найти практику")
     assert "Практик пока нет" in (await boris.send("химия")).text
+    await maria.send("/consent")  # the author withdraws: her practices and their files go with her data
+    await maria.press("Отозвать согласие")
+    await maria.press("Да, отозвать согласие")
+    async with db() as session:
+        assert (await session.scalar(select(func.count()).select_from(Practice))) == 0
+        assert (await session.scalar(select(func.count()).select_from(PracticeFile))) == 0
+    await boris.press("🔎 Найти практику")
+    assert "Практик пока нет" in (await boris.send("проектные")).text

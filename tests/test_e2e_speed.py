@@ -221,3 +221,44 @@ async def test_an_invited_expert_hosts_a_session_for_mentors_and_mentees_and_see
 async def _person_id(db, telegram_id: int) -> int:
     async with db() as session:
         return await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+
+
+async def test_a_coordinators_event_takes_sign_ups_from_two_schools_and_no_one_elses(emulator, db, bot_app):
+    async with db() as session:
+        town = (await create_organization(session, "Управление образования города", "Asia/Yekaterinburg")).id
+        other_town = (await create_organization(session, "Управление образования района", "Asia/Yekaterinburg")).id
+        first = (await create_organization(session, "Школа № 1", "Asia/Yekaterinburg", town)).id
+        second = (await create_organization(session, "Школа № 2", "Asia/Yekaterinburg", town)).id
+        far = (await create_organization(session, "Школа № 9", "Asia/Yekaterinburg", other_town)).id
+    await seed(db, town, 1300, "Координатор Кира", Role.COORDINATOR)
+    for org, tid, name in ((first, 1301, "Первая Полина"), (second, 1302, "Второй Василий"), (far, 1309, "Дальний Денис")):
+        await seed(db, org, tid, name, Role.MENTEE, ["Инклюзия"])
+    kira, polina, vasily, denis = (ScriptedUser(emulator, tid, name) for tid, name in (
+        (1300, "Кира"), (1301, "Полина"), (1302, "Василий"), (1309, "Денис")))
+    for user in (kira, polina, vasily, denis):
+        emulator.open_chat(user.id, user.first_name)
+    await kira.send("/sessions")
+    await kira.press("➕ Объявить встречу")
+    await kira.send("Городской семинар молодых педагогов")
+    await kira.press("27")
+    await kira.press("15:00")
+    await kira.send("90")
+    await kira.send("Актовый зал ИРО")
+    await kira.send("30")
+    assert not [b for b in kira.buttons() if b.startswith("⚑")]  # the body's catalogue is not the schools'
+    reply = await kira.press("Всех наставляемых")
+    assert "Встреча объявлена" in reply.text
+    for user in (polina, vasily):
+        invitation = await wait_text(user, "Городской семинар молодых педагогов")
+        assert (await user.press("✅ Записаться", invitation)).alerts
+    await asyncio.sleep(0.3)
+    assert not [m for m in denis.messages() if "Городской семинар" in (m.text or "")]  # another town's
+    async with db() as session:
+        sid = await session.scalar(select(SpeedSignup.session_id))
+        signed = (await session.scalars(select(SpeedSignup.person_id))).all()
+    assert len(signed) == 2
+    await denis.send("/sessions")
+    assert (await denis.press_data(SpeedCb(session=sid, action=SpeedAction.JOIN).pack())).alerts
+    await kira.send("/sessions")
+    reply = await kira.press(lambda text: "Городской семинар" in text)
+    assert "Записано: 2 из 30" in reply.messages[0].text

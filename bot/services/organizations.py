@@ -122,3 +122,34 @@ async def neighbourhood(session: AsyncSession, org_id: int) -> list[int]:
             queue += children.get(current, [])
         above = parents.get(above)
     return found
+
+
+async def ancestors(session: AsyncSession, org_ids: Sequence[int]) -> list[int]:
+    """The bodies above these organisations (their municipality, their region), each once."""
+    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
+    found: list[int] = []
+    for org_id in org_ids:
+        above, seen = parents.get(org_id), {org_id}
+        while above is not None and above not in seen:
+            seen.add(above)
+            if above not in found:
+                found.append(above)
+            above = parents.get(above)
+    return found
+
+
+async def below(session: AsyncSession, org_id: int) -> list[int]:
+    """Every organisation under this one, at any depth."""
+    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found: list[int] = []
+    queue = list(children.get(org_id, []))
+    while queue:
+        current = queue.pop(0)
+        if current not in found and current != org_id:
+            found.append(current)
+            queue += children.get(current, [])
+    return found

@@ -18,7 +18,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
                    "practices", "documents", "catalogue", "invite"),
     Role.HEAD: ("approvals", "summary", "registry", "program", "journal", "requests", "surveys", "export",
                 "documents", "invite"),
-    Role.COORDINATOR: ("summary", "export", "practices", "documents"),
+    Role.COORDINATOR: ("summary", "export", "sessions", "practices", "documents"),
     Role.GUEST: ("sessions",),
 }
 

@@ -2,8 +2,9 @@
 
 A mentor, a curator or a guest host (an invited outside expert: seed 004 §II.4.5's «скоростное
 консультационное» meetings with specialists) announces it to an audience — mentees (all, a category, a
-difficulty), mentors, or both; a guest host sees nothing of the organisation but their own sessions. Those
-addressed sign up and cancel with buttons, never over
+difficulty), mentors, or both; a guest host sees nothing of the organisation but their own sessions. A
+coordinator's event is for the organisations below theirs: the people of every school there are invited
+and sign up alike (issue 25). Those addressed sign up and cancel with buttons, never over
 capacity, with a waitlist that moves up; the signed-up are reminded a day and an hour before; the
 host marks attendance and the attendees are asked for a 1–5 feedback. Changes and cancellations are
 told to everyone signed up.
@@ -17,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n
 from bot.services.actor import Actor
+from bot.services.coordinators import coordinated_orgs
 from bot.services.dates import local_time
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentorships import clean_text
 from bot.services.notify import Action, Button, Buttons, enqueue, tell
 from bot.services.numbers import is_whole
+from bot.services.organizations import ancestors, below
 from bot.services.speed_sessions import queries
 from db.models import (
     MenteeCategory,
@@ -34,7 +37,7 @@ from db.models import (
     SpeedSignup,
 )
 
-HOSTS = (Role.MENTOR, Role.CURATOR, Role.GUEST)
+HOSTS = (Role.MENTOR, Role.CURATOR, Role.GUEST, Role.COORDINATOR)
 MENTOR_AUDIENCES = ("mentors", "everyone")  # the audiences mentors are in (the others: mentees)
 CAPACITY_MAX = 100
 DURATION_MAX = 480
@@ -68,9 +71,19 @@ def _when(s: SpeedSession, tz: str) -> str:
 
 
 async def audience_topics(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
-    """The difficulties an announcement may be addressed by (the host's organisation's catalogue)."""
+    """The difficulties an announcement may be addressed by (the host's organisation's catalogue; none for a
+    coordinator, whose body's catalogue is not the schools')."""
     org_id = actor.first_org_where(*HOSTS, denied="speed.only_hosts")
+    if actor.has_role(org_id, Role.COORDINATOR):
+        return []
     return await queries.catalogue(session, org_id)
+
+
+async def _addressed_orgs(session: AsyncSession, actor: Actor, org_id: int) -> list[int]:
+    """Where an announcement's audience is: the host's organisation, or for a coordinator those below."""
+    if actor.has_role(org_id, Role.COORDINATOR):
+        return [o.id for o in await coordinated_orgs(session, actor)]
+    return [org_id]
 
 
 async def check_audience(session: AsyncSession, org_id: int, audience: str) -> None:
@@ -104,7 +117,7 @@ async def announce(session: AsyncSession, actor: Actor, *, topic: str, starts_at
     session.add(s)
     await session.flush()
     host = await session.get(Person, actor.person_id)
-    for person in await queries.addressed_people(session, org_id, audience):
+    for person in await queries.addressed_people(session, await _addressed_orgs(session, actor, org_id), audience):
         await tell(session, person, "speed.invitation", now, i18n, buttons=_invite_buttons(i18n, person.locale, s.id),
                     dedup_key=f"speed:{s.id}:invite:{person.id}", topic=s.topic,
                     host=host.full_name if host else "—", when=_when(s, org.timezone), minutes=duration,
@@ -117,11 +130,28 @@ async def _get(session: AsyncSession, actor: Actor, session_id: int) -> SpeedSes
     s = await session.get(SpeedSession, session_id)
     if s is None:
         raise NotFound()
-    if not any(r.organization_id == s.organization_id for r in actor.roles):
+    if s.organization_id not in await _reachable_orgs(session, actor):
         raise AccessDenied()
     if _guest_only(actor, s.organization_id) and s.host_id != actor.person_id:
         raise AccessDenied("speed.guest_own_only")
     return s
+
+
+async def _reachable_orgs(session: AsyncSession, actor: Actor) -> set[int]:
+    """The organisations whose sessions the actor sees: their own, and the bodies above them (a
+    coordinator's events)."""
+    own = [r.organization_id for r in actor.roles]
+    return set(own) | set(await ancestors(session, own))
+
+
+def _learner_in(actor: Actor, role: Role, orgs: set[int]) -> bool:
+    """The actor is a mentee (or mentor) in one of these organisations."""
+    return any(org_id in orgs for org_id, _ in actor.orgs_where(role))
+
+
+async def _audience_orgs(session: AsyncSession, s: SpeedSession) -> set[int]:
+    """The session's organisation and, for a body's event, the organisations whose people it is for."""
+    return {s.organization_id, *await below(session, s.organization_id)}
 
 
 def _guest_only(actor: Actor, org_id: int) -> bool:
@@ -158,15 +188,16 @@ async def view(session: AsyncSession, actor: Actor, session_id: int) -> SessionV
 
 
 async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[tuple[int, str, datetime, str]]:
-    orgs = [r.organization_id for r in actor.roles]
+    orgs = sorted(await _reachable_orgs(session, actor))
     return [(s.id, s.topic, s.starts_at, tz) for s, tz in await queries.upcoming_in(session, orgs, now)
             if not _guest_only(actor, s.organization_id) or s.host_id == actor.person_id]
 
 
 async def join(session: AsyncSession, actor: Actor, session_id: int, now: datetime) -> SignupStatus:
     s = await _get(session, actor, session_id)
-    if not (actor.has_role(s.organization_id, Role.MENTEE) and s.audience not in ("mentors",)) and not (
-            actor.has_role(s.organization_id, Role.MENTOR) and s.audience in MENTOR_AUDIENCES):
+    audience = await _audience_orgs(session, s)
+    if not (_learner_in(actor, Role.MENTEE, audience) and s.audience not in ("mentors",)) and not (
+            _learner_in(actor, Role.MENTOR, audience) and s.audience in MENTOR_AUDIENCES):
         raise AccessDenied("speed.only_mentees")
     if s.status != SpeedSessionStatus.SCHEDULED or s.starts_at <= now:
         raise InvalidInput("speed.closed")

@@ -22,12 +22,12 @@ from db.models import (
 )
 
 
-async def addressed_people(session: AsyncSession, org_id: int, audience: str) -> list[Person]:
+async def addressed_people(session: AsyncSession, org_ids: list[int], audience: str) -> list[Person]:
     """The organisation's current members an announcement goes to: all mentees, a category or a difficulty
     of them, the mentors, or everyone who learns (mentees and mentors)."""
     roles = {"mentors": (Role.MENTOR,), "everyone": (Role.MENTEE, Role.MENTOR)}.get(audience, (Role.MENTEE,))
     query = select(Person).join(Membership, Membership.person_id == Person.id).where(
-        Membership.organization_id == org_id, Membership.role.in_(roles), Membership.ended_at.is_(None),
+        Membership.organization_id.in_(org_ids), Membership.role.in_(roles), Membership.ended_at.is_(None),
         Person.erased_at.is_(None))
     kind, _, value = audience.partition(".")
     if kind == "category":

@@ -78,7 +78,7 @@ async def cmd_org_add(settings: Settings, name: str, tz: str | None, parent: int
 
 
 async def cmd_org_setting(settings: Settings, setting: str, org_id: int, value: int) -> None:
-    """One organisation setting: help-hours or survey-min."""
+    """One organisation setting: help-hours, survey-min or channel."""
     from bot.services import organizations
     from bot.services.errors import DomainError
     from db.engine import create_engine, create_sessionmaker
@@ -88,6 +88,7 @@ async def cmd_org_setting(settings: Settings, setting: str, org_id: int, value: 
         "help-hours": (organizations.set_help_escalation_hours,
                        "untaken help requests go to the curator after {} working hour(s)"),
         "survey-min": (organizations.set_survey_min_answers, "survey results are shown with at least {} answers"),
+        "channel": (organizations.set_channel, "practices are posted to the channel {} (0: none); make the bot its admin"),
     }[setting]
     await upgrade(settings.db.url)
     engine = create_engine(settings.db.url)
@@ -201,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey_min = org.add_parser("survey-min", help="answers a survey needs before its results are shown (3 or more)")
     survey_min.add_argument("org_id", type=int)
     survey_min.add_argument("value", type=int, metavar="answers")
+    channel = org.add_parser("channel", help="the Telegram channel (its id, -100…) practices are posted to; 0: none")
+    channel.add_argument("org_id", type=int)
+    channel.add_argument("value", type=int, metavar="chat_id")
     invite = sub.add_parser("invite", help="create an invite link; prints the deep link and the bare token")
     invite.add_argument("--org", type=int, required=True, help="organisation id")
     invite.add_argument("--role", required=True, choices=["mentee", "mentor", "curator", "head", "coordinator", "guest"])
@@ -232,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(cmd_migrate(settings))
         elif command == "org" and args.org_command == "add":
             asyncio.run(cmd_org_add(settings, args.name, args.tz, args.parent))
-        elif command == "org" and args.org_command in ("help-hours", "survey-min"):
+        elif command == "org" and args.org_command in ("help-hours", "survey-min", "channel"):
             asyncio.run(cmd_org_setting(settings, args.org_command, args.org_id, args.value))
         elif command == "org":
             asyncio.run(cmd_org_list(settings))

@@ -122,6 +122,8 @@ class Organization(Base):
     approvals: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # mentors are offered in /pair only once the curator has admitted them (seed 000 §4.1, 003 §4)
     mentor_selection: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # the organisation's Telegram channel, where the bot (its admin) posts practices (/practices)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # a mentee without a pair may choose a mentor (/mentors; seed 001, model 8: self-regulated mentoring)
     mentor_self_choice: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,14 +3,18 @@ approves it for the school; another school does not see it until the municipalit
 it; then a mentee there finds it by search and gets its file; nobody but its curator decides on it."""
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
 from bot.handlers.practices.callbacks import PracticeAction, PracticeCb
 from bot.services.onboarding import CONSENT_VERSION
-from bot.services.organizations import create_organization
+from bot.services.organizations import create_organization, set_channel
 from db.models import Consent, Practice, PracticeFile, PracticeStatus, Role
 from tests.emulator import ScriptedUser
 from tests.factories import seed, wait_text
+
+CHANNEL = -1001234567890
 
 
 async def test_a_practice_submitted_approved_featured_and_found_by_search(emulator, db, bot_app):
@@ -52,6 +56,24 @@ async def test_a_practice_submitted_approved_featured_and_found_by_search(emulat
     async with db() as session:
         practice = await session.scalar(select(Practice))
     assert practice.status == PracticeStatus.APPROVED
+    async with db() as session:  # the school's channel, where the bot is an admin
+        await set_channel(session, first, CHANNEL)
+    emulator.open_chat(CHANNEL, "Канал школы № 1")
+    await klavdia.send("/practices")
+    await klavdia.press(lambda text: text.startswith("📘 Проектные"))
+    assert "в банке организации" in klavdia.last().text
+    reply = await klavdia.press("📣 В канал организации")
+    assert "отправлена в канал" in reply.alerts[0]
+    for _ in range(100):
+        posted = emulator.chat_messages(CHANNEL)
+        if len(posted) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert "Проектные задачи <на уроках> математики" in posted[0].text and "#лучшиепрактики" in posted[0].text
+    assert posted[1].document is not None and posted[1].caption == "Разработка урока"
+    assert "уже опубликована" in (await klavdia.press("📣 В канал организации")).alerts[0]
+    await anna.send("/practices")
+    assert (await anna.press_data(PracticeCb(action=PracticeAction.POST, practice=practice.id).pack())).alerts
     assert "Проектные задачи <на уроках> математики" in str((await anna.send("/practices")).messages[0].buttons)
     assert "Проектные" not in str((await boris.send("/practices")).messages[0].buttons)  # another school's
     forged = PracticeCb(action=PracticeAction.SHOW, practice=practice.id).pack()

@@ -87,6 +87,15 @@ async def set_survey_min_answers(session: AsyncSession, org_id: int, answers: in
     await session.commit()
 
 
+async def set_channel(session: AsyncSession, org_id: int, chat_id: int) -> None:
+    """The Telegram channel practices are posted to (the bot must be its admin); 0 clears it."""
+    org = await session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("error.org_not_found", org_id=org_id)
+    org.channel_id = chat_id or None
+    await session.commit()
+
+
 async def timezone_of(session: AsyncSession, org_id: int) -> str:
     """The organisation's IANA zone, in which its people read dates ("UTC" for one that is gone)."""
     zone = await session.scalar(select(Organization.timezone).where(Organization.id == org_id))

@@ -12,6 +12,7 @@ class PracticeAction(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
     FEATURE = "feature"
+    POST = "post"  # to the organisation's channel
     NEW = "new"  # `practice`: 0
     SEARCH = "search"  # `practice`: 0
     PENDING = "pending"  # `practice`: 0, the curator's list

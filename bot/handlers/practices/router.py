@@ -61,6 +61,12 @@ async def decision_pressed(callback: CallbackQuery, callback_data: PracticeCb, s
     await show(callback, *card_view(t, await svc.card(session, actor, callback_data.practice)))
 
 
+async def post_pressed(callback: CallbackQuery, callback_data: PracticeCb, session: AsyncSession, actor: Actor,
+                       t: Translator, i18n: I18n, clock: Clock) -> None:
+    await svc.post_to_channel(session, actor, callback_data.practice, clock.now(), i18n)
+    await callback.answer(t.plain("practices.you_post"), show_alert=True)
+
+
 async def pending_pressed(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator) -> None:
     cards = await svc.pending(session, actor)
     await callback.answer()
@@ -168,6 +174,7 @@ def create_router() -> Router:
     router.callback_query.register(files_pressed, PracticeCb.filter(F.action == PracticeAction.FILES))
     router.callback_query.register(decision_pressed, PracticeCb.filter(F.action.in_(
         {PracticeAction.APPROVE, PracticeAction.RETURN, PracticeAction.FEATURE})))
+    router.callback_query.register(post_pressed, PracticeCb.filter(F.action == PracticeAction.POST))
     router.callback_query.register(pending_pressed, PracticeCb.filter(F.action == PracticeAction.PENDING))
     router.callback_query.register(search_pressed, PracticeCb.filter(F.action == PracticeAction.SEARCH))
     router.callback_query.register(new_pressed, PracticeCb.filter(F.action == PracticeAction.NEW))

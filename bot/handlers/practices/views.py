@@ -35,6 +35,8 @@ def card_view(t: Translator, c: PracticeCard) -> tuple[str, InlineKeyboardMarkup
     if c.can_decide:
         buttons += [(t.plain("btn.practice_approve"), PracticeCb(action=PracticeAction.APPROVE, practice=c.id).pack()),
                     (t.plain("btn.practice_return"), PracticeCb(action=PracticeAction.RETURN, practice=c.id).pack())]
+    if c.can_post:
+        buttons.append((t.plain("btn.practice_post"), PracticeCb(action=PracticeAction.POST, practice=c.id).pack()))
     if c.can_feature:
         buttons.append((t.plain("btn.practice_feature"), PracticeCb(action=PracticeAction.FEATURE, practice=c.id).pack()))
     return text, from_pairs(buttons) if buttons else None

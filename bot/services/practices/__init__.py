@@ -49,6 +49,7 @@ class PracticeCard:
     files: int
     can_decide: bool = False  # the reader is its organisation's curator and it waits
     can_feature: bool = False  # the reader coordinates its organisation and it is approved
+    can_post: bool = False  # the reader is its curator, it is in the bank, and the organisation has a channel
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ async def _card(session: AsyncSession, actor: Actor, p: Practice, org: str, topi
                         len(await queries.files_of(session, p.id)),
                         can_decide=p.status == PracticeStatus.SUBMITTED and actor.has_role(p.organization_id,
                                                                                             Role.CURATOR),
-                        can_feature=p.status == PracticeStatus.APPROVED and p.organization_id in coordinated)
+                        can_feature=p.status == PracticeStatus.APPROVED and p.organization_id in coordinated,
+                        can_post=p.status in queries.SHOWN and actor.has_role(p.organization_id, Role.CURATOR)
+                        and await queries.channel_of(session, p.organization_id) is not None)
 
 
 async def card(session: AsyncSession, actor: Actor, practice_id: int) -> PracticeCard:
@@ -213,3 +216,33 @@ async def send_files(session: AsyncSession, actor: Actor, practice_id: int, chat
                       dedup_key=f"practice:{practice_id}:file:{n}:{actor.person_id}:{int(now.timestamp())}")
     await session.commit()
     return len(files)
+
+
+async def post_to_channel(session: AsyncSession, actor: Actor, practice_id: int, now: datetime,
+                          i18n: I18n) -> None:
+    """The curator posts a practice of the bank to the organisation's Telegram channel (the bot is its
+    admin), with its files; a practice from a program only once that program is completed. Through the
+    outbox, so within Telegram's limits; posted once."""
+    p = await session.get(Practice, practice_id)
+    if p is None:
+        raise NotFound()
+    if not actor.has_role(p.organization_id, Role.CURATOR):
+        raise AccessDenied("practices.only_curators")
+    channel = await queries.channel_of(session, p.organization_id)
+    if channel is None:
+        raise InvalidInput("practices.no_channel")
+    if p.status not in queries.SHOWN:
+        raise InvalidInput("practices.not_in_bank")
+    if p.mentorship_id is not None and not await queries.program_completed(session, p.mentorship_id):
+        raise InvalidInput("practices.program_not_completed")
+    row = await queries.one(session, p.id)
+    t = i18n.get(None)
+    posted = await enqueue(session, chat_id=channel, kind="channel", now=now, dedup_key=f"practice:{p.id}:channel",
+                           text=t("practices.post", title=p.title, org=row[1] if row else "—",
+                                  topic=(row[2] if row else None) or "—", description=p.description))
+    if posted is None:
+        raise InvalidInput("practices.posted_already")
+    for n, f in enumerate(await queries.files_of(session, p.id)):
+        await enqueue(session, chat_id=channel, kind="channel", text="", copy_of=(f.chat_id, f.message_id), now=now,
+                      dedup_key=f"practice:{p.id}:channel:{n}")
+    await session.commit()

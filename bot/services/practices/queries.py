@@ -72,3 +72,12 @@ async def one(session: AsyncSession, practice_id: int) -> Row | None:
 async def files_of(session: AsyncSession, practice_id: int) -> Sequence[PracticeFile]:
     return (await session.scalars(select(PracticeFile).where(PracticeFile.practice_id == practice_id)
                                   .order_by(PracticeFile.id))).all()
+
+
+async def channel_of(session: AsyncSession, org_id: int) -> int | None:
+    return await session.scalar(select(Organization.channel_id).where(Organization.id == org_id))
+
+
+async def program_completed(session: AsyncSession, mentorship_id: int) -> bool:
+    return await session.scalar(select(Mentorship.status).where(Mentorship.id == mentorship_id)) \
+        == MentorshipStatus.COMPLETED

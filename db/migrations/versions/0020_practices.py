@@ -1,4 +1,4 @@
-"""the best-practice bank: practices and their files
+"""the best-practice bank: practices and their files, and the organisation's channel they are posted to
 
 Revision ID: 0020
 Revises: 0019
@@ -19,6 +19,8 @@ STATUS = sa.Enum('submitted', 'approved', 'featured', 'returned', name='practice
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('organizations') as batch:
+        batch.add_column(sa.Column('channel_id', sa.BigInteger(), nullable=True))
     op.create_table(
         'practices',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -61,3 +63,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('practice_files')
     op.drop_table('practices')
+    with op.batch_alter_table('organizations') as batch:
+        batch.drop_column('channel_id')

@@ -92,3 +92,12 @@ async def test_templates_writes_the_shipped_docx_templates_to_start_from(tmp_pat
     assert out.split() == [str(folder / name) for name in names]
     texts = [p.text for p in Document(folder / "program.docx").paragraphs]
     assert "{{ org }}" in texts and "Форма наставничества: {{ form }}" in texts  # docxtpl's tags, to edit in Word
+
+
+async def test_an_organisations_channel_for_practices(tmp_path):
+    _, out, _ = await run_cli(tmp_path, "org", "add", "Школа № 3")
+    org_id = out.strip().splitlines()[-1]
+    code, out, _ = await run_cli(tmp_path, "org", "channel", org_id, "-1001234567890")
+    assert code == 0 and "posted to the channel -1001234567890" in out
+    code, _, err = await run_cli(tmp_path, "org", "channel", "999", "-1001234567890")
+    assert code == 2 and "999" in err

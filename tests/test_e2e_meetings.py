@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.handlers.journal.callbacks import MeetingHeldCb
 from bot.handlers.meetings.callbacks import MeetingAnswerCb
 from bot.services import meetings
-from db.models import MeetingFormat, MeetingLog, PlanItem, PlannedMeeting, PlannedMeetingStatus
+from bot.services.consent import withdraw_consent
+from bot.services.onboarding import CONSENT_VERSION
+from db.models import Consent, MeetingAnswer, MeetingFormat, MeetingLog, PlanItem, PlannedMeeting, PlannedMeetingStatus
 from tests.factories import I18N, PLAN, as_person, group_with_program, gymnasium, wait_text
 
 MOSCOW = timezone(timedelta(hours=3))
@@ -221,3 +223,22 @@ async def test_bad_input_stale_and_forged_buttons_get_an_answer_and_change_nothi
     assert "уже ответили" in (await anna.press_data(MeetingAnswerCb(meeting=meeting_id, accept=True, version=0).pack(),
                                                     proposal.message_id)).alerts[0]
     await wait_text(lidia, "отклонил участник: Алексеева Анна")
+
+
+async def test_a_withdrawal_takes_the_answers_and_what_one_typed_in_proposals(emulator, db, bot_app, clock):
+    w = await gymnasium(emulator, db)
+    group, _ = await group_with_program(db, clock, w)
+    async with db() as session:
+        session.add(Consent(person_id=w.ids[701], organization_id=w.org_id, version=CONSENT_VERSION))
+        await session.commit()
+    draft = meetings.MeetingDraft(day=date(2026, 11, 27), at=time(15, 0), duration_minutes=45,
+                                  format=MeetingFormat.IN_PERSON, place="Кабинет Анны 12", topic="Моя тайная тема")
+    mine = await as_person(db, 701, meetings.propose, group, draft, clock.now(), I18N)
+    theirs = await as_person(db, 711, meetings.propose, group, draft, clock.now(), I18N)
+    await as_person(db, 701, meetings.answer, theirs, True, clock.now(), I18N)
+    await as_person(db, 701, withdraw_consent, w.org_id, clock.now(), I18N)
+    async with db() as session:
+        proposed = await session.get(PlannedMeeting, mine)
+        assert (proposed.topic, proposed.place) == ("—", None)
+        assert (await session.get(PlannedMeeting, theirs)).topic == "Моя тайная тема"  # the mentor's words
+        assert await session.scalar(select(func.count()).select_from(MeetingAnswer)) == 0

@@ -28,6 +28,7 @@ from db.models import (
     Notification,
     NotificationStatus,
     Person,
+    PlannedMeeting,
     Practice,
     PracticeFile,
 )
@@ -46,6 +47,8 @@ async def erase_traces(session: AsyncSession, person: Person, now: datetime) -> 
     await session.execute(delete(MentorTraining).where(MentorTraining.person_id == person.id))
     await session.execute(delete(Assessment).where(Assessment.mentee_id == person.id))
     await session.execute(delete(MeetingAnswer).where(MeetingAnswer.person_id == person.id))
+    await session.execute(update(PlannedMeeting).where(PlannedMeeting.proposed_by_id == person.id)
+                          .values(topic="—", place=None))  # what they typed when proposing
     await session.execute(delete(PracticeFile).where(PracticeFile.practice_id.in_(
         select(Practice.id).where(Practice.author_id == person.id))))
     await session.execute(delete(Practice).where(Practice.author_id == person.id))  # their texts and files

@@ -108,34 +108,48 @@ async def by_name(session: AsyncSession, ids: Sequence[int]) -> list[Organizatio
                                        .order_by(Organization.name))).all())
 
 
-async def neighbourhood(session: AsyncSession, org_id: int) -> list[int]:
-    """The organisations that share a body above with this one (the other schools of its municipality, then
-    of its region), nearest first; none for an organisation under nobody. One read of the parent links."""
-    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
+
+async def _tree(session: AsyncSession) -> tuple[dict[int, int | None], dict[int, list[int]]]:
+    """Every organisation's parent, and every body's children: one read of the parent links."""
+    parents: dict[int, int | None] = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
     children: dict[int, list[int]] = {}
     for child, parent in parents.items():
         if parent is not None:
             children.setdefault(parent, []).append(child)
+    return parents, children
+
+
+def _descendants(children: dict[int, list[int]], root: int, seen: set[int]) -> list[int]:
+    """Everything below `root` not in `seen` (which it fills), breadth first."""
+    found: list[int] = []
+    queue = list(children.get(root, []))
+    while queue:
+        current = queue.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        found.append(current)
+        queue += children.get(current, [])
+    return found
+
+
+async def neighbourhood(session: AsyncSession, org_id: int) -> list[int]:
+    """The organisations that share a body above with this one (the other schools of its municipality, then
+    of its region), nearest first; none for an organisation under nobody."""
+    parents, children = await _tree(session)
     found: list[int] = []
     seen = {org_id}
     above = parents.get(org_id)
     while above is not None and above not in seen:
         seen.add(above)
-        queue = list(children.get(above, []))
-        while queue:  # everything below this ancestor that is not found yet
-            current = queue.pop(0)
-            if current in seen:
-                continue
-            seen.add(current)
-            found.append(current)
-            queue += children.get(current, [])
+        found += _descendants(children, above, seen)
         above = parents.get(above)
     return found
 
 
 async def ancestors(session: AsyncSession, org_ids: Sequence[int]) -> list[int]:
     """The bodies above these organisations (their municipality, their region), each once."""
-    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
+    parents, _ = await _tree(session)
     found: list[int] = []
     for org_id in org_ids:
         above, seen = parents.get(org_id), {org_id}
@@ -149,16 +163,5 @@ async def ancestors(session: AsyncSession, org_ids: Sequence[int]) -> list[int]:
 
 async def below(session: AsyncSession, org_id: int) -> list[int]:
     """Every organisation under this one, at any depth."""
-    parents = dict((await session.execute(select(Organization.id, Organization.parent_id))).all())
-    children: dict[int, list[int]] = {}
-    for child, parent in parents.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(child)
-    found: list[int] = []
-    queue = list(children.get(org_id, []))
-    while queue:
-        current = queue.pop(0)
-        if current not in found and current != org_id:
-            found.append(current)
-            queue += children.get(current, [])
-    return found
+    _, children = await _tree(session)
+    return _descendants(children, org_id, {org_id})

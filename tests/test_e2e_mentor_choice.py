@@ -3,11 +3,12 @@ them, asks one, and the mentor agrees (the curator is told); another mentor decl
 mentee reads; a mentee in a pair, a full mentor and an organisation that pairs by the curator only."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.handlers.mentorships.callbacks import MentorChoiceCb
+from bot.handlers.summary.callbacks import SettingCb
 from bot.services import approvals
-from db.models import Approval, Mentorship, MentorshipStatus, Organization, Participant, Role
+from db.models import Approval, Mentorship, MentorshipStatus, Participant, Role
 from tests.emulator import ScriptedUser
 from tests.factories import I18N, as_person, gymnasium, seed, wait_text
 
@@ -55,9 +56,16 @@ async def test_who_may_not_choose_and_forged_choices(emulator, db, bot_app):
     assert reply.alerts
     async with db() as session:
         assert await session.scalar(select(Mentorship.id).where(Mentorship.created_by_id == w.ids[702])) is None
-        await session.execute(update(Organization).where(Organization.id == w.org_id).values(mentor_self_choice=False))
-        await session.commit()
+    curator = w.users[700]  # the curator turns the choice off in /summary
+    await curator.send("/summary")
+    reply = await curator.press("⚙️ Подбор наставников")
+    assert "Наставляемые сами выбирают наставника (/mentors): да" in reply.text
+    reply = await curator.press("Запретить выбор наставника")
+    assert "Наставляемые сами выбирают наставника (/mentors): нет" in reply.text
     assert "подбирает куратор" in (await bogdan.send("/mentors")).text
+    forged = SettingCb(org=w.org_id, name="mentor_self_choice").pack()
+    assert (await bogdan.press_data(forged)).alerts  # a mentee turns nothing over
+    assert (await curator.press_data(SettingCb(org=w.org_id, name="approvals").pack())).alerts  # not this one
 
 
 async def test_where_the_head_approves_pairs_a_chosen_mentor_starts_once_approved(emulator, db, bot_app, clock):

@@ -17,3 +17,9 @@ class DigestCb(CallbackData, prefix="dg"):
 class StaffCb(CallbackData, prefix="sx"):
     org: int
 
+
+
+class SettingCb(CallbackData, prefix="sg"):
+    """A curator's pairing setting: `name` "" shows them, otherwise toggles that one."""
+    org: int
+    name: str

@@ -15,9 +15,9 @@ from bot.handlers.coordinators.views import region_page
 from bot.handlers.exports.callbacks import ExportCb, ExportPeriod
 from bot.handlers.render import from_pairs, shorten, show
 from bot.handlers.replies import text_expected
-from bot.handlers.summary.callbacks import DigestCb, StaffCb, SummaryRequestCb
+from bot.handlers.summary.callbacks import DigestCb, SettingCb, StaffCb, SummaryRequestCb
 from bot.handlers.summary.states import StaffForm, StaffNumbers
-from bot.handlers.summary.views import attention_label, attention_target, digest_label
+from bot.handlers.summary.views import attention_label, attention_target, digest_label, settings_view
 from bot.i18n import Translator
 from bot.services import coordinators, meetings, summary
 from bot.services.actor import Actor
@@ -73,6 +73,8 @@ async def _organisation(session: AsyncSession, actor: Actor, t: Translator, cloc
     if actor.has_role(org.id, Role.CURATOR):
         buttons.append((digest_label(t, org), DigestCb(org=org.id, day=-1, hour=-1).pack()))
     buttons.append((t.plain("btn.staff"), StaffCb(org=org.id).pack()))
+    if actor.has_role(org.id, Role.CURATOR):
+        buttons.append((t.plain("btn.pairing_settings"), SettingCb(org=org.id, name="").pack()))
     planned, not_held = await meetings.week_counts(session, org, now)
     text = "\n\n".join([title, reports.indicators_text(t, ind), t("summary.planned_meetings", planned=planned,
                                                                     not_held=not_held), reports.attention_text(t, att)])
@@ -116,6 +118,18 @@ async def digest_pressed(callback: CallbackQuery, callback_data: DigestCb, sessi
 
 
 # --------------------------------------------------------------------------------- staff
+async def setting_pressed(callback: CallbackQuery, callback_data: SettingCb, session: AsyncSession, actor: Actor,
+                          t: Translator) -> None:
+    if callback_data.name:
+        org = await summary.toggle_setting(session, actor, callback_data.org, callback_data.name)
+    else:
+        org = await summary.org_for_reader(session, actor, callback_data.org)
+        if not actor.has_role(org.id, Role.CURATOR):
+            raise AccessDenied("summary.only_curators")
+    await callback.answer()
+    await show(callback, *settings_view(t, org))
+
+
 async def staff_pressed(callback: CallbackQuery, callback_data: StaffCb, session: AsyncSession, actor: Actor,
                         state: FSMContext, t: Translator) -> None:
     org = await summary.org_for_reader(session, actor, callback_data.org)
@@ -147,6 +161,7 @@ def create_router() -> Router:
     router.callback_query.register(request_pressed, SummaryRequestCb.filter())
     router.callback_query.register(digest_pressed, DigestCb.filter())
     router.callback_query.register(staff_pressed, StaffCb.filter())
+    router.callback_query.register(setting_pressed, SettingCb.filter())
     router.message.register(staff_typed, StaffForm.numbers, F.text, ~F.text.startswith("/"))
     router.message.register(text_expected, StaffForm.numbers, ~F.text.startswith("/"))
     return router

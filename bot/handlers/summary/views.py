@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aiogram.types import InlineKeyboardMarkup
+
 from bot.handlers.journal.callbacks import JournalCb
 from bot.handlers.mentorships.callbacks import PairMenteeCb, ProgramAction, ProgramCb
 from bot.handlers.registry.callbacks import PersonCardCb, RegistryFilter
-from bot.handlers.render import shorten
-from bot.handlers.summary.callbacks import SummaryRequestCb
+from bot.handlers.render import from_pairs, shorten
+from bot.handlers.summary.callbacks import SettingCb, SummaryRequestCb
 from bot.i18n import Translator
 from bot.services.dates import local_date
-from bot.services.summary import AttentionItem
+from bot.services.summary import PAIRING_SETTINGS, AttentionItem
 from db.models import Organization
 
 
@@ -40,3 +42,14 @@ def digest_label(t: Translator, org: Organization) -> str:
     if org.digest_weekday is None:
         return t.plain("btn.digest_off")
     return t.plain("btn.digest", day=t.plain(f"weekday.d{org.digest_weekday}"), hour=f"{org.digest_hour:02d}:00")
+
+
+def settings_view(t: Translator, org: Organization) -> tuple[str, InlineKeyboardMarkup]:
+    """How mentees get their mentors here, each setting a button that turns it over."""
+    lines = [t("summary.settings_title", org=org.name)]
+    buttons = []
+    for name in PAIRING_SETTINGS:
+        on = bool(getattr(org, name))
+        lines.append(t(f"summary.setting_{name}", state=t.plain("summary.on" if on else "summary.off")))
+        buttons.append((t.plain(f"btn.setting_{name}_{'off' if on else 'on'}"), SettingCb(org=org.id, name=name).pack()))
+    return "\n".join(lines), from_pairs(buttons)

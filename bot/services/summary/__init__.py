@@ -436,6 +436,23 @@ async def set_staff(session: AsyncSession, actor: Actor, org_id: int, teachers: 
     await session.commit()
 
 
+PAIRING_SETTINGS = ("mentor_self_choice", "mentor_selection")  # how mentees get mentors; on by default
+
+
+async def toggle_setting(session: AsyncSession, actor: Actor, org_id: int, name: str) -> Organization:
+    """The curator turns one of the organisation's pairing settings on or off: whether mentees may choose
+    a mentor (/mentors), whether mentor candidates wait for admission (selection)."""
+    if not actor.has_role(org_id, Role.CURATOR):
+        raise AccessDenied("summary.only_curators")
+    if name not in PAIRING_SETTINGS:
+        raise InvalidInput()
+    org = await session.get(Organization, org_id)
+    assert org is not None
+    setattr(org, name, not getattr(org, name))
+    await session.commit()
+    return org
+
+
 async def request_card(session: AsyncSession, actor: Actor, request_id: int) -> tuple[HelpRequest, str, str | None]:
     """A help request as the curator sees it from the summary: the request, the mentee, the mentor."""
     request = await session.get(HelpRequest, request_id)

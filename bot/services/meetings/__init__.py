@@ -142,7 +142,7 @@ async def plannable(session: AsyncSession, actor: Actor) -> list[tuple[int, str]
 
 async def context(session: AsyncSession, actor: Actor, mentorship_id: int, now: datetime) -> PlanContext:
     m, _ = await _pair(session, actor, mentorship_id)
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     return PlanContext(m.id, local_today(now, org.timezone),
                        [(item_id, activity) for item_id, activity in await queries.open_items(session, m.id)],
                        await queries.program_end(session, m.id))
@@ -152,7 +152,7 @@ async def check_start(session: AsyncSession, actor: Actor, mentorship_id: int, d
                       now: datetime) -> None:
     """A start still to come (asked at the time step, before the rest of the proposal is typed)."""
     m, _ = await _pair(session, actor, mentorship_id)
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     if local_moment(day, at, org.timezone) <= now:
         raise InvalidInput("meetings.in_past")
 
@@ -169,7 +169,7 @@ async def propose(session: AsyncSession, actor: Actor, mentorship_id: int, draft
                   i18n: I18n) -> int:
     """The meeting (or series) proposed to the others, who are asked to answer. Returns its id."""
     m, me = await _pair(session, actor, mentorship_id)
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     topic, place = _clean(draft)
     starts = local_moment(draft.day, draft.at, org.timezone)
     if starts <= now:
@@ -227,6 +227,18 @@ def _describe(head: PlannedMeeting, count: int, zone: str, t: Translator) -> dic
             "place": head.place or "—", "topic": head.topic, "repeat": repeat}
 
 
+async def _org(session: AsyncSession, m: Mentorship) -> Organization:
+    """The pair's organisation (from the session's identity map once read)."""
+    org = await session.get(Organization, m.organization_id)
+    assert org is not None
+    return org
+
+
+async def _series_head(session: AsyncSession, row: PlannedMeeting) -> PlannedMeeting:
+    """The first occurrence of the row's series (the row itself for a single meeting)."""
+    return await _head(session, row.series_id) if row.series_id else row
+
+
 async def _head(session: AsyncSession, meeting_id: int) -> PlannedMeeting:
     meeting = await session.get(PlannedMeeting, meeting_id)
     if meeting is None:
@@ -264,7 +276,7 @@ async def answer(session: AsyncSession, actor: Actor, meeting_id: int, accept: b
     if any(a.person_id == me.person_id for a in given):
         raise InvalidInput("meetings.answered")
     session.add(MeetingAnswer(meeting_id=head.id, person_id=me.person_id, accepted=accept, answered_at=now))
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     occurrences = list(await queries.series(session, head.id))
     proposer = next((p for p in m.participants if p.person_id == head.proposed_by_id), None)
     t = i18n.get(proposer.person.locale if proposer else None)
@@ -295,7 +307,7 @@ async def retime(session: AsyncSession, actor: Actor, meeting_id: int, day: date
     m, me = await _pair(session, actor, head.mentorship_id)
     if head.status not in queries.OPEN or head.series_id is not None or head.every_weeks:
         raise InvalidInput("meetings.series_fixed" if head.every_weeks or head.series_id else "meetings.not_open")
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     starts = local_moment(day, at, org.timezone)
     if starts <= now:
         raise InvalidInput("meetings.in_past")
@@ -318,7 +330,7 @@ async def cancel(session: AsyncSession, actor: Actor, meeting_id: int, now: date
     m, me = await _pair(session, actor, target.mentorship_id)
     if target.status not in queries.OPEN:
         raise InvalidInput("meetings.not_open")
-    head = await _head(session, target.series_id) if target.series_id else target
+    head = await _series_head(session, target)
     occurrences = list(await queries.series(session, head.id))
     gone = [row for row in occurrences if row.status in queries.OPEN and (target is head or row is target)]
     was_agreed = target.status == PlannedMeetingStatus.ACCEPTED
@@ -326,7 +338,7 @@ async def cancel(session: AsyncSession, actor: Actor, meeting_id: int, now: date
         row.status = PlannedMeetingStatus.CANCELLED
         row.updated_at = now
     head.sequence += 1
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     for p in [current_mentor(m), *current_mentees(m)]:
         if p is None:
             continue
@@ -349,9 +361,9 @@ async def upcoming(session: AsyncSession, actor: Actor, now: datetime) -> list[M
     rows = await queries.upcoming_for(session, actor.person_id, now - timedelta(hours=1), UPCOMING)
     cards = []
     for row in rows:
-        head = await _head(session, row.series_id) if row.series_id else row
+        head = await _series_head(session, row)
         m = await load_mentorship(session, row.mentorship_id, with_program=False)
-        org = await queries.organization_of(session, m.id)
+        org = await _org(session, m)
         given = await queries.answers(session, head.id)
         names = {p.person_id: p.person.full_name or "—" for p in m.participants}
         cards.append(MeetingCard(
@@ -371,9 +383,9 @@ async def send_reminders(session: AsyncSession, now: datetime, i18n: I18n) -> in
     day ahead has no «tomorrow» one (the agreement was it). Returns the notices queued."""
     sent = 0
     for row in await queries.to_remind(session, now):
-        head = await _head(session, row.series_id) if row.series_id else row
+        head = await _series_head(session, row)
         m = await load_mentorship(session, row.mentorship_id, with_program=False)
-        org = await queries.organization_of(session, m.id)
+        org = await _org(session, m)
         hour = row.starts_at - now <= timedelta(hours=1)
         if not hour and row.reminded_day_at is not None:
             continue
@@ -407,7 +419,7 @@ async def ask_if_held(session: AsyncSession, now: datetime, i18n: I18n) -> int:
         mentor = current_mentor(m)
         if mentor is None or m.status != MentorshipStatus.ACTIVE:
             continue
-        org = await queries.organization_of(session, m.id)
+        org = await _org(session, m)
         t = i18n.get(mentor.person.locale)
         await tell(session, mentor.person, "meetings.was_it_held", now, i18n, dedup_key=f"meet-held:{row.id}",
                    buttons=[[Button(t.plain("btn.meeting_held"), Action.MEETING_HELD,
@@ -435,7 +447,7 @@ async def held(session: AsyncSession, actor: Actor, meeting_id: int, took_place:
         row.updated_at = now
         await session.commit()
         return None
-    org = await queries.organization_of(session, m.id)
+    org = await _org(session, m)
     return JournalPrefill(row.id, m.id, local_today(row.starts_at, org.timezone), row.duration_minutes, row.format,
                           row.place if row.format == MeetingFormat.ONLINE else None, row.topic, row.plan_item_id)
 

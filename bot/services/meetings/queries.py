@@ -11,7 +11,6 @@ from db.models import (
     MeetingAnswer,
     Mentorship,
     MentorshipStatus,
-    Organization,
     Participant,
     PlanItem,
     PlannedMeeting,
@@ -30,13 +29,6 @@ async def active_pairs_of(session: AsyncSession, person_id: int) -> list[int]:
                                               Participant.declined_at.is_(None),
                                               Mentorship.status == MentorshipStatus.ACTIVE)
                                        .order_by(Mentorship.id.desc()))).all())
-
-
-async def organization_of(session: AsyncSession, mentorship_id: int) -> Organization:
-    org = await session.scalar(select(Organization).join(Mentorship, Mentorship.organization_id == Organization.id)
-                               .where(Mentorship.id == mentorship_id))
-    assert org is not None
-    return org
 
 
 async def open_items(session: AsyncSession, mentorship_id: int) -> Sequence[Row]:

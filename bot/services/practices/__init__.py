@@ -106,12 +106,16 @@ def _reader_orgs(actor: Actor) -> list[int]:
     return [org_id for org_id, _ in actor.orgs_where(*(r for r in Role if r != Role.GUEST))]
 
 
-async def _region(session: AsyncSession, actor: Actor, own: list[int]) -> list[int]:
+async def _coordinated(session: AsyncSession, actor: Actor) -> set[int]:
+    """The organisations below the actor's as a coordinator (read once a request, passed along)."""
+    return {o.id for o in await coordinators.coordinated_orgs(session, actor)}
+
+
+async def _region(session: AsyncSession, own: list[int], coordinated: set[int]) -> list[int]:
     """The organisations whose featured practices the reader sees: around their own, and below theirs."""
-    around: set[int] = set()
+    around: set[int] = set(coordinated)
     for org_id in own:
         around.update(await neighbourhood(session, org_id))
-    around.update(o.id for o in await coordinators.coordinated_orgs(session, actor))
     return sorted(around - set(own))
 
 
@@ -120,15 +124,15 @@ async def browse(session: AsyncSession, actor: Actor, text: str = "", topic: str
     own = _reader_orgs(actor)
     if not own:
         raise AccessDenied("error.not_registered")
-    region = await _region(session, actor, own)
-    coordinated = {o.id for o in await coordinators.coordinated_orgs(session, actor)}
+    coordinated = await _coordinated(session, actor)
+    region = await _region(session, own, coordinated)
     rows = await queries.visible(session, own + sorted(coordinated), region, search_key(text).split(), topic,
                                  LISTED)
-    return [await _card(session, actor, p, org, topic_title) for p, org, topic_title in rows]
+    return [await _card(session, actor, p, org, topic_title, coordinated) for p, org, topic_title in rows]
 
 
-async def _card(session: AsyncSession, actor: Actor, p: Practice, org: str, topic: str | None) -> PracticeCard:
-    coordinated = {o.id for o in await coordinators.coordinated_orgs(session, actor)}
+async def _card(session: AsyncSession, actor: Actor, p: Practice, org: str, topic: str | None,
+                coordinated: set[int]) -> PracticeCard:
     return PracticeCard(p.id, p.title, p.description, org, topic, p.status, p.mentorship_id is not None,
                         len(await queries.files_of(session, p.id)),
                         can_decide=p.status == PracticeStatus.SUBMITTED and actor.has_role(p.organization_id,
@@ -145,21 +149,21 @@ async def card(session: AsyncSession, actor: Actor, practice_id: int) -> Practic
     if row is None:
         raise NotFound()
     p, org, topic = row
+    coordinated = await _coordinated(session, actor)
     if not (p.author_id == actor.person_id or actor.has_role(p.organization_id, Role.CURATOR)
-            or await _shown_to(session, actor, p)):
+            or await _shown_to(session, actor, p, coordinated)):
         raise AccessDenied()
-    return await _card(session, actor, p, org, topic)
+    return await _card(session, actor, p, org, topic, coordinated)
 
 
-async def _shown_to(session: AsyncSession, actor: Actor, p: Practice) -> bool:
+async def _shown_to(session: AsyncSession, actor: Actor, p: Practice, coordinated: set[int]) -> bool:
     """The bank shows the practice to the actor: approved in their organisation (or one they coordinate),
     or featured around it."""
     if p.status not in queries.SHOWN:
         return False
     own = _reader_orgs(actor)
-    coordinated = {o.id for o in await coordinators.coordinated_orgs(session, actor)}
     return p.organization_id in set(own) | coordinated or (
-        p.status == PracticeStatus.FEATURED and p.organization_id in set(await _region(session, actor, own)))
+        p.status == PracticeStatus.FEATURED and p.organization_id in set(await _region(session, own, coordinated)))
 
 
 async def pending(session: AsyncSession, actor: Actor) -> list[PracticeCard]:
@@ -167,7 +171,9 @@ async def pending(session: AsyncSession, actor: Actor) -> list[PracticeCard]:
     orgs = [org_id for org_id, _ in actor.orgs_where(Role.CURATOR)]
     if not orgs:
         return []
-    return [await _card(session, actor, p, org, topic) for p, org, topic in await queries.submitted(session, orgs)]
+    coordinated = await _coordinated(session, actor)
+    return [await _card(session, actor, p, org, topic, coordinated)
+            for p, org, topic in await queries.submitted(session, orgs)]
 
 
 async def decide(session: AsyncSession, actor: Actor, practice_id: int, approve: bool, now: datetime,
@@ -195,7 +201,7 @@ async def feature(session: AsyncSession, actor: Actor, practice_id: int, now: da
     p = await session.get(Practice, practice_id)
     if p is None:
         raise NotFound()
-    if p.organization_id not in {o.id for o in await coordinators.coordinated_orgs(session, actor)}:
+    if p.organization_id not in await _coordinated(session, actor):
         raise AccessDenied("practices.only_coordinators")
     if p.status != PracticeStatus.APPROVED:
         raise InvalidInput("practices.decided")
